@@ -30,33 +30,60 @@ export interface LuaFrame {
   readonly line: number;
   /** JS function name of the frame, as the compiler named it (see compiler/emit). */
   readonly fn: string;
+  /** The Lua function value running in the frame (compiled code is sloppy-mode JS, so V8 exposes it). */
+  readonly func: unknown;
 }
 
 type CallSite = NodeJS.CallSite;
 
-function captureSites(): CallSite[] {
+function captureSites(from?: Error): CallSite[] {
   const prev = Error.prepareStackTrace;
   const prevLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 200;
   Error.prepareStackTrace = (_e, sites) => sites;
-  const holder: { stack?: CallSite[] } = {};
-  Error.captureStackTrace(holder);
-  const sites = holder.stack ?? [];
+  let sites: CallSite[];
+  if (from !== undefined) {
+    // The frames where an error was created (read once: V8 keeps what the first read returned).
+    sites = sitesOf.get(from) ?? [];
+  } else {
+    const holder: { stack?: CallSite[] } = {};
+    Error.captureStackTrace(holder);
+    sites = holder.stack ?? [];
+  }
   Error.prepareStackTrace = prev;
   Error.stackTraceLimit = prevLimit;
   return sites;
 }
 
-/** The Lua frames on the current JS stack, innermost first. */
-export function luaFrames(): LuaFrame[] {
+// Errors whose creation stack is kept for tracebacks (xpcall handlers, uncaught errors).
+const sitesOf = new WeakMap<Error, CallSite[]>();
+
+/** Keep the Lua-relevant call sites of an error at the time it is thrown. */
+export function keepStack(e: Error): void {
+  if (sitesOf.has(e)) return;
+  const prev = Error.prepareStackTrace;
+  let got: CallSite[] = [];
+  Error.prepareStackTrace = (_e, sites) => {
+    got = sites;
+    return "";
+  };
+  void e.stack;
+  Error.prepareStackTrace = prev;
+  sitesOf.set(e, got);
+}
+
+/** The Lua frames on the current JS stack (or where error `from` was created), innermost first. */
+export function luaFrames(from?: Error): LuaFrame[] {
   const out: LuaFrame[] = [];
-  for (const s of captureSites()) {
+  for (const s of captureSites(from)) {
     const file = s.getFileName();
     if (file === undefined || file === null) continue;
     const chunk = chunks.get(file);
     if (chunk === undefined) continue;
     const jsLine = s.getLineNumber() ?? 0;
-    out.push({ chunk, line: chunk.luaLine[jsLine] ?? 0, fn: s.getFunctionName() ?? "" });
+    let func: unknown = s.getFunction();
+    if (typeof func === "function" && "$f" in func) func = (func as { $f: unknown }).$f;
+    out.push({ chunk, line: chunk.luaLine[jsLine] ?? 0, fn: s.getFunctionName() ?? "", func });
   }
   return out;
 }

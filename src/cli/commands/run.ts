@@ -1,0 +1,93 @@
+// `tsresty run FILE [args...]` and `tsresty run -e CODE`: plain Lua, like OpenResty's
+// `resty` and LuaJIT's own command line (the arg table, print to stdout, errors to stderr
+// with a traceback and exit status 1, os.exit).
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { newGlobals } from "../../lua/state.js";
+import { loadLua, LuaLoadError } from "../../lua/compile.js";
+import { LuaTable } from "../../lua/runtime/table.js";
+import { errorValue, tostring } from "../../lua/runtime/ops.js";
+import { typeName, utf8ToLua } from "../../lua/runtime/convert.js";
+import { flushStdout, writeStderr } from "../../lua/stdlib/stdio.js";
+import { rememberStack, tracebackText } from "../../lua/stdlib/debug.js";
+import { LuaError } from "../../lua/runtime/error.js";
+import { metamethod } from "../../lua/runtime/ops.js";
+
+export interface RunOptions {
+  readonly code?: string;
+  readonly file?: string;
+  readonly args: string[];
+}
+
+/** Run a Lua program; returns the exit status. */
+export function runLua(opts: RunOptions): number {
+  const G = newGlobals();
+  const argt = new LuaTable();
+  const progname = opts.file ?? "(command line)";
+  argt.set(-1, "tsresty");
+  argt.set(0, utf8ToLua(progname));
+  opts.args.forEach((a, i) => argt.set(i + 1, utf8ToLua(a)));
+  G.setStr("arg", argt);
+  let main;
+  try {
+    if (opts.code !== undefined) {
+      main = loadLua(utf8ToLua(opts.code), "=(command line)", G);
+    } else {
+      let src: string;
+      try {
+        src = readFileSync(opts.file!).toString("latin1");
+      } catch {
+        writeStderr(`tsresty: cannot open ${utf8ToLua(opts.file!)}\n`);
+        return 1;
+      }
+      main = loadLua(src, "@" + utf8ToLua(opts.file!), G, { skipShebang: true });
+    }
+  } catch (e) {
+    if (e instanceof LuaLoadError) {
+      writeStderr(`tsresty: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  try {
+    main(...opts.args.map(utf8ToLua));
+  } catch (e) {
+    if (e instanceof Error) rememberStack(e);
+    const v = errorValue(e);
+    let msg: string;
+    if (typeof v === "string" || typeof v === "number") msg = tostring(v);
+    else if (metamethod(v, "__tostring") !== undefined) msg = tostring(v);
+    else msg = v === undefined ? "nil" : `(error object is a ${typeName(v)} value)`;
+    if (!(e instanceof LuaError) && !(e instanceof RangeError)) {
+      // A bug in tsresty itself: say so, with the JS stack, rather than hide it as a Lua error.
+      writeStderr(`tsresty: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      return 1;
+    }
+    writeStderr(`tsresty: ${msg}\n${e instanceof Error ? tracebackText(1, e) : ""}\n`);
+    return 1;
+  }
+  flushStdout();
+  return 0;
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command("run")
+    .description("run a Lua program (like the resty command, for plain Lua)")
+    .option("-e <code>", "run this code instead of a file")
+    .argument("[file]", "the Lua file to run")
+    .argument("[args...]", "arguments for the program (its arg table)")
+    .allowUnknownOption()
+    .passThroughOptions()
+    .action((file: string | undefined, args: string[], opts: { e?: string }) => {
+      if (opts.e === undefined && file === undefined) {
+        process.stderr.write("tsresty run: a FILE or -e CODE is needed\n");
+        process.exitCode = 1;
+        return;
+      }
+      const status = opts.e !== undefined
+        ? runLua({ code: opts.e, args: file !== undefined ? [file, ...args] : args })
+        : runLua({ file, args });
+      process.exitCode = status;
+    });
+}

@@ -1,0 +1,95 @@
+// The Lua compiler's entry points: source -> JavaScript text (compileLua), and source ->
+// a callable Lua function bound to an environment (loadLua).
+import { Script } from "node:vm";
+import { parse } from "./syntax/parser.js";
+import { LuaSyntaxError } from "./syntax/ast.js";
+import { resolve } from "./compiler/resolve.js";
+import { emitChunk, RUNTIME_NAMES } from "./compiler/emit.js";
+import { registerChunk } from "./runtime/callstack.js";
+import * as prims from "./runtime/prims.js";
+import * as ops from "./runtime/ops.js";
+import type { LuaTable } from "./runtime/table.js";
+import type { LuaFunction } from "./runtime/value.js";
+
+/** LuaJIT's LUA_IDSIZE: the longest short_src, terminator included. */
+const IDSIZE = 60;
+
+/** The name a chunk shows in messages (LuaJIT's short_src) for a chunkname given to load. */
+export function shortSource(chunkname: string): string {
+  if (chunkname.startsWith("=")) return chunkname.slice(1, IDSIZE);
+  if (chunkname.startsWith("@")) {
+    const path = chunkname.slice(1);
+    return path.length <= IDSIZE - 1 ? path : "..." + path.slice(path.length - (IDSIZE - 4));
+  }
+  // [string "first line..."]
+  const nl = chunkname.search(/[\r\n]/);
+  let line = nl >= 0 ? chunkname.slice(0, nl) : chunkname;
+  const max = IDSIZE - 15;
+  let dots = nl >= 0;
+  if (line.length > max) {
+    line = line.slice(0, max);
+    dots = true;
+  }
+  return `[string "${line}${dots ? "..." : ""}"]`;
+}
+
+export interface CompiledChunk {
+  /** The generated JavaScript: `(function ($rt, $env, $meta) { ... return mainFunction; })`. */
+  readonly code: string;
+  /** Lua line for each line of `code` (index = 1-based JS line). */
+  readonly luaLine: Int32Array;
+}
+
+/** Compile Lua source to JavaScript. Throws LuaSyntaxError (message without chunk prefix). */
+export function compileToJs(source: string, chunkname: string, opts: { skipShebang?: boolean } = {}): CompiledChunk {
+  const ast = parse(source, { skipShebang: opts.skipShebang ?? false });
+  return emitChunk(ast, resolve(ast), { chunkname });
+}
+
+/** compileToJs's code only (used by benchmarks and `tsresty compile`). */
+export function compileLua(source: string, chunkname: string): string {
+  return compileToJs(source, chunkname).code;
+}
+
+type ChunkFactory = (rt: Record<string, unknown>, env: LuaTable, meta: { source: string; shortSrc: string }) => LuaFunction;
+
+const RT: Record<string, unknown> = (() => {
+  const all: Record<string, unknown> = { ...ops, ...prims };
+  const rt: Record<string, unknown> = {};
+  for (const n of RUNTIME_NAMES) {
+    if (all[n] === undefined) throw new Error(`runtime is missing ${n}`);
+    rt[n] = all[n];
+  }
+  return rt;
+})();
+
+/** A syntax error as load() reports it: the message with its "chunk:line:" prefix. */
+export class LuaLoadError extends Error {}
+
+// Compiled factories by chunkname and source: load() of the same text compiles once.
+const cache = new Map<string, ChunkFactory>();
+const CACHE_MAX = 512;
+
+/**
+ * Compile and instantiate a chunk: returns the main function with `env` as its globals.
+ * Throws LuaLoadError with LuaJIT's message ("chunk:3: '=' expected near 'x'").
+ */
+export function loadLua(source: string, chunkname: string, env: LuaTable, opts: { skipShebang?: boolean } = {}): LuaFunction {
+  const shortSrc = shortSource(chunkname);
+  const key = `${chunkname}\u0000${opts.skipShebang ? 1 : 0}\u0000${source}`;
+  let factory = cache.get(key);
+  if (factory === undefined) {
+    let compiled: CompiledChunk;
+    try {
+      compiled = compileToJs(source, chunkname, opts);
+    } catch (e) {
+      if (e instanceof LuaSyntaxError) throw new LuaLoadError(`${shortSrc}:${e.line}: ${e.text}`);
+      throw e;
+    }
+    const filename = registerChunk({ shortSrc, source: chunkname, luaLine: compiled.luaLine });
+    factory = new Script(compiled.code, { filename }).runInThisContext() as ChunkFactory;
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+    cache.set(key, factory);
+  }
+  return factory(RT, env, { source: chunkname, shortSrc });
+}

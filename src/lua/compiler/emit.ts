@@ -1,0 +1,676 @@
+// Pass 3 of the compiler: Lua AST -> JavaScript source.
+//
+// Every Lua function becomes a plain JS function, and also a generator function when it
+// may suspend (see resolve.ts); both are attached by $mkfn. Plain bodies call plain forms;
+// generator bodies call `yield* f.$g(...)` when the callee has one. Locals are JS `let`s,
+// numbers JS doubles; operators inline their number/string fast path and call the
+// runtime (ops.ts, prims.ts) otherwise. The output carries line markers that the writer
+// turns into line breaks, so that a JS stack line maps back to the Lua line.
+import type * as A from "../syntax/ast.js";
+import { isMulti, type FunctionInfo, type Resolution, type VarInfo } from "./resolve.js";
+import { CodeWriter, marker } from "./writer.js";
+
+/** The runtime names the generated module binds (exported by runtime/prims.ts and ops.ts). */
+export const RUNTIME_NAMES = [
+  "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "forNum", "iter", "mkfn",
+  "add", "sub", "mul", "div", "mod", "pow", "unm", "concat", "eq", "lt", "le", "len", "luaMod",
+] as const;
+
+interface FnCtx {
+  readonly info: FunctionInfo;
+  readonly gen: boolean;
+  temps: number;
+  /** Enclosing Lua loops' JS labels (innermost last); a label is only named when goto wrappers intervene. */
+  readonly loops: { label: string }[];
+  /** Visible goto labels, innermost block last. */
+  readonly labels: LabelScope[];
+  hasVararg: boolean;
+}
+
+interface LabelScope {
+  /** Label name -> the JS statement that jumps to it. */
+  readonly names: Map<string, { index: number; jump: string }>;
+  current: number;
+}
+
+export interface EmitOptions {
+  /** Chunk name for the generated function's comments. */
+  readonly chunkname: string;
+}
+
+export function emitChunk(chunk: A.Chunk, res: Resolution, _opts: EmitOptions): { code: string; luaLine: Int32Array } {
+  return new Emitter(res).chunk(chunk);
+}
+
+const LIT = new Set(["Nil", "Boolean", "Number", "String"]);
+
+class Emitter {
+  private protos: string[] = [];
+  private protoIndex = new Map<A.FunctionExpression | A.Chunk, number>();
+  private bodyCache = new Map<string, string>();
+  private labelCounter = 0;
+
+  constructor(private readonly res: Resolution) {}
+
+  chunk(chunk: A.Chunk): { code: string; luaLine: Int32Array } {
+    const info = this.res.functions.get(chunk)!;
+    const main = this.functionValue(chunk, info, [], true, "$main", chunk.lastLine);
+    const head =
+      `(function ($rt, $env, $meta) {\n` +
+      `const { ${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")} } = $rt;\n` +
+      `let $E = $env;\n` +
+      `const $C = { source: $meta.source, shortSrc: $meta.shortSrc, getEnv: () => $E, setEnv: (t) => { $E = t; } };\n` +
+      this.protos.map((p, i) => `const $P${i} = ${p};\n`).join("") +
+      `return `;
+    const w = new CodeWriter();
+    w.raw(head);
+    w.text(main);
+    w.raw(";\n})");
+    return w.finish();
+  }
+
+  // ------------------------------------------------------------------ functions
+
+  private proto(node: A.FunctionExpression | A.Chunk, nparams: number, isVararg: boolean, endLine: number): number {
+    let i = this.protoIndex.get(node);
+    if (i === undefined) {
+      i = this.protos.length;
+      const name = node.kind === "Function" ? node.name : undefined;
+      const line = node.kind === "Function" ? node.line : 0;
+      this.protos.push(
+        `{ name: ${name === undefined ? "undefined" : JSON.stringify(name)}, line: ${line}, endLine: ${endLine}, ` +
+          `nparams: ${nparams}, isVararg: ${isVararg}, chunk: $C }`,
+      );
+      this.protoIndex.set(node, i);
+    }
+    return i;
+  }
+
+  /** `$mkfn(function name(params) {...}, function* name$g(params) {...} | undefined, $Pn)` */
+  private functionValue(
+    node: A.FunctionExpression | A.Chunk,
+    info: FunctionInfo,
+    params: A.Identifier[],
+    isVararg: boolean,
+    jsName: string,
+    endLine: number,
+  ): string {
+    const p = this.proto(node, params.length, isVararg, endLine);
+    const body = node.kind === "Chunk" ? node.body : node.body;
+    const paramList = params.map((id) => this.res.vars.get(id)!.js);
+    if (isVararg) paramList.push("...va");
+    const plist = paramList.join(", ");
+    const plain = `function ${jsName}(${plist}) {${this.functionBody(node, info, body, false)}}`;
+    const gen = info.maySuspend ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, true)}}` : "undefined";
+    return `$mkfn(${plain}, ${gen}, $P${p})`;
+  }
+
+  private functionBody(node: A.FunctionExpression | A.Chunk, info: FunctionInfo, body: A.Block, gen: boolean): string {
+    const key = `${this.protoIndex.get(node)}:${gen}`;
+    const cached = this.bodyCache.get(key);
+    if (cached !== undefined) return cached;
+    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg };
+    const code = this.block(body, ctx);
+    const temps = ctx.temps > 0 ? `let ${Array.from({ length: ctx.temps }, (_, i) => `$${i + 1}`).join(", ")};` : "";
+    const last = body[body.length - 1];
+    const tail = last !== undefined && last.kind === "Return" ? "" : "return $NONE;";
+    const out = `${temps}${code}${tail}`;
+    this.bodyCache.set(key, out);
+    return out;
+  }
+
+  private temp(ctx: FnCtx): string {
+    return `$${++ctx.temps}`;
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  private block(body: A.Block, ctx: FnCtx): string {
+    const labelled = body.some((s) => s.kind === "Label");
+    if (!labelled) return body.map((s) => this.statement(s, ctx)).join("");
+    return this.labelledBlock(body, ctx);
+  }
+
+  /**
+   * A block with goto labels. The common case, one label at the end of the block (the
+   * `goto continue` idiom), becomes `$fN: { ... }` and each goto `break $fN`. Any other
+   * shape becomes a state machine: `for (;;) { switch (st) { case 0: ... case 1: ... } break; }`
+   * where each label starts a case and a goto sets the state and continues the loop.
+   * Locals declared at this level are hoisted above it, so later statements still see them.
+   */
+  private labelledBlock(body: A.Block, ctx: FnCtx): string {
+    const scope: LabelScope = { names: new Map(), current: 0 };
+    const labels = body.flatMap((s, i) => (s.kind === "Label" ? [{ name: s.name, index: i }] : []));
+    const hoisted: string[] = [];
+    const emitRange = (from: number, to: number): string => {
+      let out = "";
+      for (let i = from; i < to; i++) {
+        scope.current = i;
+        const s = body[i]!;
+        if (s.kind === "Label") continue;
+        if (s.kind === "Local" || s.kind === "LocalFunction") {
+          for (const id of s.kind === "Local" ? s.names : [s.name]) hoisted.push(this.res.vars.get(id)!.js);
+          out += this.statement(s, ctx, true);
+        } else {
+          out += this.statement(s, ctx);
+        }
+      }
+      return out;
+    };
+    const n = this.labelCounter++;
+    const only = labels.length === 1 ? labels[0]! : undefined;
+    const trailing = only !== undefined && body.slice(only.index + 1).every((s) => s.kind === "Label");
+    let code: string;
+    ctx.labels.push(scope);
+    if (only !== undefined && trailing) {
+      const lbl = `$f${n}`;
+      scope.names.set(only.name, { index: only.index, jump: `break ${lbl};` });
+      code = `${lbl}: {${emitRange(0, only.index)}}`;
+    } else {
+      const st = this.temp(ctx);
+      const top = `$d${n}`;
+      labels.forEach((l, k) => scope.names.set(l.name, { index: l.index, jump: `{${st} = ${k + 1}; continue ${top};}` }));
+      let cases = `case 0: {${emitRange(0, labels[0]!.index)}}`;
+      labels.forEach((l, k) => {
+        const next = labels[k + 1];
+        cases += `case ${k + 1}: {${emitRange(l.index + 1, next === undefined ? body.length : next.index)}}`;
+      });
+      code = `${st} = 0; ${top}: for (;;) { switch (${st}) { ${cases} } break; }`;
+    }
+    ctx.labels.pop();
+    return (hoisted.length > 0 ? `let ${hoisted.join(", ")};` : "") + code;
+  }
+
+  private statement(s: A.Statement, ctx: FnCtx, hoisted = false): string {
+    const m = marker(s.line);
+    switch (s.kind) {
+      case "Local":
+        return m + this.local(s, ctx, hoisted);
+      case "Assign":
+        return m + this.assign(s, ctx);
+      case "CallStatement":
+        return m + this.callExpr(s.call, ctx) + ";";
+      case "Do":
+        return `${m}{${this.block(s.body, ctx)}}`;
+      case "While":
+        return this.loop(ctx, (label) => `${m}${label}while (${this.cond(s.cond, ctx)}) {${this.block(s.body, ctx)}}`);
+      case "Repeat":
+        return this.loop(ctx, (label) => `${m}${label}for (;;) {${this.block(s.body, ctx)}${marker(s.cond.line)}if (${this.cond(s.cond, ctx)}) break;}`);
+      case "If": {
+        let out = "";
+        s.clauses.forEach((c, i) => {
+          out += `${i === 0 ? m + "if" : " else " + marker(c.line) + "if"} (${this.cond(c.cond, ctx)}) {${this.block(c.body, ctx)}}`;
+        });
+        if (s.orelse !== undefined) out += ` else {${this.block(s.orelse, ctx)}}`;
+        return out;
+      }
+      case "NumericFor":
+        return m + this.numericFor(s, ctx);
+      case "GenericFor":
+        return m + this.genericFor(s, ctx);
+      case "FunctionDecl": {
+        const f = this.func(s.func, ctx);
+        return m + this.store(s.target, f, ctx) + ";";
+      }
+      case "LocalFunction": {
+        const v = this.res.vars.get(s.name)!;
+        const f = this.func(s.func, ctx);
+        return hoisted ? `${m}${v.js} = ${f};` : `${m}let ${v.js} = ${f};`;
+      }
+      case "Return":
+        return m + this.ret(s, ctx);
+      case "Break": {
+        const loop = ctx.loops[ctx.loops.length - 1];
+        return `${m}break${loop !== undefined && loop.label !== "" ? " " + loop.label : ""};`;
+      }
+      case "Goto":
+        return m + this.goto(s, ctx);
+      case "Label":
+        return "";
+    }
+  }
+
+  /** Loops get a JS label when the function uses goto, since goto wrappers are JS loops too. */
+  private loop(ctx: FnCtx, emit: (label: string) => string): string {
+    const label = ctx.info.usesGoto ? `$l${this.labelCounter++}` : "";
+    ctx.loops.push({ label });
+    const out = emit(label === "" ? "" : label + ": ");
+    ctx.loops.pop();
+    return out;
+  }
+
+  private goto(s: A.GotoStatement, ctx: FnCtx): string {
+    for (let i = ctx.labels.length - 1; i >= 0; i--) {
+      const l = ctx.labels[i]!.names.get(s.label);
+      if (l !== undefined) return l.jump;
+    }
+    // The parser rejects undefined labels; reaching here is a compiler bug.
+    throw new Error(`goto without a visible label '${s.label}'`);
+  }
+
+  private local(s: A.LocalStatement, ctx: FnCtx, hoisted: boolean): string {
+    const names = s.names.map((id) => this.res.vars.get(id)!.js);
+    const decl = hoisted ? "" : "let ";
+    const { values, pre } = this.explist(s.init, names.length, ctx);
+    if (names.length === 1) return `${pre}${decl}${names[0]} = ${values[0]};`;
+    return `${pre}${decl}${names.map((n, i) => `${n} = ${values[i]}`).join(", ")};`;
+  }
+
+  /**
+   * An explist adjusted to n values. Returns one JS expression per value, plus statements
+   * to run first (a multi-valued last expression is spread from a temp; surplus
+   * expressions are evaluated for their effects).
+   */
+  private explist(exprs: A.Expression[], n: number, ctx: FnCtx): { values: string[]; pre: string } {
+    const values: string[] = [];
+    let pre = "";
+    exprs.forEach((e, i) => {
+      const last = i === exprs.length - 1;
+      if (last && isMulti(e) && n > i + 1) {
+        if (e.kind === "Vararg") {
+          for (let j = i; j < n; j++) values.push(`va[${j - i}]`);
+        } else {
+          const t = this.temp(ctx);
+          pre += `${t} = $many(${this.multi(e, ctx)});`;
+          for (let j = i; j < n; j++) values.push(`${t}[${j - i}]`);
+        }
+      } else if (i < n) {
+        values.push(this.expr(e, ctx));
+      } else {
+        pre += `${isMulti(e) ? this.multi(e, ctx) : this.expr(e, ctx)};`;
+      }
+    });
+    while (values.length < n) values.push("undefined");
+    // Surplus expressions must run after the kept ones, in source order: move them after.
+    if (exprs.length > n && n > 0) {
+      const kept: string[] = [];
+      let post = "";
+      values.forEach((v, i) => {
+        if (i < exprs.length) {
+          const t = this.temp(ctx);
+          post += `${t} = ${v};`;
+          kept.push(t);
+        } else kept.push(v);
+      });
+      let extra = "";
+      for (let i = n; i < exprs.length; i++) {
+        const e = exprs[i]!;
+        extra += `${isMulti(e) ? this.multi(e, ctx) : this.expr(e, ctx)};`;
+      }
+      return { values: kept, pre: post + extra };
+    }
+    return { values, pre };
+  }
+
+  private assign(s: A.AssignmentStatement, ctx: FnCtx): string {
+    if (s.targets.length === 1 && s.init.length === 1) {
+      const init = s.init[0]!;
+      return this.store(s.targets[0]!, isMulti(init) ? `$one(${this.multi(init, ctx)})` : this.expr(init, ctx), ctx) + ";";
+    }
+    // Evaluate target objects and keys, then all values, then store left to right.
+    let pre = "";
+    const targets = s.targets.map((t) => {
+      if (t.kind === "Identifier") return t;
+      const o = this.temp(ctx);
+      pre += `${o} = ${this.expr(t.obj, ctx)};`;
+      let k: string;
+      if (t.key.kind === "String" || t.key.kind === "Number") k = this.expr(t.key, ctx);
+      else {
+        k = this.temp(ctx);
+        pre += `${k} = ${this.expr(t.key, ctx)};`;
+      }
+      return { t, o, k };
+    });
+    const { values, pre: vpre } = this.explist(s.init, s.targets.length, ctx);
+    pre += vpre;
+    const held = values.map((v) => {
+      if (/^\$\d+(\[\d+\])?$/.test(v) || v === "undefined") return v;
+      const t = this.temp(ctx);
+      pre += `${t} = ${v};`;
+      return t;
+    });
+    let out = pre;
+    targets.forEach((tg, i) => {
+      if ("kind" in tg) out += this.store(tg, held[i]!, ctx) + ";";
+      else {
+        const desc = this.desc(tg.t.obj, ctx);
+        out += tg.t.key.kind === "String"
+          ? `$setS(${tg.o}, ${tg.k}, ${held[i]}, ${desc});`
+          : `$set(${tg.o}, ${tg.k}, ${held[i]}, ${desc});`;
+      }
+    });
+    return out;
+  }
+
+  private store(t: A.Identifier | A.IndexExpression, value: string, ctx: FnCtx): string {
+    if (t.kind === "Identifier") {
+      const v = this.res.vars.get(t);
+      if (v !== undefined) return `${v.js} = ${value}`;
+      return `$setS($E, ${JSON.stringify(t.name)}, ${value})`;
+    }
+    const desc = this.desc(t.obj, ctx);
+    const obj = this.expr(t.obj, ctx);
+    if (t.key.kind === "String") return `${marker(t.line)}$setS(${obj}, ${JSON.stringify(t.key.value)}, ${value}, ${desc})`;
+    return `${marker(t.line)}$set(${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc})`;
+  }
+
+  private ret(s: A.ReturnStatement, ctx: FnCtx): string {
+    const args = s.args;
+    if (args.length === 0) return "return $NONE;";
+    if (args.length === 1) {
+      const a = args[0]!;
+      if (isMulti(a)) return `return ${this.multi(a, ctx)};`;
+      return `return ${this.expr(a, ctx)};`;
+    }
+    return `return ${this.list(args, ctx)};`;
+  }
+
+  private numericFor(s: A.NumericForStatement, ctx: FnCtx): string {
+    const v = this.res.vars.get(s.var)!;
+    const num = (e: A.Expression, what: string): string =>
+      this.res.isNumeric(e) ? this.expr(e, ctx) : `$forNum(${this.expr(e, ctx)}, "${what}")`;
+    const start = num(s.start, "initial value");
+    const limit = num(s.limit, "limit");
+    const stepExpr = s.step;
+    const lim = this.temp(ctx);
+    let step: string, test: (i: string) => string, init = "";
+    if (stepExpr === undefined || (stepExpr.kind === "Number" && stepExpr.value > 0)) {
+      step = stepExpr === undefined ? "1" : String(stepExpr.value);
+      test = (i) => `${i} <= ${lim}`;
+    } else if (stepExpr.kind === "Unary" && stepExpr.op === "-" && stepExpr.arg.kind === "Number" && stepExpr.arg.value > 0) {
+      step = `-${stepExpr.arg.value}`;
+      test = (i) => `${i} >= ${lim}`;
+    } else {
+      const st = this.temp(ctx);
+      init = `, ${st} = ${num(stepExpr, "step")}`;
+      step = st;
+      test = (i) => `(${st} > 0 ? ${i} <= ${lim} : ${i} >= ${lim})`;
+    }
+    return this.loop(ctx, (label) => {
+      if (!v.reassigned) {
+        // The body never assigns the variable: let JS give each iteration its own binding.
+        return `${label}for (let ${v.js} = ${start}, ${lim} = ${limit}${init}; ${test(v.js)}; ${v.js} += ${step}) {${this.block(s.body, ctx)}}`;
+      }
+      const i = this.temp(ctx);
+      return `${label}for (${i} = ${start}, ${lim} = ${limit}${init}; ${test(i)}; ${i} += ${step}) {let ${v.js} = ${i};${this.block(s.body, ctx)}}`;
+    });
+  }
+
+  private genericFor(s: A.GenericForStatement, ctx: FnCtx): string {
+    const it = this.temp(ctx);
+    const explist = s.exprs.length === 1 && isMulti(s.exprs[0]!) ? this.multi(s.exprs[0]!, ctx) : this.list(s.exprs, ctx);
+    const names = s.names.map((id) => this.res.vars.get(id)!.js);
+    const decl = names
+      .map((n, i) => `${n} = ${i === 0 ? `${it}.k` : i === 1 ? `${it}.v` : `${it}.rest[${i}]`}`)
+      .join(", ");
+    const step = ctx.gen ? `(${it}.gen ? (yield* ${it}.stepG()) : ${it}.step())` : `${it}.step()`;
+    return this.loop(ctx, (label) => `${it} = $iter(${explist}); ${label}while (${step}) {let ${decl};${this.block(s.body, ctx)}}`);
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  /** A JS array expression of all values of an explist (the last one spread when multi-valued). */
+  private list(exprs: A.Expression[], ctx: FnCtx): string {
+    return `[${this.args(exprs, ctx)}]`;
+  }
+
+  /** Comma-separated JS arguments; a multi-valued last expression is spread. */
+  private args(exprs: A.Expression[], ctx: FnCtx): string {
+    return exprs
+      .map((e, i) => {
+        if (i === exprs.length - 1 && isMulti(e)) return e.kind === "Vararg" ? "...va" : `...$many(${this.multi(e, ctx)})`;
+        return this.expr(e, ctx);
+      })
+      .join(", ");
+  }
+
+  /** A multi-valued expression (call or vararg) as a LuaResult. */
+  private multi(e: A.Expression, ctx: FnCtx): string {
+    if (e.kind === "Vararg") return "va";
+    return this.callExpr(e as A.CallExpression | A.MethodCallExpression, ctx);
+  }
+
+  /** An expression's single value. */
+  expr(e: A.Expression, ctx: FnCtx): string {
+    switch (e.kind) {
+      case "Nil":
+        return "undefined";
+      case "Boolean":
+        return e.value ? "true" : "false";
+      case "Number":
+        return numberLiteral(e.value);
+      case "String":
+        return JSON.stringify(e.value);
+      case "Vararg":
+        return "va[0]";
+      case "Function":
+        return this.func(e, ctx);
+      case "Identifier": {
+        const v = this.res.vars.get(e);
+        if (v !== undefined) return v.js;
+        return `$getS($E, ${JSON.stringify(e.name)})`;
+      }
+      case "Index": {
+        const obj = this.expr(e.obj, ctx);
+        const desc = this.desc(e.obj, ctx);
+        if (e.key.kind === "String") return `${marker(e.line)}$getS(${obj}, ${JSON.stringify(e.key.value)}, ${desc})`;
+        return `${marker(e.line)}$get(${obj}, ${this.expr(e.key, ctx)}, ${desc})`;
+      }
+      case "Call":
+      case "MethodCall":
+        return `$one(${this.callExpr(e, ctx)})`;
+      case "Paren":
+        return isMulti(e.expr) ? this.expr(e.expr, ctx) : `(${this.expr(e.expr, ctx)})`;
+      case "Table":
+        return this.table(e, ctx);
+      case "Logical":
+        return this.logical(e, ctx);
+      case "Unary":
+        return this.unary(e, ctx);
+      case "Binary":
+        return this.binary(e, ctx);
+    }
+  }
+
+  private func(e: A.FunctionExpression, _ctx: FnCtx): string {
+    const info = this.res.functions.get(e)!;
+    return this.functionValue(e, info, e.params, e.isVararg, jsFunctionName(e.name), e.endLine);
+  }
+
+  /** A condition: a JS boolean. */
+  private cond(e: A.Expression, ctx: FnCtx): string {
+    if (isBoolean(e)) return this.expr(e, ctx);
+    if (e.kind === "Logical") {
+      const op = e.op === "and" ? "&&" : "||";
+      return `(${this.cond(e.left, ctx)} ${op} ${this.cond(e.right, ctx)})`;
+    }
+    if (e.kind === "Unary" && e.op === "not") return `!${this.cond(e.arg, ctx)}`;
+    if (e.kind === "Identifier" && this.res.vars.has(e)) {
+      const js = this.res.vars.get(e)!.js;
+      return `(${js} !== undefined && ${js} !== false)`;
+    }
+    return `$truthy(${this.expr(e, ctx)})`;
+  }
+
+  private logical(e: A.LogicalExpression, ctx: FnCtx): string {
+    if (isBoolean(e.left) && isBoolean(e.right)) {
+      return `(${this.expr(e.left, ctx)} ${e.op === "and" ? "&&" : "||"} ${this.expr(e.right, ctx)})`;
+    }
+    const t = this.temp(ctx);
+    const l = this.expr(e.left, ctx);
+    const r = this.expr(e.right, ctx);
+    return e.op === "and"
+      ? `((${t} = ${l}) === undefined || ${t} === false ? ${t} : ${r})`
+      : `((${t} = ${l}) !== undefined && ${t} !== false ? ${t} : ${r})`;
+  }
+
+  private unary(e: A.UnaryExpression, ctx: FnCtx): string {
+    switch (e.op) {
+      case "not":
+        return `!${this.cond(e.arg, ctx)}`;
+      case "#":
+        return `${marker(e.line)}$len(${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)})`;
+      case "-": {
+        if (e.arg.kind === "Number") return numberLiteral(-e.arg.value);
+        if (this.res.isNumeric(e.arg)) return `(-${this.expr(e.arg, ctx)})`;
+        const [t, set] = this.hold(e.arg, ctx);
+        return `(typeof ${set} === "number" ? -${t} : ${marker(e.line)}$unm(${t}, ${this.desc(e.arg, ctx)}))`;
+      }
+    }
+  }
+
+  /** Evaluate once: returns [the name to read, the expression that assigns it]. */
+  private hold(e: A.Expression, ctx: FnCtx): [string, string] {
+    const js = this.expr(e, ctx);
+    if (isSimple(e, this.res)) return [js, js];
+    const t = this.temp(ctx);
+    return [t, `(${t} = ${js})`];
+  }
+
+  private binary(e: A.BinaryExpression, ctx: FnCtx): string {
+    const op = e.op;
+    const m = marker(e.line);
+    switch (op) {
+      case "+": case "-": case "*": case "/": case "%": case "^": {
+        const ln = this.res.isNumeric(e.left), rn = this.res.isNumeric(e.right);
+        if (ln && rn) return numericOp(op, this.expr(e.left, ctx), this.expr(e.right, ctx), isSimple(e.left, this.res) && isSimple(e.right, this.res));
+        const [a, sa] = this.hold(e.left, ctx);
+        const [b, sb] = this.hold(e.right, ctx);
+        const checks = [ln ? "" : `typeof ${sa} === "number"`, rn ? "" : `typeof ${sb} === "number"`].filter((c) => c !== "");
+        // Operands must be evaluated left to right even when only one side needs a check.
+        const pre = ln && sa !== a ? `${sa}, ` : "";
+        const preB = rn && sb !== b ? `${sb}, ` : "";
+        const helper = HELPER[op];
+        return `(${pre}${preB}${checks.join(" && ")} ? ${numericOp(op, a, b, true)} : ${m}$${helper}(${a}, ${b}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}))`;
+      }
+      case "..": {
+        const [a, sa] = this.hold(e.left, ctx);
+        const [b, sb] = this.hold(e.right, ctx);
+        return `(typeof ${sa} === "string" && typeof ${sb} === "string" ? ${a} + ${b} : ${m}$concat(${a}, ${b}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}))`;
+      }
+      case "==":
+      case "~=": {
+        const l = this.expr(e.left, ctx), r = this.expr(e.right, ctx);
+        const neg = op === "~=";
+        if (LIT.has(e.left.kind) || LIT.has(e.right.kind)) return `(${l} ${neg ? "!==" : "==="} ${r})`;
+        return `${neg ? "!" : ""}${m}$eq(${l}, ${r})`;
+      }
+      case "<": case "<=": case ">": case ">=": {
+        const ln = this.res.isNumeric(e.left), rn = this.res.isNumeric(e.right);
+        if (ln && rn) return `(${this.expr(e.left, ctx)} ${op} ${this.expr(e.right, ctx)})`;
+        const [a, sa] = this.hold(e.left, ctx);
+        const [b, sb] = this.hold(e.right, ctx);
+        // a > b is b < a, a >= b is b <= a (Lua swaps the operands, which shows in messages).
+        const call = op === "<" ? `$lt(${a}, ${b})` : op === "<=" ? `$le(${a}, ${b})` : op === ">" ? `$lt(${b}, ${a})` : `$le(${b}, ${a})`;
+        return `(typeof ${sa} === "number" && typeof ${sb} === "number" ? ${a} ${op} ${b} : ${m}${call})`;
+      }
+    }
+  }
+
+  private table(e: A.TableConstructor, ctx: FnCtx): string {
+    const pos: A.Expression[] = [];
+    const kv: string[] = [];
+    for (const it of e.items) {
+      if (it.kind === "Positional") pos.push(it.value);
+      else if (it.kind === "Named") kv.push(JSON.stringify(it.name), this.expr(it.value, ctx));
+      else kv.push(this.expr(it.key, ctx), this.expr(it.value, ctx));
+    }
+    // Only the last item of the constructor spreads its values; a call that is positional
+    // but not last gives one value.
+    const lastItem = e.items[e.items.length - 1];
+    const spreadLast = lastItem !== undefined && lastItem.kind === "Positional" && isMulti(lastItem.value);
+    const arr = pos
+      .map((p, i) => (i === pos.length - 1 && spreadLast ? (p.kind === "Vararg" ? "...va" : `...$many(${this.multi(p, ctx)})`) : this.expr(p, ctx)))
+      .join(", ");
+    if (kv.length === 0) return `$tbl([${arr}])`;
+    return `$tblk([${arr}], [${kv.join(", ")}])`;
+  }
+
+  /** A call as a LuaResult. */
+  private callExpr(e: A.CallExpression | A.MethodCallExpression, ctx: FnCtx): string {
+    const m = marker(e.line);
+    let callee: string, self: string | undefined, pre = "";
+    if (e.kind === "MethodCall") {
+      const o = this.temp(ctx);
+      pre = `${o} = ${this.expr(e.obj, ctx)}, `;
+      self = o;
+      callee = `$fn(${m}$getS(${o}, ${JSON.stringify(e.method)}, ${this.desc(e.obj, ctx)}), ${JSON.stringify(`method '${e.method}'`)})`;
+    } else {
+      callee = `$fn(${this.expr(e.callee, ctx)}, ${this.desc(e.callee, ctx)})`;
+    }
+    const args = this.args(e.args, ctx);
+    const all = self === undefined ? args : args === "" ? self : `${self}, ${args}`;
+    const suspends = ctx.gen && !(e.kind === "Call" && this.res.isSafeCallee(e.callee));
+    if (!suspends) return pre === "" ? `${m}${callee}(${all})` : `(${pre}${m}${callee}(${all}))`;
+    // Suspendable context: evaluate callee and arguments once, then pick the callee's form.
+    const f = this.temp(ctx);
+    const a = this.temp(ctx);
+    return `(${pre}${f} = ${callee}, ${a} = [${all}], ${f}.$g !== undefined ? (yield* ${m}${f}.$g(...${a})) : ${m}${f}(...${a}))`;
+  }
+
+  /** The description of an operand in error messages: "local 'x'", "global 'x'", "field 'k'". */
+  private desc(e: A.Expression, ctx: FnCtx): string {
+    switch (e.kind) {
+      case "Identifier": {
+        const v = this.res.vars.get(e);
+        if (v === undefined) return JSON.stringify(`global '${e.name}'`);
+        return JSON.stringify(`${v.fn === ctx.info ? "local" : "upvalue"} '${e.name}'`);
+      }
+      case "Index":
+        return e.key.kind === "String" ? JSON.stringify(`field '${e.key.value}'`) : "undefined";
+      case "MethodCall":
+        return "undefined";
+      case "String":
+      case "Number":
+        return "undefined";
+      default:
+        return "undefined";
+    }
+  }
+}
+
+const HELPER: Record<"+" | "-" | "*" | "/" | "%" | "^", string> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "^": "pow" };
+
+function numericOp(op: "+" | "-" | "*" | "/" | "%" | "^", a: string, b: string, simple: boolean): string {
+  switch (op) {
+    case "%":
+      return simple ? `(${a} - Math.floor(${a} / ${b}) * ${b})` : `$luaMod(${a}, ${b})`;
+    case "^":
+      return `Math.pow(${a}, ${b})`;
+    default:
+      return `(${a} ${op} ${b})`;
+  }
+}
+
+function isBoolean(e: A.Expression): boolean {
+  if (e.kind === "Boolean") return true;
+  if (e.kind === "Binary") return e.op === "==" || e.op === "~=" || e.op === "<" || e.op === "<=" || e.op === ">" || e.op === ">=";
+  if (e.kind === "Unary") return e.op === "not";
+  if (e.kind === "Logical") return isBoolean(e.left) && isBoolean(e.right);
+  if (e.kind === "Paren") return isBoolean(e.expr);
+  return false;
+}
+
+/** Cheap and free of effects: may be read twice. */
+function isSimple(e: A.Expression, res: Resolution): boolean {
+  if (LIT.has(e.kind)) return true;
+  return e.kind === "Identifier" && res.vars.has(e);
+}
+
+function numberLiteral(n: number): string {
+  if (n !== n) return "NaN";
+  if (n === Infinity) return "Infinity";
+  if (n === -Infinity) return "-Infinity";
+  if (n === 0 && 1 / n < 0) return "-0";
+  return n < 0 ? `(${String(n)})` : String(n);
+}
+
+
+/** A JS function name for a Lua function ("a.b:m" -> "a_b_m"), for readable stacks. */
+function jsFunctionName(name: string | undefined): string {
+  if (name === undefined) return "$anon";
+  const s = name.replace(/[^A-Za-z0-9_]/g, "_");
+  return /^[0-9]/.test(s) ? "_" + s : s + "$";
+}
+
+export type { VarInfo };

@@ -1,0 +1,365 @@
+// Pass 2 of the compiler (after parsing, before emitting): binds every identifier to a
+// local or a global, names locals uniquely for JS, and computes the facts the emitter
+// uses to pick fast code: which locals always hold numbers, and which functions may
+// suspend (and so need a generator form). One walk plus a small fixed point.
+import type * as A from "../syntax/ast.js";
+
+export interface VarInfo {
+  readonly name: string;
+  /** Unique JS identifier within the chunk. */
+  readonly js: string;
+  readonly fn: FunctionInfo;
+  /** Every value stored into the variable, for the number inference; "any" for unknown sources. */
+  readonly sources: (A.Expression | "num" | "any")[];
+  /** Assigned after its declaration (not only initialised). */
+  reassigned: boolean;
+  /** Read or written by a nested function. */
+  captured: boolean;
+  /** Always a number (set by the inference). */
+  numeric: boolean;
+  /** The declaration's initialiser when it is the only source (for aliases like `local sub = string.sub`). */
+  init: A.Expression | undefined;
+}
+
+export interface FunctionInfo {
+  readonly node: A.FunctionExpression | A.Chunk;
+  readonly parent: FunctionInfo | undefined;
+  /** Calls whose callee is not a known non-suspending builtin, or unknown iterators. */
+  maySuspend: boolean;
+  usesGoto: boolean;
+}
+
+export interface Resolution {
+  /** Identifier use or declaration -> its local; globals are absent. */
+  readonly vars: Map<A.Identifier, VarInfo>;
+  readonly functions: Map<A.FunctionExpression | A.Chunk, FunctionInfo>;
+  /** Globals assigned anywhere in the chunk (they lose their builtin assumptions). */
+  readonly assignedGlobals: Set<string>;
+  isNumeric(e: A.Expression): boolean;
+  /** The function a call expression site belongs to may treat this callee as non-suspending. */
+  isSafeCallee(e: A.Expression): boolean;
+}
+
+// JS words a Lua name may not take as-is.
+const RESERVED = new Set(
+  ("arguments await break case catch class const continue debugger default delete do else enum eval export extends " +
+    "false finally for function if implements import in instanceof interface let new null package private protected " +
+    "public return static super switch this throw true try typeof undefined var void while with yield NaN Infinity " +
+    "Object Array Math String Number Symbol Map Set Error JSON Reflect Promise globalThis").split(" "),
+);
+
+// Builtins known not to suspend (calls to them need no generator form). pcall, xpcall,
+// coroutine.*, require, load and dofile are absent on purpose: they run Lua code.
+const SAFE_GLOBAL_FUNCS = new Set([
+  "type", "tostring", "tonumber", "select", "rawget", "rawset", "rawequal", "rawlen", "setmetatable",
+  "getmetatable", "assert", "error", "unpack", "next", "ipairs", "pairs", "print", "collectgarbage",
+]);
+const SAFE_LIBS = new Set(["string", "table", "math", "bit", "os", "io"]);
+
+interface Scope {
+  readonly parent: Scope | undefined;
+  readonly names: Map<string, VarInfo>;
+  readonly fn: FunctionInfo;
+}
+
+export function resolve(chunk: A.Chunk): Resolution {
+  const vars = new Map<A.Identifier, VarInfo>();
+  const functions = new Map<A.FunctionExpression | A.Chunk, FunctionInfo>();
+  const assignedGlobals = new Set<string>();
+  const all: VarInfo[] = [];
+  const usedJs = new Map<string, number>();
+  const callsites: { fn: FunctionInfo; callee: A.Expression | undefined }[] = [];
+
+  function jsName(name: string): string {
+    const base = RESERVED.has(name) ? name + "_" : name;
+    const n = usedJs.get(base) ?? 0;
+    usedJs.set(base, n + 1);
+    return n === 0 ? base : `${base}_${n}`;
+  }
+
+  function declare(scope: Scope, id: A.Identifier, source: A.Expression | "num" | "any"): VarInfo {
+    const v: VarInfo = {
+      name: id.name, js: jsName(id.name), fn: scope.fn, sources: [source],
+      reassigned: false, captured: false, numeric: false,
+      init: source === "num" || source === "any" ? undefined : source,
+    };
+    scope.names.set(id.name, v);
+    vars.set(id, v);
+    all.push(v);
+    return v;
+  }
+
+  function lookup(scope: Scope, id: A.Identifier): VarInfo | undefined {
+    for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
+      const v = s.names.get(id.name);
+      if (v !== undefined) {
+        if (v.fn !== scope.fn) v.captured = true;
+        vars.set(id, v);
+        return v;
+      }
+    }
+    return undefined;
+  }
+
+  function block(body: A.Block, parent: Scope): void {
+    const scope: Scope = { parent, names: new Map(), fn: parent.fn };
+    for (const st of body) statement(st, scope);
+  }
+
+  function func(node: A.FunctionExpression, parent: Scope): void {
+    const info: FunctionInfo = { node, parent: parent.fn, maySuspend: false, usesGoto: false };
+    functions.set(node, info);
+    const scope: Scope = { parent, names: new Map(), fn: info };
+    for (const p of node.params) declare(scope, p, "any");
+    block(node.body, scope);
+  }
+
+  function assignTarget(t: A.Identifier | A.IndexExpression, value: A.Expression | "any", scope: Scope): void {
+    if (t.kind === "Identifier") {
+      const v = lookup(scope, t);
+      if (v === undefined) assignedGlobals.add(t.name);
+      else {
+        v.reassigned = true;
+        v.sources.push(value);
+      }
+    } else {
+      expr(t.obj, scope);
+      expr(t.key, scope);
+    }
+  }
+
+  /** Values of an explist spread over n targets: the last expression fills the rest when multi-valued. */
+  function sourcesFor(exprs: A.Expression[], n: number): (A.Expression | "any")[] {
+    const out: (A.Expression | "any")[] = [];
+    for (let i = 0; i < n; i++) {
+      const e = exprs[i];
+      if (e !== undefined) {
+        out.push(i === exprs.length - 1 || !isMulti(e) ? e : "any");
+      } else {
+        const last = exprs[exprs.length - 1];
+        out.push(last !== undefined && isMulti(last) ? "any" : NIL);
+      }
+    }
+    return out;
+  }
+
+  function statement(st: A.Statement, scope: Scope): void {
+    switch (st.kind) {
+      case "Local": {
+        for (const e of st.init) expr(e, scope);
+        const src = sourcesFor(st.init, st.names.length);
+        st.names.forEach((id, i) => declare(scope, id, src[i]!));
+        return;
+      }
+      case "Assign": {
+        for (const e of st.init) expr(e, scope);
+        const src = sourcesFor(st.init, st.targets.length);
+        st.targets.forEach((t, i) => assignTarget(t, src[i]!, scope));
+        return;
+      }
+      case "CallStatement":
+        expr(st.call, scope);
+        return;
+      case "Do":
+        block(st.body, scope);
+        return;
+      case "While":
+        expr(st.cond, scope);
+        block(st.body, scope);
+        return;
+      case "Repeat": {
+        // The condition sees the body's locals.
+        const inner: Scope = { parent: scope, names: new Map(), fn: scope.fn };
+        for (const s of st.body) statement(s, inner);
+        expr(st.cond, inner);
+        return;
+      }
+      case "If":
+        for (const c of st.clauses) {
+          expr(c.cond, scope);
+          block(c.body, scope);
+        }
+        if (st.orelse !== undefined) block(st.orelse, scope);
+        return;
+      case "NumericFor": {
+        expr(st.start, scope);
+        expr(st.limit, scope);
+        if (st.step !== undefined) expr(st.step, scope);
+        const inner: Scope = { parent: scope, names: new Map(), fn: scope.fn };
+        declare(inner, st.var, "num");
+        block(st.body, inner);
+        return;
+      }
+      case "GenericFor": {
+        for (const e of st.exprs) expr(e, scope);
+        if (!safeIterator(st.exprs, scope)) scope.fn.maySuspend = true;
+        const inner: Scope = { parent: scope, names: new Map(), fn: scope.fn };
+        for (const id of st.names) declare(inner, id, "any");
+        block(st.body, inner);
+        return;
+      }
+      case "FunctionDecl":
+        assignTarget(st.target, "any", scope);
+        func(st.func, scope);
+        return;
+      case "LocalFunction": {
+        // The name is in scope inside the body (recursion).
+        const v = declare(scope, st.name, "any");
+        v.init = st.func;
+        func(st.func, scope);
+        return;
+      }
+      case "Return":
+        for (const e of st.args) expr(e, scope);
+        return;
+      case "Goto":
+      case "Label":
+        scope.fn.usesGoto = true;
+        return;
+      case "Break":
+        return;
+    }
+  }
+
+  function safeIterator(exprs: A.Expression[], scope: Scope): boolean {
+    // `for k, v in pairs(t)` / `ipairs(t)` / `next, t`: the iterator is a builtin.
+    const e = exprs[0];
+    if (e === undefined) return true;
+    if (e.kind === "Call" && e.callee.kind === "Identifier" && (e.callee.name === "pairs" || e.callee.name === "ipairs")) {
+      return lookupQuiet(scope, e.callee) === undefined;
+    }
+    if (e.kind === "Identifier" && e.name === "next") return lookupQuiet(scope, e) === undefined;
+    return false;
+  }
+
+  function lookupQuiet(scope: Scope, id: A.Identifier): VarInfo | undefined {
+    for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
+      const v = s.names.get(id.name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  function expr(e: A.Expression, scope: Scope): void {
+    switch (e.kind) {
+      case "Identifier":
+        lookup(scope, e);
+        return;
+      case "Index":
+        expr(e.obj, scope);
+        expr(e.key, scope);
+        return;
+      case "Call":
+        expr(e.callee, scope);
+        for (const a of e.args) expr(a, scope);
+        callsites.push({ fn: scope.fn, callee: e.callee });
+        return;
+      case "MethodCall":
+        expr(e.obj, scope);
+        for (const a of e.args) expr(a, scope);
+        callsites.push({ fn: scope.fn, callee: undefined });
+        return;
+      case "Function":
+        func(e, scope);
+        return;
+      case "Table":
+        for (const it of e.items) {
+          if (it.kind === "Keyed") expr(it.key, scope);
+          expr(it.value, scope);
+        }
+        return;
+      case "Binary":
+      case "Logical":
+        expr(e.left, scope);
+        expr(e.right, scope);
+        return;
+      case "Unary":
+        expr(e.arg, scope);
+        return;
+      case "Paren":
+        expr(e.expr, scope);
+        return;
+      default:
+        return;
+    }
+  }
+
+  const chunkInfo: FunctionInfo = { node: chunk, parent: undefined, maySuspend: false, usesGoto: false };
+  functions.set(chunk, chunkInfo);
+  block(chunk.body, { parent: undefined, names: new Map(), fn: chunkInfo });
+
+  // Number inference: start optimistic, drop any variable with a non-number source until stable.
+  for (const v of all) v.numeric = true;
+  const isNumeric = (e: A.Expression): boolean => {
+    switch (e.kind) {
+      case "Number":
+        return true;
+      case "Identifier": {
+        const v = vars.get(e);
+        return v !== undefined && v.numeric;
+      }
+      case "Binary":
+        return ARITH_OPS.has(e.op) && isNumeric(e.left) && isNumeric(e.right);
+      case "Unary":
+        return e.op === "-" && isNumeric(e.arg);
+      case "Paren":
+        return isNumeric(e.expr);
+      default:
+        return false;
+    }
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const v of all) {
+      if (!v.numeric) continue;
+      for (const s of v.sources) {
+        if (s === "num") continue;
+        if (s === "any" || !isNumeric(s)) {
+          v.numeric = false;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+
+  const isSafeCallee = (c: A.Expression): boolean => {
+    if (c.kind === "Identifier") {
+      const v = vars.get(c);
+      if (v === undefined) return SAFE_GLOBAL_FUNCS.has(c.name) && !assignedGlobals.has(c.name);
+      if (v.reassigned || v.init === undefined) return false;
+      // A local function that cannot suspend, or a local alias of a safe builtin (`local sub = string.sub`).
+      if (v.init.kind === "Function") return functions.get(v.init)?.maySuspend === false;
+      return isSafeCallee(v.init);
+    }
+    if (c.kind === "Index" && c.dot && c.obj.kind === "Identifier" && c.key.kind === "String") {
+      const lib = c.obj;
+      const v = vars.get(lib);
+      if (v === undefined) return SAFE_LIBS.has(lib.name) && !assignedGlobals.has(lib.name);
+      // A local alias of a library table: `local string = string`.
+      return !v.reassigned && v.init !== undefined && v.init.kind === "Identifier" && !vars.has(v.init) && SAFE_LIBS.has(v.init.name);
+    }
+    return false;
+  };
+  // Optimistic fixed point: a function may suspend when one of its calls may; calls to local
+  // functions depend on those functions' own answers (recursion included).
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const cs of callsites) {
+      if (cs.fn.maySuspend) continue;
+      if (cs.callee === undefined || !isSafeCallee(cs.callee)) {
+        cs.fn.maySuspend = true;
+        changed = true;
+      }
+    }
+  }
+
+  return { vars, functions, assignedGlobals, isNumeric, isSafeCallee };
+}
+
+const ARITH_OPS = new Set(["+", "-", "*", "/", "%", "^"]);
+const NIL: A.Expression = { kind: "Nil", line: 0 };
+
+export function isMulti(e: A.Expression): boolean {
+  return e.kind === "Call" || e.kind === "MethodCall" || e.kind === "Vararg";
+}
