@@ -6,7 +6,7 @@
 import { LuaTable } from "./table.js";
 import { LuaError, luaError } from "./error.js";
 import { numberToString, stringToNumber, typeName, addressOf } from "./convert.js";
-import type { LuaFunction, LuaResult, LuaUserdata, LuaValue } from "./value.js";
+import { LUA_NULL, type LuaFunction, type LuaResult, type LuaUserdata, type LuaValue } from "./value.js";
 
 let stringMeta: LuaTable | undefined;
 /** The metatable shared by all strings (its __index is the string library). */
@@ -276,6 +276,7 @@ export function tostring(v: LuaValue): string {
     }
     return s;
   }
+  if (v === LUA_NULL) return "userdata: NULL";
   return `${typeName(v)}: ${addressOf(v as object)}`;
 }
 

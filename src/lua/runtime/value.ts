@@ -51,3 +51,9 @@ export class CoYield {
 export type Suspension = CoYield | Promise<unknown>;
 
 export const NONE: LuaValue[] = Object.freeze([]) as unknown as LuaValue[];
+
+/**
+ * The NULL light userdata: ngx.null and cjson.null are this one value, as in OpenResty
+ * (`cjson.null == ngx.null`). tostring gives "userdata: NULL".
+ */
+export const LUA_NULL: LuaUserdata = Object.freeze({ mt: undefined, luaTypeName: "NULL" });
