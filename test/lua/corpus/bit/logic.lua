@@ -1,0 +1,7 @@
+print(bit.band(0xff, 0x0f), bit.band(-1, 0xff), bit.band(0xffffffff, 1), bit.band(1, 2, 3), bit.band(7, 6, 5))
+print(bit.bor(1, 2), bit.bor(0x80000000, 1), bit.bor(1, 2, 4, 8), bit.bor(-1, 0))
+print(bit.bxor(5, 3), bit.bxor(-1, 1), bit.bxor(0xffffffff, 0), bit.bxor(1, 2, 4))
+print(bit.bnot(0), bit.bnot(-1), bit.bnot(1), bit.bnot(0xffffffff), bit.bnot(0x7fffffff))
+print(bit.band(2^32 + 5, 7), bit.bor(2^40, 1), bit.band(-2^31, -1), bit.band(2^31, -1))
+print(bit.band(1.9, 3), bit.band(-1.5, 3), bit.bor(0.5, 0), bit.band("7", "3"))
+print(pcall(bit.band), pcall(function() local r = bit.bor("x"); return r end))

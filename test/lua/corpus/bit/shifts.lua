@@ -1,0 +1,6 @@
+print(bit.lshift(1, 0), bit.lshift(1, 31), bit.lshift(1, 32), bit.lshift(1, 33), bit.lshift(0xff, 28), bit.lshift(-1, 4))
+print(bit.rshift(1, 1), bit.rshift(-1, 0), bit.rshift(-1, 1), bit.rshift(-1, 28), bit.rshift(0x80000000, 31), bit.rshift(256, 36))
+print(bit.arshift(-1, 1), bit.arshift(-256, 4), bit.arshift(0x80000000, 31), bit.arshift(256, 4), bit.arshift(0x7fffffff, 30))
+print(bit.rol(1, 1), bit.rol(0x80000000, 1), bit.rol(0x12345678, 8), bit.rol(1, 32), bit.rol(1, -1))
+print(bit.ror(1, 1), bit.ror(0x12345678, 8), bit.ror(2, 33), bit.ror(-1, 7))
+print(bit.lshift(1, -1), bit.rshift(1, -31), bit.lshift(3, 1.5))

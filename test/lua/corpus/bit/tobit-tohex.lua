@@ -1,0 +1,7 @@
+print(bit.tobit(0), bit.tobit(1), bit.tobit(-1), bit.tobit(0xffffffff), bit.tobit(2^32), bit.tobit(2^32 + 1), bit.tobit(2^31))
+print(bit.tobit(1.5), bit.tobit(-1.5), bit.tobit(2.5), bit.tobit(1e15), bit.tobit(-2^31 - 1), bit.tobit("10"))
+print(bit.tohex(255), bit.tohex(-1), bit.tohex(0), bit.tohex(0x12345678), bit.tohex(2^32 + 16))
+print(bit.tohex(255, 2), bit.tohex(255, 4), bit.tohex(255, -4), bit.tohex(0xabcdef, 3), bit.tohex(1, 8), bit.tohex(-1, -8))
+print(bit.tohex(0x1234, 0), bit.tohex(0x1234, 16), bit.tohex(0x1234, -16))
+print(bit.bswap(0x12345678), bit.bswap(1), bit.bswap(-1), bit.bswap(0xff000000), bit.tohex(bit.bswap(0xaabbccdd)))
+print(pcall(bit.tobit), pcall(bit.tohex, {}))

@@ -1,0 +1,12 @@
+local function compile(src)
+  local f, err = loadstring(src, "=src")
+  print(f and "ok" or err)
+end
+compile("goto nowhere")
+compile("do ::a:: end goto a")
+compile("::a:: ::a::")
+compile("goto f; local x; ::f:: print(x)")
+compile("do goto f; local x; ::f:: end")
+compile("repeat goto cont; local x; ::cont:: until x")
+compile("::ok:: goto ok")
+compile("local goto = 1")

@@ -1,0 +1,17 @@
+for i = 1, 3 do io.write(i, " ") end print()
+for i = 3, 1, -1 do io.write(i, " ") end print()
+for i = 1, 0 do io.write("never") end print("empty")
+for i = 0, 1, 0.25 do io.write(i, " ") end print()
+for i = 1, 2, 0.5 do io.write(i, " ") end print()
+for i = 0.1, 0.35, 0.1 do io.write(i, " ") end print()
+for i = 10, 1, -3 do io.write(i, " ") end print()
+for i = 1, 3 do local j = i * 2; i = j; io.write(i, " ") end print()
+for i = "1", "3" do io.write(i, ":", type(i), " ") end print()
+for i = 1, math.huge do if i > 3 then break end io.write(i, " ") end print()
+for i = -1, -3, -1 do io.write(i, " ") end print()
+print(pcall(function() for i = 1, "x" do end end))
+print(pcall(function() for i = nil, 2 do end end))
+print(pcall(function() for i = 1, 2, {} do end end))
+local count = 0
+for i = 1, 1e6 do count = count + 1 end
+print(count)

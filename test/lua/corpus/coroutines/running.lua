@@ -1,0 +1,12 @@
+local main, ismain = coroutine.running()
+print(main, ismain)
+local co
+co = coroutine.create(function()
+  local r = coroutine.running()
+  print(r == co, type(r))
+end)
+coroutine.resume(co)
+local w = coroutine.wrap(function() return type(coroutine.running()) end)
+print(w())
+print((tostring(co):gsub("0x%x+", "ADDR")))
+print(type(coroutine.isyieldable))

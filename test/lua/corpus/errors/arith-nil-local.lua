@@ -1,0 +1,2 @@
+local count
+count = count + 1

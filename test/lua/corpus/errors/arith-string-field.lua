@@ -1,0 +1,2 @@
+local t = { n = "abc" }
+print(t.n + 1)

@@ -1,0 +1,3 @@
+local t = {}
+local function neg() return -t end
+neg()

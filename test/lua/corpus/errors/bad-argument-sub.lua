@@ -1,0 +1,2 @@
+local s = "hello"
+print(string.sub(s, nil))

@@ -1,0 +1,2 @@
+local handler
+handler("event")

@@ -1,0 +1,2 @@
+local obj = { name = "x" }
+obj:missing()

@@ -1,0 +1,3 @@
+local n = 5
+local function go() return n() end
+go()

@@ -1,0 +1,2 @@
+local function make() return {} end
+make()()

@@ -1,0 +1,2 @@
+local limit
+if 5 < limit then print("no") end

@@ -1,0 +1,3 @@
+local flag = false
+local function show() return "flag=" .. flag end
+print(show())

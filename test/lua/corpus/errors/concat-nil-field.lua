@@ -1,0 +1,2 @@
+local user = {}
+print("user: " .. user.name)

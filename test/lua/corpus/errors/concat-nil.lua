@@ -1,0 +1,2 @@
+local function get() end
+print("value: " .. get())

@@ -1,0 +1,2 @@
+local gen = coroutine.wrap(function() local t; return t.field end)
+gen()

@@ -1,0 +1,2 @@
+local t = setmetatable({}, { __index = function(_, k) return nil + k end })
+print(t.x)

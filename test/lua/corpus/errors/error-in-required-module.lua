@@ -1,0 +1,2 @@
+package.path = "./modules/?.lua"
+require("failing_module")

@@ -1,0 +1,2 @@
+local f = loadstring("local a = 1\nreturn a()")
+f()

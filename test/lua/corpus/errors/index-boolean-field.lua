@@ -1,0 +1,2 @@
+local t = { flag = true }
+t.flag.x = 1

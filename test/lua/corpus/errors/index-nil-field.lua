@@ -1,0 +1,2 @@
+local config = { server = {} }
+print(config.server.listen.port)

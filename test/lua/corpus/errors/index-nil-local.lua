@@ -1,0 +1,3 @@
+print("before")
+local x
+print(x.field)

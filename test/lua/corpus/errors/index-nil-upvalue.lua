@@ -1,0 +1,3 @@
+local state
+local function read() return state.value end
+print(read())

@@ -1,0 +1,2 @@
+local list
+print(#list)

@@ -1,0 +1,2 @@
+local k
+local t = { [k] = 1 }

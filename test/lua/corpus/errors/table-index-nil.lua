@@ -1,0 +1,3 @@
+local t = {}
+local key
+t[key] = 1

@@ -1,0 +1,5 @@
+print(string.format("%c%c%c", 76, 117, 97))
+print(string.format("[%5c] [%-5c]", 65, 66))
+print(string.format("%c", 0):byte(), #string.format("%c", 0), string.format("%c", 256 + 65))
+print(string.format("%c", "65"), pcall(string.format, "%c", "A"))
+print(string.format("%u", 42), string.format("%5u|", 7))

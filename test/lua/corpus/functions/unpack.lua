@@ -1,0 +1,16 @@
+print(unpack({ 1, 2, 3 }))
+print(unpack({ 1, 2, 3 }, 2))
+print(unpack({ 1, 2, 3 }, 2, 3))
+print(unpack({ 1, 2, 3 }, 3, 2))
+print(unpack({ 1, 2, 3 }, -1, 1))
+print(unpack({ 1, nil, 3 }, 1, 3))
+print(unpack({}, 1, 2))
+print(select("#", unpack({})), select("#", unpack({ nil, nil }, 1, 2)))
+print(unpack({ "a", "b" }, "1", "2"))
+print(table.unpack == nil and "no table.unpack" or "table.unpack", unpack == unpack)
+local t = {}
+for i = 1, 200 do t[i] = i end
+print(select("#", unpack(t)), (select(200, unpack(t))))
+print(pcall(unpack))
+print(pcall(function() local r = unpack(nil); return r end))
+print(pcall(unpack, {}, 1, 1e8))

@@ -1,0 +1,3 @@
+io.stderr:write("to stderr first line\n")
+io.stderr:write("second stderr line\n")
+print("to stdout")

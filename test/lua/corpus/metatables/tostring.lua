@@ -1,0 +1,13 @@
+local mt = { __tostring = function(self) return "Point(" .. self.x .. ", " .. self.y .. ")" end }
+local p = setmetatable({ x = 1, y = 2 }, mt)
+print(p)
+print(tostring(p), "[" .. tostring(p) .. "]")
+local bad = setmetatable({}, { __tostring = function() return 42 end })
+print(pcall(tostring, bad))
+local nonstr = setmetatable({}, { __tostring = function() return nil end })
+print(pcall(tostring, nonstr))
+local errs = setmetatable({}, { __tostring = function() error("boom") end })
+print(pcall(tostring, errs))
+print(string.format("%s", p))
+local named = setmetatable({}, { __name = "MyType" })
+print((tostring(named):gsub("0x%x+", "ADDR")))

@@ -1,0 +1,4 @@
+local M = {}
+local missing
+M.value = missing.field
+return M

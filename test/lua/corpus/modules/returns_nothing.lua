@@ -1,0 +1,1 @@
+returns_nothing_ran = true

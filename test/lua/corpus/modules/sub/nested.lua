@@ -1,0 +1,1 @@
+return { where = "modules/sub/nested.lua", name = ... }

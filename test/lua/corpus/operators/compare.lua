@@ -1,0 +1,18 @@
+print(1 < 2, 2 < 1, 1 <= 1, 1 >= 2, 2 > 1, 1 == 1.0, 1 ~= 2)
+print("a" < "b", "a" < "B", "Z" < "a", "abc" < "abd", "ab" < "abc", "" < "a")
+print("10" < "9", "10" < "10", "a\0b" < "a\0c", "a\0" > "a", "\255" > "a")
+print(-1 < 0, -0 < 0, -0 == 0, 1/0 > 1e308, -1/0 < -1e308)
+print(1 == "1", "1" == 1, 0 == false, nil == false, "" == false)
+local t1, t2 = {}, {}
+print(t1 == t1, t1 == t2, t1 ~= t2)
+local f = function() end
+print(f == f, print == print, f ~= print)
+print(pcall(function() return 1 < "2" end))
+print(pcall(function() return "1" < 2 end))
+print(pcall(function() return {} < {} end))
+print(pcall(function() return nil < 1 end))
+print(pcall(function() return 1 <= nil end))
+print(pcall(function() return true < false end))
+print(pcall(function() return {} <= 1 end))
+print(pcall(function() return print < print end))
+print(pcall(function() return "a" >= 1 end))

@@ -1,0 +1,8 @@
+print(-2 ^ 2, not nil == true, not (nil == true), 2 ^ 3 ^ 2, 2 ^ -2)
+print(1 + 2 * 3 - 4 / 2, (1 + 2) * (3 - 4) / 2)
+print("a" .. "b" == "ab", 1 .. 2 == "12", #"abc" + 1, -#"abc")
+print(1 < 2 == true, not 1 == 2, 1 and 2 or 3, nil and 2 or 3, false or nil and 1)
+print(1 + 1 .. 2 + 2, 2 * 3 .. "", "x" .. 1 + 2)
+print(not not 0, - - 2, not - 1)
+print(#"ab" .. "c", 3 % 2 ^ 2, -3 ^ 2 % 5)
+print(1 == 1 and 2 == 2, 1 < 2 and 2 < 3 or false, 5 > 3 == (3 < 5))

@@ -1,0 +1,2 @@
+io.write("buffered output is flushed")
+os.exit()

@@ -1,0 +1,5 @@
+print(('say "hi" and "bye"'):match('(["\'])(.-)%1'))
+print(("abcabc"):match("(abc)%1"), ("abcabd"):match("(abc)%1"))
+print(("aa bb cd ee"):gsub("(%a)%1", "<%0>"))
+print(("x=1, y=2; x=1"):find("(x=%d).*%1"))
+print(("[[a]]=[[a]]"):match("(%[%[(%a)%]%])=%1"))

@@ -1,0 +1,7 @@
+print(("f(a(b)c)d"):match("%b()"))
+print(("f(a(b)c)d"):find("%b()"))
+print(("no close ("):match("%b()"), ("(()"):match("%b()"), ("())"):match("%b()"))
+print(("<a<b>><c>"):gsub("%b<>", "X"))
+print(("[x][y]z"):match("^(%b[])(%b[])"))
+print(("{{}}"):match("%b{}"), ("x"):match("%bxx"), ("xax"):match("%bxx"), ("xaxbx"):match("%bxx"))
+print(("call(1, g(2, 3), 4) rest"):match("(%w+)(%b())"))

@@ -1,0 +1,8 @@
+print(("THE (quick) fox"):find("%f[%a]%a+"))
+print(("THE (quick) fox"):gsub("%f[%a]%a+", "W"))
+print(("hello world"):gsub("%f[%w]%w+", function(w) return w:upper() end))
+print(("the cat in the hat"):gsub("%f[%a]the%f[%A]", "THE"))
+print(("aaa bbb"):find("%f[%z%s]"))
+print(("1234abc"):match("%f[%a].*"))
+print(("abc"):find("%f[%l]"), ("abc"):find("%f[%L]"), ("ABC"):find("%f[%l]"))
+print(("x"):gsub("%f[x]", "<"), ("x"):gsub("%f[^x]", ">"))

@@ -1,0 +1,11 @@
+print(("hello world"):gsub("%w+", function(w) return w:upper() end))
+print(("a=1, b=2"):gsub("(%w+)=(%w+)", function(k, v) return v .. "=" .. k end))
+print(("abc"):gsub(".", function(c) if c == "b" then return nil end return c:byte() end))
+print(("abc"):gsub(".", function(c) return false end))
+print(("abc"):gsub("()", function(p) return p end))
+print(("3 4 5"):gsub("%d", function(d) return d * 2 end))
+local seen = {}
+print(("aXbXc"):gsub("X", function(...) seen[#seen + 1] = select("#", ...); return "-" end), table.concat(seen))
+print(pcall(function() local r = ("a"):gsub("a", function() return {} end); return r end))
+print(("x"):gsub("x", function() return 1.5 end))
+print(pcall(function() local r = ("a"):gsub("a", function() error("inner") end); return r end))

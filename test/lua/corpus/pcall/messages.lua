@@ -1,0 +1,43 @@
+-- runtime error messages, caught, printed on stdout
+local cases = {
+  function() local x; return x.y end,
+  function() return undefined_global.y end,
+  function() local t = {}; return t.a.b end,
+  function() local t = {}; t.a.b = 1 end,
+  function() undefined_fn() end,
+  function() local f; f() end,
+  function() local t = {}; t.m() end,
+  function() local t = {}; t:m() end,
+  function() ({})() end,
+  function() local t = { n = "x" }; return t.n + 1 end,
+  function() local s = "x"; return s * 2 end,
+  function() return nil_global + 1 end,
+  function() local t = {}; return -t end,
+  function() return "a" .. nil end,
+  function() local v; return "a" .. v end,
+  function() local t = {}; return t.f .. "a" end,
+  function() return 1 < nil end,
+  function() return {} < {} end,
+  function() return "a" < 1 end,
+  function() return {} <= 1 end,
+  function() local t = {}; t[nil] = 1 end,
+  function() local t = {}; t[0 / 0] = 1 end,
+  function() local r = string.sub(); return r end,
+  function() local r = ("x"):rep(); return r end,
+  function() local r = math.floor({}); return r end,
+  function() local r = setmetatable(1, {}); return r end,
+  function() local r = table.concat({ {} }); return r end,
+  function() local r = table.insert({}, 1, 2, 3); return r end,
+  function() local r = #nil; return r end,
+  function() local up = 1; return (function() return up.x end)() end,
+  function() local r = tostring(); return r end,
+  function() local r = ipairs(); return r end,
+  function() local r = string.char(300); return r end,
+  function() local r = ("x"):format(); return r end,
+  function() local r = select(0); return r end,
+  function() local r = unpack(1); return r end,
+}
+for i, f in ipairs(cases) do
+  local ok, err = pcall(f)
+  print(i, ok, err)
+end

@@ -1,0 +1,7 @@
+io.write(1, " ", 1.5, " ", 1e15, " ", 0.1, "\n")
+print(1, 1.5, 1e15, 0.1)
+io.write("no newline")
+io.write("\n")
+print("tab\tinside", "and\nnewline")
+print(("x"):rep(3, "\t"))
+io.write(string.format("%5.1f|%-3d|\n", 2.25, 7))

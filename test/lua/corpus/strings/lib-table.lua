@@ -1,0 +1,5 @@
+-- the string library's contents
+local names = {}
+for k, v in pairs(string) do names[#names + 1] = k .. ":" .. type(v) end
+table.sort(names)
+print(table.concat(names, " "))

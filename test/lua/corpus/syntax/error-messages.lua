@@ -1,0 +1,42 @@
+-- syntax errors as reported by loadstring
+local sources = {
+  "x = = 1",
+  "local 1 = 2",
+  "x = 'unfinished",
+  "x = \"line\nbreak\"",
+  "x = [[never closed",
+  "--[[ never closed",
+  "f(",
+  "if x then",
+  "for i = 1 do end",
+  "for a b in c do end",
+  "return return",
+  "x = }",
+  "local t = { 1, 2",
+  "x = 1 +",
+  "t x",
+  "x = '\\q'",
+  "x = '\\300'",
+  "x = 0x",
+  "x = 1e",
+  "x = 3..4",
+  "break",
+  "function f( a, ) end",
+  "local function end",
+  "a.b:c = 1",
+  "x = ...",
+  "function f() x = ... end",
+  "::a:: ::b:: goto c",
+  "x = #",
+  "(f)",
+  "x = 1 y = 2",
+  "x = '\\x4'",
+  "x = '\\u{110000000}'",
+  "x = @",
+  "return 1,",
+  "until x",
+}
+for i, src in ipairs(sources) do
+  local f, err = loadstring(src, "=src")
+  print(i, f and "compiled" or err)
+end

@@ -1,0 +1,7 @@
+print(table.maxn({}), table.maxn({ 1, 2, 3 }), table.maxn({ [10] = 1, [2] = 1 }), table.maxn({ [1.5] = 1 }))
+print(table.maxn({ [-1] = 1 }), table.maxn({ n = 5 }), table.maxn({ 1, nil, 3 }))
+print(pcall(table.maxn))
+print(table.getn({ 1, 2, 3 }), type(table.foreach), type(table.foreachi))
+table.foreachi({ "a", "b" }, function(i, v) io.write(i, v, " ") end)
+print()
+print(table.foreach({ x = 1 }, function(k, v) return k .. v end))

@@ -1,0 +1,10 @@
+local mt = { __index = function() return "meta" end, __newindex = function() error("blocked") end }
+local t = setmetatable({ real = 1 }, mt)
+print(t.real, t.fake, rawget(t, "fake"), rawget(t, "real"))
+print(pcall(function() t.new = 1 end))
+print(rawset(t, "new", 2) == t, rawget(t, "new"), t.new)
+print(rawequal(t, t), rawequal(t, {}), rawequal("a", "a"), rawequal(1, 1.0))
+print(pcall(rawget, "str", 1))
+print(pcall(rawset, {}, nil, 1))
+print(rawlen)
+print(pcall(rawequal, 1))

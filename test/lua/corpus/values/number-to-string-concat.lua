@@ -1,0 +1,15 @@
+-- '..' on numbers converts with %.14g
+print(1 .. 2)
+print(1 .. "")
+print(1.5 .. "|" .. -2.25)
+print(1e100 .. "")
+print(2^63 .. "")
+print(0.1 .. "")
+print(1/3 .. "")
+print(1e15 .. "," .. 1e16)
+print((1/0) .. " " .. (-1/0))
+print(10 / 2 .. "")
+print("n=" .. 42 .. "!")
+local x = 7
+print(x .. x)
+print(#(123 .. ""), #(1.25 .. ""))
