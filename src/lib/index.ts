@@ -3,8 +3,11 @@
 // so every state gets its own module tables and configuration.
 import type { LuaValue } from "../lua/runtime/value.js";
 import { makeCjson } from "./cjson.js";
+import { makeLrucache, makeLrucachePureffi } from "./resty/lrucache.js";
 
 export const bundledModules: Record<string, () => LuaValue> = {
   "cjson": () => makeCjson(false),
   "cjson.safe": () => makeCjson(true),
+  "resty.lrucache": makeLrucache,
+  "resty.lrucache.pureffi": makeLrucachePureffi,
 };

@@ -234,13 +234,25 @@ export function strtod(s: string, start: number, out: StrtodResult): void {
   }
   let j = i;
   let digits = 0;
+  // Fast path (no allocation): up to 15 significant digits and a small power of ten, where
+  // one IEEE multiplication or division of exact operands is the correctly rounded result.
+  let mant = 0, sig = 0, fracDigits = 0;
   while (isDigit(s.charCodeAt(j))) {
+    if (sig > 0 || s.charCodeAt(j) !== 48) {
+      mant = mant * 10 + (s.charCodeAt(j) - 48);
+      sig++;
+    }
     j++;
     digits++;
   }
   if (s.charCodeAt(j) === 46) {
     let k = j + 1;
     while (isDigit(s.charCodeAt(k))) {
+      if (sig > 0 || s.charCodeAt(k) !== 48) {
+        mant = mant * 10 + (s.charCodeAt(k) - 48);
+        sig++;
+      }
+      fracDigits++;
       k++;
       digits++;
     }
@@ -251,17 +263,32 @@ export function strtod(s: string, start: number, out: StrtodResult): void {
     out.end = start;
     return;
   }
+  let exp10 = 0;
   if ((s.charCodeAt(j) | 0x20) === 101) {
     let k = j + 1;
     const sc = s.charCodeAt(k);
-    if (sc === 43 || sc === 45) k++;
+    let eneg = false;
+    if (sc === 43 || sc === 45) {
+      eneg = sc === 45;
+      k++;
+    }
     if (isDigit(s.charCodeAt(k))) {
-      while (isDigit(s.charCodeAt(k))) k++;
+      while (isDigit(s.charCodeAt(k))) {
+        if (exp10 < 100000) exp10 = exp10 * 10 + (s.charCodeAt(k) - 48);
+        k++;
+      }
+      if (eneg) exp10 = -exp10;
       j = k;
     }
   }
-  // JS parses decimal text with correct rounding, as glibc's strtod does.
-  const v = Number(s.slice(i, j));
+  const scale = exp10 - fracDigits;
+  let v: number;
+  if (sig <= 15 && scale >= -22 && scale <= 22) {
+    v = scale >= 0 ? mant * POW10[scale]! : mant / POW10[-scale]!;
+  } else {
+    // JS parses decimal text with correct rounding, as glibc's strtod does.
+    v = Number(s.slice(i, j));
+  }
   out.value = neg ? -v : v;
   out.end = j;
 }
