@@ -12,7 +12,7 @@ import { CodeWriter, marker } from "./writer.js";
 
 /** The runtime names the generated module binds (exported by runtime/prims.ts and ops.ts). */
 export const RUNTIME_NAMES = [
-  "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "forNum", "iter", "mkfn",
+  "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "tbls", "forNum", "iter", "mkfn",
   "add", "sub", "mul", "div", "mod", "pow", "unm", "concat", "eq", "lt", "le", "len", "luaMod",
 ] as const;
 
@@ -49,6 +49,13 @@ class Emitter {
   private protoIndex = new Map<A.FunctionExpression | A.Chunk, number>();
   private bodyCache = new Map<string, string>();
   private labelCounter = 0;
+  /** Line of the statement being emitted: operations on it need no marker of their own. */
+  private stmtLine = 0;
+
+  /** A line marker for an operation, unless it is on its statement's line. */
+  private mk(line: number): string {
+    return line === this.stmtLine ? "" : marker(line);
+  }
 
   constructor(private readonly res: Resolution) {}
 
@@ -183,6 +190,7 @@ class Emitter {
 
   private statement(s: A.Statement, ctx: FnCtx, hoisted = false): string {
     const m = marker(s.line);
+    this.stmtLine = s.line;
     switch (s.kind) {
       case "Local":
         return m + this.local(s, ctx, hoisted);
@@ -350,8 +358,8 @@ class Emitter {
     }
     const desc = this.desc(t.obj, ctx);
     const obj = this.expr(t.obj, ctx);
-    if (t.key.kind === "String") return `${marker(t.line)}$setS(${obj}, ${JSON.stringify(t.key.value)}, ${value}, ${desc})`;
-    return `${marker(t.line)}$set(${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc})`;
+    if (t.key.kind === "String") return `${this.mk(t.line)}$setS(${obj}, ${JSON.stringify(t.key.value)}, ${value}, ${desc})`;
+    return `${this.mk(t.line)}$set(${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc})`;
   }
 
   private ret(s: A.ReturnStatement, ctx: FnCtx): string {
@@ -453,10 +461,12 @@ class Emitter {
       case "Index": {
         const obj = this.expr(e.obj, ctx);
         const desc = this.desc(e.obj, ctx);
-        if (e.key.kind === "String") return `${marker(e.line)}$getS(${obj}, ${JSON.stringify(e.key.value)}, ${desc})`;
-        return `${marker(e.line)}$get(${obj}, ${this.expr(e.key, ctx)}, ${desc})`;
+        if (e.key.kind === "String") return `${this.mk(e.line)}$getS(${obj}, ${JSON.stringify(e.key.value)}, ${desc})`;
+        return `${this.mk(e.line)}$get(${obj}, ${this.expr(e.key, ctx)}, ${desc})`;
       }
       case "Call":
+        if (this.res.knownFunction(e.callee)?.singleResult === true) return this.callExpr(e, ctx);
+        return `$one(${this.callExpr(e, ctx)})`;
       case "MethodCall":
         return `$one(${this.callExpr(e, ctx)})`;
       case "Paren":
@@ -509,45 +519,29 @@ class Emitter {
       case "not":
         return `!${this.cond(e.arg, ctx)}`;
       case "#":
-        return `${marker(e.line)}$len(${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)})`;
+        return `${this.mk(e.line)}$len(${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)})`;
       case "-": {
         if (e.arg.kind === "Number") return numberLiteral(-e.arg.value);
         if (this.res.isNumeric(e.arg)) return `(-${this.expr(e.arg, ctx)})`;
-        const [t, set] = this.hold(e.arg, ctx);
-        return `(typeof ${set} === "number" ? -${t} : ${marker(e.line)}$unm(${t}, ${this.desc(e.arg, ctx)}))`;
+        return `${this.mk(e.line)}$unm(${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)})`;
       }
     }
   }
 
-  /** Evaluate once: returns [the name to read, the expression that assigns it]. */
-  private hold(e: A.Expression, ctx: FnCtx): [string, string] {
-    const js = this.expr(e, ctx);
-    if (isSimple(e, this.res)) return [js, js];
-    const t = this.temp(ctx);
-    return [t, `(${t} = ${js})`];
-  }
 
   private binary(e: A.BinaryExpression, ctx: FnCtx): string {
     const op = e.op;
-    const m = marker(e.line);
+    const m = this.mk(e.line);
     switch (op) {
       case "+": case "-": case "*": case "/": case "%": case "^": {
-        const ln = this.res.isNumeric(e.left), rn = this.res.isNumeric(e.right);
-        if (ln && rn) return numericOp(op, this.expr(e.left, ctx), this.expr(e.right, ctx), isSimple(e.left, this.res) && isSimple(e.right, this.res));
-        const [a, sa] = this.hold(e.left, ctx);
-        const [b, sb] = this.hold(e.right, ctx);
-        const checks = [ln ? "" : `typeof ${sa} === "number"`, rn ? "" : `typeof ${sb} === "number"`].filter((c) => c !== "");
-        // Operands must be evaluated left to right even when only one side needs a check.
-        const pre = ln && sa !== a ? `${sa}, ` : "";
-        const preB = rn && sb !== b ? `${sb}, ` : "";
-        const helper = HELPER[op];
-        return `(${pre}${preB}${checks.join(" && ")} ? ${numericOp(op, a, b, true)} : ${m}$${helper}(${a}, ${b}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}))`;
+        if (this.res.isNumeric(e.left) && this.res.isNumeric(e.right)) {
+          return numericOp(op, this.expr(e.left, ctx), this.expr(e.right, ctx), isSimple(e.left, this.res) && isSimple(e.right, this.res));
+        }
+        // The helpers test for numbers first; V8 inlines them at hot sites.
+        return `${m}$${HELPER[op]}(${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)})`;
       }
-      case "..": {
-        const [a, sa] = this.hold(e.left, ctx);
-        const [b, sb] = this.hold(e.right, ctx);
-        return `(typeof ${sa} === "string" && typeof ${sb} === "string" ? ${a} + ${b} : ${m}$concat(${a}, ${b}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}))`;
-      }
+      case "..":
+        return `${m}$concat(${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)})`;
       case "==":
       case "~=": {
         const l = this.expr(e.left, ctx), r = this.expr(e.right, ctx);
@@ -556,13 +550,13 @@ class Emitter {
         return `${neg ? "!" : ""}${m}$eq(${l}, ${r})`;
       }
       case "<": case "<=": case ">": case ">=": {
-        const ln = this.res.isNumeric(e.left), rn = this.res.isNumeric(e.right);
-        if (ln && rn) return `(${this.expr(e.left, ctx)} ${op} ${this.expr(e.right, ctx)})`;
-        const [a, sa] = this.hold(e.left, ctx);
-        const [b, sb] = this.hold(e.right, ctx);
-        // a > b is b < a, a >= b is b <= a (Lua swaps the operands, which shows in messages).
-        const call = op === "<" ? `$lt(${a}, ${b})` : op === "<=" ? `$le(${a}, ${b})` : op === ">" ? `$lt(${b}, ${a})` : `$le(${b}, ${a})`;
-        return `(typeof ${sa} === "number" && typeof ${sb} === "number" ? ${a} ${op} ${b} : ${m}${call})`;
+        if (this.res.isNumeric(e.left) && this.res.isNumeric(e.right)) return `(${this.expr(e.left, ctx)} ${op} ${this.expr(e.right, ctx)})`;
+        const l = this.expr(e.left, ctx), r = this.expr(e.right, ctx);
+        if (op === "<" || op === "<=") return `${m}$${op === "<" ? "lt" : "le"}(${l}, ${r})`;
+        // a > b is b < a (Lua swaps the operands, which shows in messages); keep evaluation order.
+        if (isSimple(e.left, this.res) || isSimple(e.right, this.res)) return `${m}$${op === ">" ? "lt" : "le"}(${r}, ${l})`;
+        const t = this.temp(ctx);
+        return `(${t} = ${l}, ${m}$${op === ">" ? "lt" : "le"}(${r}, ${t}))`;
       }
     }
   }
@@ -570,6 +564,7 @@ class Emitter {
   private table(e: A.TableConstructor, ctx: FnCtx): string {
     const pos: A.Expression[] = [];
     const kv: string[] = [];
+    const allNamed = e.items.every((it) => it.kind !== "Keyed");
     for (const it of e.items) {
       if (it.kind === "Positional") pos.push(it.value);
       else if (it.kind === "Named") kv.push(JSON.stringify(it.name), this.expr(it.value, ctx));
@@ -583,12 +578,14 @@ class Emitter {
       .map((p, i) => (i === pos.length - 1 && spreadLast ? (p.kind === "Vararg" ? "...va" : `...$many(${this.multi(p, ctx)})`) : this.expr(p, ctx)))
       .join(", ");
     if (kv.length === 0) return `$tbl([${arr}])`;
+    // Named fields after positional ones cannot collide with them (string vs number keys).
+    if (allNamed) return `$tbls([${arr}], [${kv.join(", ")}])`;
     return `$tblk([${arr}], [${kv.join(", ")}])`;
   }
 
   /** A call as a LuaResult. */
   private callExpr(e: A.CallExpression | A.MethodCallExpression, ctx: FnCtx): string {
-    const m = marker(e.line);
+    const m = this.mk(e.line);
     let callee: string, self: string | undefined, pre = "";
     if (e.kind === "MethodCall") {
       const o = this.temp(ctx);
@@ -596,6 +593,14 @@ class Emitter {
       self = o;
       callee = `$fn(${m}$getS(${o}, ${JSON.stringify(e.method)}, ${this.desc(e.obj, ctx)}), ${JSON.stringify(`method '${e.method}'`)})`;
     } else {
+      const known = this.res.knownFunction(e.callee);
+      if (known !== undefined) {
+        // A local function never reassigned: call it directly, in the form the context needs.
+        const name = this.expr(e.callee, ctx);
+        const args = this.args(e.args, ctx);
+        if (ctx.gen && known.maySuspend) return `(yield* ${m}${name}.$g(${args}))`;
+        return `${m}${name}(${args})`;
+      }
       callee = `$fn(${this.expr(e.callee, ctx)}, ${this.desc(e.callee, ctx)})`;
     }
     const args = this.args(e.args, ctx);

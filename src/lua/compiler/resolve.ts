@@ -27,6 +27,8 @@ export interface FunctionInfo {
   /** Calls whose callee is not a known non-suspending builtin, or unknown iterators. */
   maySuspend: boolean;
   usesGoto: boolean;
+  /** Every return gives exactly one value and the end of the body is never reached. */
+  singleResult: boolean;
 }
 
 export interface Resolution {
@@ -38,6 +40,8 @@ export interface Resolution {
   isNumeric(e: A.Expression): boolean;
   /** The function a call expression site belongs to may treat this callee as non-suspending. */
   isSafeCallee(e: A.Expression): boolean;
+  /** The function a callee names when it is a local function never reassigned (a direct call). */
+  knownFunction(e: A.Expression): FunctionInfo | undefined;
 }
 
 // JS words a Lua name may not take as-is.
@@ -107,7 +111,7 @@ export function resolve(chunk: A.Chunk): Resolution {
   }
 
   function func(node: A.FunctionExpression, parent: Scope): void {
-    const info: FunctionInfo = { node, parent: parent.fn, maySuspend: false, usesGoto: false };
+    const info: FunctionInfo = { node, parent: parent.fn, maySuspend: false, usesGoto: false, singleResult: returnsOne(node.body) };
     functions.set(node, info);
     const scope: Scope = { parent, names: new Map(), fn: info };
     for (const p of node.params) declare(scope, p, "any");
@@ -284,7 +288,7 @@ export function resolve(chunk: A.Chunk): Resolution {
     }
   }
 
-  const chunkInfo: FunctionInfo = { node: chunk, parent: undefined, maySuspend: false, usesGoto: false };
+  const chunkInfo: FunctionInfo = { node: chunk, parent: undefined, maySuspend: false, usesGoto: false, singleResult: false };
   functions.set(chunk, chunkInfo);
   block(chunk.body, { parent: undefined, names: new Map(), fn: chunkInfo });
 
@@ -354,11 +358,46 @@ export function resolve(chunk: A.Chunk): Resolution {
     }
   }
 
-  return { vars, functions, assignedGlobals, isNumeric, isSafeCallee };
+  const knownFunction = (c: A.Expression): FunctionInfo | undefined => {
+    if (c.kind !== "Identifier") return undefined;
+    const v = vars.get(c);
+    if (v === undefined || v.reassigned || v.init === undefined || v.init.kind !== "Function") return undefined;
+    return functions.get(v.init);
+  };
+
+  return { vars, functions, assignedGlobals, isNumeric, isSafeCallee, knownFunction };
 }
 
 const ARITH_OPS = new Set(["+", "-", "*", "/", "%", "^"]);
 const NIL: A.Expression = { kind: "Nil", line: 0 };
+
+/** Every return statement in the body (not in nested functions) returns exactly one plain value, and control never falls off the end. */
+function returnsOne(body: A.Block): boolean {
+  const last = body[body.length - 1];
+  if (last === undefined || last.kind !== "Return") return false;
+  let ok = true;
+  const visit = (b: A.Block): void => {
+    for (const st of b) {
+      if (!ok) return;
+      switch (st.kind) {
+        case "Return":
+          if (st.args.length !== 1 || isMulti(st.args[0]!)) ok = false;
+          break;
+        case "Do": case "While": case "Repeat": case "NumericFor": case "GenericFor":
+          visit(st.body);
+          break;
+        case "If":
+          for (const c of st.clauses) visit(c.body);
+          if (st.orelse !== undefined) visit(st.orelse);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  visit(body);
+  return ok;
+}
 
 export function isMulti(e: A.Expression): boolean {
   return e.kind === "Call" || e.kind === "MethodCall" || e.kind === "Vararg";

@@ -16,39 +16,188 @@ export function typeName(v: LuaValue): string {
   }
 }
 
-/** A number as LuaJIT prints it: "%.14g", with inf, -inf, nan and -0. */
+// ---------------------------------------------------------------- number formatting
+// LuaJIT 2.1 formats numbers with its own code (lj_strfmt_num.c), not the C library. What it
+// does, checked against luajit:
+//   - digits are exact (the full decimal expansion of the double), and an exact tie at the
+//     last digit rounds away from zero: "%.0f" of 0.5 is "1", of 2.5 is "3"; "%.2f" of 0.125
+//     is "0.13". That is precisely what JS's toFixed/toExponential do, so they are used as is
+//     (glibc would round ties to even; LuaJIT does not).
+//   - NaN is always "nan" ("NAN" for upper-case conversions), never "-nan", whatever its sign
+//     bit: tostring(0/0), tostring(-(0/0)) and string.format("%f", -(0/0)) all print "nan".
+//   - infinities are "inf" and "-inf".
+
+/** A number as LuaJIT prints it (tostring, concatenation, print): "%.14g", inf, -inf, nan, -0. */
 export function numberToString(n: number): string {
   if (Number.isInteger(n)) {
     if (n > -1e14 && n < 1e14) return n === 0 && 1 / n < 0 ? "-0" : String(n);
-  } else if (n !== n) {
-    return "nan";
-  } else if (n === Infinity) {
-    return "inf";
-  } else if (n === -Infinity) {
-    return "-inf";
+    return formatG(n, 14, false);
+  }
+  if (n !== n) return "nan";
+  if (n === Infinity) return "inf";
+  if (n === -Infinity) return "-inf";
+  // Fast path: JS's shortest round-trip form. When it has at most 14 significant digits it is
+  // also the correctly rounded 14-digit form (the double lies within half an ulp of it, far
+  // closer than half a unit of the 14th digit), so %.14g shows exactly these digits. JS writes
+  // plain decimals for 1e-7 <= |n| < 1e21; %g does so for 1e-4 <= |n| < 1e14.
+  const a = n < 0 ? -n : n;
+  if (a >= 1e-4 && a < 1e14) {
+    const s = String(n);
+    const neg = n < 0 ? 1 : 0;
+    let sig: number;
+    if (a >= 1) {
+      sig = s.length - neg - 1; // all digits but the point
+    } else {
+      // "0.000ddd": skip "0." and the zeros that follow it
+      let i = neg + 2;
+      while (s.charCodeAt(i) === 48) i++;
+      sig = s.length - i;
+    }
+    if (sig <= 14) return s;
   }
   return formatG(n, 14, false);
 }
 
-/** C's %.<prec>g (alt: the '#' flag keeps trailing zeros). `n` is finite. */
+/** Exponent part of %e/%g: "e+05", "e-100" (at least two digits, as C prints it). */
+function expSuffix(x: number): string {
+  const ax = x < 0 ? -x : x;
+  return (x < 0 ? "e-" : "e+") + (ax < 10 ? "0" : "") + ax;
+}
+
+/** True for -0 and negative numbers (the sign C prints). */
+function signBit(n: number): boolean {
+  return n < 0 || (n === 0 && 1 / n < 0);
+}
+
+/**
+ * C's "%.<prec>g" for a finite n, with LuaJIT's rounding (alt: the '#' flag, which keeps
+ * trailing zeros and the decimal point). Lower case; callers upper-case it for %G.
+ */
 export function formatG(n: number, prec: number, alt: boolean): string {
   if (prec === 0) prec = 1;
-  if (n === 0) {
-    const z = alt ? "0." + "0".repeat(prec - 1) : "0";
-    return (1 / n < 0 ? "-" : "") + z;
+  const sign = signBit(n) ? "-" : "";
+  const a = n < 0 ? -n : n;
+  let digits: string; // exactly prec significant digits
+  let x: number; // decimal exponent of the first digit, after rounding
+  if (a === 0) {
+    digits = "0".repeat(prec);
+    x = 0;
+  } else {
+    // toExponential rounds to prec digits (exactly, ties away from zero); its exponent is the
+    // one after rounding, which is the one %g bases its choice of style on.
+    const e = a.toExponential(prec - 1);
+    const ei = e.indexOf("e");
+    digits = prec === 1 ? e.charAt(0) : e.charAt(0) + e.slice(2, ei);
+    x = +e.slice(ei + 1);
   }
-  const e = n.toExponential(prec - 1);
+  if (x < -4 || x >= prec) {
+    let frac = digits.slice(1);
+    if (!alt) frac = stripZeros(frac);
+    return sign + digits.charAt(0) + (frac.length > 0 || alt ? "." + frac : "") + expSuffix(x);
+  }
+  // Fixed style with prec-1-x decimals: the same digits, placed around the point.
+  let int: string, frac: string;
+  if (x >= 0) {
+    int = digits.slice(0, x + 1);
+    frac = digits.slice(x + 1);
+  } else {
+    int = "0";
+    frac = "0".repeat(-x - 1) + digits;
+  }
+  if (!alt) frac = stripZeros(frac);
+  return sign + int + (frac.length > 0 || alt ? "." + frac : "");
+}
+
+function stripZeros(s: string): string {
+  let i = s.length;
+  while (i > 0 && s.charCodeAt(i - 1) === 48) i--;
+  return i === s.length ? s : s.slice(0, i);
+}
+
+/** C's "%.<prec>e" for a finite n (prec <= 100), LuaJIT's rounding; lower case. */
+export function formatE(n: number, prec: number, alt: boolean): string {
+  const a = n < 0 ? -n : n;
+  const e = a.toExponential(prec);
   const ei = e.indexOf("e");
-  const exp = parseInt(e.slice(ei + 1), 10);
-  if (exp < -4 || exp >= prec) {
-    let mant = e.slice(0, ei);
-    if (!alt && mant.indexOf(".") >= 0) mant = mant.replace(/\.?0+$/, "");
-    const ae = Math.abs(exp);
-    return `${mant}e${exp < 0 ? "-" : "+"}${ae < 10 ? "0" : ""}${ae}`;
+  let mant = e.slice(0, ei);
+  if (alt && prec === 0) mant += ".";
+  return (signBit(n) ? "-" : "") + mant + expSuffix(+e.slice(ei + 1));
+}
+
+/** C's "%.<prec>f" for a finite n (prec <= 100), LuaJIT's rounding. */
+export function formatF(n: number, prec: number, alt: boolean): string {
+  const a = n < 0 ? -n : n;
+  let s: string;
+  if (a < 1e21) {
+    s = a.toFixed(prec);
+  } else {
+    // toFixed switches to exponent notation here; such doubles are integers, so BigInt
+    // gives their exact digits.
+    s = BigInt(a).toString();
+    if (prec > 0) s += "." + "0".repeat(prec);
   }
-  let fixed = n.toFixed(Math.max(0, prec - 1 - exp));
-  if (!alt && fixed.indexOf(".") >= 0) fixed = fixed.replace(/\.?0+$/, "");
-  return fixed;
+  if (alt && prec === 0) s += ".";
+  return (signBit(n) ? "-" : "") + s;
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0, LO = LITTLE_ENDIAN ? 0 : 1;
+const HEXDIGITS = "0123456789abcdef";
+
+/**
+ * "%a" for a finite n, as LuaJIT prints it (lower case): "0x1.8p+1", "0x0p+0". prec < 0 means
+ * no precision (the shortest exact form). Subnormals are normalized ("0x1.fap-1064" where
+ * glibc would print "0x0.000000000007ep-1022"), rounding at the precision is half away from
+ * zero, and a carry into the leading digit is not renormalized ("%.0a" of 1.5 is "0x2p+0").
+ */
+export function formatHexFloat(n: number, prec: number, alt: boolean): string {
+  const sign = signBit(n) ? "-" : "";
+  f64[0] = n;
+  const hi = u32[HI]!, lo = u32[LO]!;
+  let bexp = (hi >>> 20) & 0x7ff;
+  let frac = (hi & 0xfffff) * 4294967296 + lo; // 52 bits, exact in a double
+  let lead = 1;
+  let exp: number;
+  if (bexp === 0) {
+    if (frac === 0) {
+      lead = 0;
+      exp = 0;
+    } else {
+      exp = -1022;
+      while (frac < 4503599627370496) { // 2^52
+        frac *= 2;
+        exp--;
+      }
+      frac -= 4503599627370496;
+    }
+  } else {
+    exp = bexp - 1023;
+  }
+  let digits: string;
+  if (prec >= 0 && prec < 13) {
+    const shift = Math.pow(2, 4 * (13 - prec));
+    let q = Math.floor((frac + shift / 2) / shift); // half away from zero (on the magnitude)
+    if (q >= Math.pow(16, prec)) {
+      q -= Math.pow(16, prec);
+      lead++;
+    }
+    digits = "";
+    for (let i = 0; i < prec; i++) {
+      digits = HEXDIGITS[q % 16]! + digits;
+      q = Math.floor(q / 16);
+    }
+  } else {
+    let d = "";
+    let f = frac;
+    for (let i = 0; i < 13; i++) {
+      d = HEXDIGITS[f % 16]! + d;
+      f = Math.floor(f / 16);
+    }
+    digits = prec < 0 ? stripZeros(d) : d + "0".repeat(prec - 13);
+  }
+  return sign + "0x" + lead + (digits.length > 0 || alt ? "." + digits : "") + "p" + (exp < 0 ? "-" : "+") + (exp < 0 ? -exp : exp);
 }
 
 const SPACE = /^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g;

@@ -47,12 +47,22 @@ export interface GenForm extends LuaGenFunction {
 
 /** t.name (a constant string key). */
 export function getS(o: LuaValue, k: string, desc?: string): LuaValue {
-  if (o instanceof LuaTable) {
-    const h = o.hash;
+  // Walk table -> metatable.__index (a table) chains here, the shape of every method call
+  // on an object of a class; anything else (functions, non-tables) goes to index().
+  let t = o;
+  for (let depth = 0; t instanceof LuaTable && depth < 100; depth++) {
+    const h = t.hash;
     const v = h === undefined ? undefined : h.get(k);
-    if (v !== undefined || o.mt === undefined) return v;
+    if (v !== undefined) return v;
+    const mt = t.mt;
+    if (mt === undefined) return undefined;
+    const mh = mt.hash;
+    const idx = mh === undefined ? undefined : mh.get("__index");
+    if (idx === undefined) return undefined;
+    if (!(idx instanceof LuaTable)) return index(t, k, t === o ? desc : undefined);
+    t = idx;
   }
-  return index(o, k, desc);
+  return index(t, k, t === o ? desc : undefined);
 }
 
 /** t[k] (any key). */
@@ -114,6 +124,23 @@ export function tbl(arr: LuaValue[]): LuaTable {
 }
 
 /** Table constructor with keyed items: kv holds key, value, key, value... in source order. */
+/** Table constructor with named fields only (`{ x = 1, y = 2 }`): string keys, no checks needed. */
+export function tbls(arr: LuaValue[], kv: LuaValue[]): LuaTable {
+  const t = new LuaTable(arr);
+  let h: Map<LuaValue, LuaValue> | undefined;
+  for (let i = 0; i < kv.length; i += 2) {
+    const v = kv[i + 1];
+    if (v === undefined) {
+      if (h !== undefined) h.delete(kv[i]);
+      continue;
+    }
+    if (h === undefined) h = new Map();
+    h.set(kv[i], v);
+  }
+  t.hash = h;
+  return t;
+}
+
 export function tblk(arr: LuaValue[], kv: LuaValue[]): LuaTable {
   const t = new LuaTable(arr);
   for (let i = 0; i < kv.length; i += 2) rawSet(t, kv[i], kv[i + 1]);

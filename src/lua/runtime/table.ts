@@ -21,9 +21,11 @@ export class LuaTable {
     this.iterKey = undefined;
     this.iter = undefined;
     if (arr !== undefined) {
-      let n = arr.length;
+      const len = arr.length;
+      let n = len;
       while (n > 0 && arr[n - 1] === undefined) n--;
-      arr.length = n;
+      // Writing length costs even when unchanged: only trim when there is something to trim.
+      if (n !== len) arr.length = n;
     }
   }
 
