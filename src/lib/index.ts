@@ -4,10 +4,23 @@
 import type { LuaValue } from "../lua/runtime/value.js";
 import { makeCjson } from "./cjson.js";
 import { makeLrucache, makeLrucachePureffi } from "./resty/lrucache.js";
+import { makeDigestModule, makeRestyRandom, makeRestyString } from "./resty/string.js";
+import { makeRestyAes } from "./resty/aes.js";
+import { moduleTable } from "./util.js";
 
 export const bundledModules: Record<string, () => LuaValue> = {
   "cjson": () => makeCjson(false),
   "cjson.safe": () => makeCjson(true),
   "resty.lrucache": makeLrucache,
   "resty.lrucache.pureffi": makeLrucachePureffi,
+  "resty.string": makeRestyString,
+  "resty.md5": () => makeDigestModule("md5"),
+  "resty.sha": () => moduleTable({}, { _VERSION: "0.16" }),
+  "resty.sha1": () => makeDigestModule("sha1"),
+  "resty.sha224": () => makeDigestModule("sha224"),
+  "resty.sha256": () => makeDigestModule("sha256"),
+  "resty.sha384": () => makeDigestModule("sha384"),
+  "resty.sha512": () => makeDigestModule("sha512"),
+  "resty.random": makeRestyRandom,
+  "resty.aes": makeRestyAes,
 };
