@@ -84,4 +84,6 @@ export interface LoadResult {
   readonly files: readonly ConfFile[];
   /** Errors and warnings in the order nginx would report them. */
   readonly diagnostics: readonly Diagnostic[];
+  /** How many of `diagnostics` come before nginx's "syntax is ok" line. */
+  readonly syntaxDiagnostics: number;
 }

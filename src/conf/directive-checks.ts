@@ -1,0 +1,153 @@
+// Checks that nginx's directive handlers make while reading the configuration, beyond
+// the generic ones (context, argument count, "is duplicate"): one function per directive,
+// each returning nginx's message or null. Only handlers whose errors people meet are here.
+
+import type { Where } from "./diagnostics.js";
+import type { DirectiveNode } from "./grammar-actions.js";
+import type { RegistryEntry } from "./registry/index.js";
+
+/** A location as ngx_http_core_location reads its arguments. */
+export interface LocationInfo {
+  readonly name: string;
+  readonly kind: "exact" | "prefix" | "regex" | "named";
+}
+
+/** What one http block remembers until it ends. */
+export interface HttpState {
+  readonly defaultServers: Set<string>;
+  /** Checks nginx makes once the whole http block is read (duplicate locations). */
+  readonly locationSets: Array<Array<{ readonly info: LocationInfo; readonly where: Where }>>;
+}
+
+/** What a block remembers while it is read. */
+export interface BlockState {
+  readonly dups: Map<string, string>;
+  readonly listens: Set<string>;
+  /** Locations directly inside this block, for the duplicate check. */
+  locations: Array<{ readonly info: LocationInfo; readonly where: Where }> | null;
+  /** Set when this block is a location. */
+  readonly location: LocationInfo | null;
+}
+
+export interface MainState {
+  /** nginx counts its modules when the first of events/http/stream/mail opens. */
+  modulesUsed: boolean;
+}
+
+export interface CheckEnv {
+  readonly block: BlockState;
+  readonly http: HttpState | null;
+  readonly main: MainState;
+}
+
+export type DirectiveCheck = (d: DirectiveNode, env: CheckEnv, entry: RegistryEntry) => string | null;
+
+/** The arguments of `location` as nginx understands them, or its complaint. */
+export function parseLocation(args: readonly string[]): LocationInfo | string {
+  if (args.length === 2) {
+    const [mod, name] = args as [string, string];
+    const kinds: Record<string, LocationInfo["kind"]> = { "=": "exact", "^~": "prefix", "~": "regex", "~*": "regex" };
+    const kind = kinds[mod];
+    return kind === undefined ? `invalid location modifier "${mod}"` : { name, kind };
+  }
+  const v = args[0]!;
+  if (v.startsWith("=")) return { name: v.slice(1), kind: "exact" };
+  if (v.startsWith("^~")) return { name: v.slice(2), kind: "prefix" };
+  if (v.startsWith("~*")) return { name: v.slice(2), kind: "regex" };
+  if (v.startsWith("~")) return { name: v.slice(1), kind: "regex" };
+  if (v.startsWith("@")) return { name: v, kind: "named" };
+  return { name: v, kind: "prefix" };
+}
+
+function checkLocation(d: DirectiveNode, env: CheckEnv): string | null {
+  const info = parseLocation(d.args);
+  if (typeof info === "string") return info;
+  const parent = env.block.location;
+  if (parent !== null) {
+    if (parent.kind === "exact") return `location "${info.name}" cannot be inside the exact location "${parent.name}"`;
+    if (parent.kind === "named") return `location "${info.name}" cannot be inside the named location "${parent.name}"`;
+    if (info.kind === "named") return `named location "${info.name}" can be on the server level only`;
+    if (info.kind !== "regex" && !info.name.startsWith(parent.name)) {
+      return `location "${info.name}" is outside location "${parent.name}"`;
+    }
+  }
+  return null;
+}
+
+/** `listen` addresses as nginx prints them: 80 and *:80 are 0.0.0.0:80. */
+export function listenAddress(arg: string): string {
+  if (arg.startsWith("unix:")) return arg;
+  if (arg.startsWith("[")) {
+    const end = arg.indexOf("]");
+    const port = end !== -1 && arg[end + 1] === ":" ? arg.slice(end + 2) : "80";
+    return `${arg.slice(0, end + 1)}:${port}`;
+  }
+  if (/^\d+$/.test(arg)) return `0.0.0.0:${arg}`;
+  const colon = arg.lastIndexOf(":");
+  let host = colon === -1 ? arg : arg.slice(0, colon);
+  const port = colon === -1 ? "80" : arg.slice(colon + 1);
+  if (host === "*") host = "0.0.0.0";
+  if (host === "localhost") host = "127.0.0.1";
+  return `${host}:${port}`;
+}
+
+function checkListen(d: DirectiveNode, env: CheckEnv): string | null {
+  const addr = listenAddress(d.args[0]!);
+  if (env.block.listens.has(addr)) return `a duplicate listen ${addr}`;
+  env.block.listens.add(addr);
+  if (env.http !== null && d.args.slice(1).some((a) => a === "default_server" || a === "default")) {
+    if (env.http.defaultServers.has(addr)) return `a duplicate default server for ${addr}`;
+    env.http.defaultServers.add(addr);
+  }
+  return null;
+}
+
+function variableName(arg: string | undefined): string | null {
+  return arg !== undefined && arg.startsWith("$") ? null : `invalid variable name "${arg ?? ""}"`;
+}
+
+/** ngx_http_rewrite_if_condition, without compiling regexes or resolving variables. */
+export function checkIfCondition(args: readonly string[]): string | null {
+  const v = [...args];
+  let last = v.length - 1;
+  if (v[0] === undefined || !v[0].startsWith("(")) return `invalid condition "${v[0] ?? ""}"`;
+  let cur = 0;
+  if (v[0].length === 1) cur = 1;
+  else v[0] = v[0].slice(1);
+  if (!v[last]!.endsWith(")")) return `invalid condition "${v[last]}"`;
+  if (v[last]!.length === 1) last--;
+  else v[last] = v[last]!.slice(0, -1);
+  const p = v[cur] ?? "";
+  if (p.length > 1 && p[0] === "$") {
+    if (cur !== last && cur + 2 !== last) return `invalid condition "${p}"`;
+    if (cur === last) return null;
+    const op = v[cur + 1]!;
+    return ["=", "!=", "~", "~*", "!~", "!~*"].includes(op) ? null : `unexpected "${op}" in condition`;
+  }
+  if (/^!?-[fdex]$/.test(p) && cur + 1 === last) return null;
+  return `invalid condition "${p}"`;
+}
+
+function checkLoadModule(_d: DirectiveNode, env: CheckEnv): string | null {
+  return env.main.modulesUsed ? '"load_module" directive is specified too late' : null;
+}
+
+function opensModules(_d: DirectiveNode, env: CheckEnv): null {
+  env.main.modulesUsed = true;
+  return null;
+}
+
+export const DIRECTIVE_CHECKS: ReadonlyMap<string, DirectiveCheck> = new Map<string, DirectiveCheck>([
+  ["location", (d, env, e) => (e.module === "ngx_http_core_module" ? checkLocation(d, env) : null)],
+  ["listen", (d, env, e) => (e.module === "ngx_http_core_module" ? checkListen(d, env) : null)],
+  ["if", (d) => checkIfCondition(d.args)],
+  ["set", (d) => variableName(d.args[0])],
+  ["map", (d) => variableName(d.args[1])],
+  ["split_clients", (d) => variableName(d.args[1])],
+  ["geo", (d) => variableName(d.args[d.args.length - 1])],
+  ["load_module", checkLoadModule],
+  ["events", opensModules],
+  ["http", opensModules],
+  ["stream", opensModules],
+  ["mail", opensModules],
+]);
