@@ -1,0 +1,511 @@
+// The HTTP/1.x transport on node:net, with our own parser (parser.ts).
+//
+// Why not node:http: it cannot give nginx's exact answers to malformed input (its parser
+// answers or closes on its own terms), and it costs too much: a bare node:http hello world
+// reaches 0.50 of nginx's requests/s on this machine, a minimal node:net responder 0.82.
+//
+// One request at a time per connection: pipelined requests wait in the read buffer until
+// the current response is finished, as in nginx. Every callback into the core is guarded,
+// so a throwing handler closes its own connection and nothing else.
+import * as net from "node:net";
+import { HeadParser, type ParsedHead } from "./parser.js";
+import { ChunkedDecoder } from "./chunked.js";
+import { nextConnectionNumber } from "./connection-counter.js";
+import type {
+  BodySink, ConnectionInfo, Exchange, HeadError, HeadLimits, ListenAddress, ListenHandler,
+  Listener, Transport,
+} from "./types.js";
+
+/** Unread bytes we keep while a request is being handled before pausing the socket. */
+const MAX_BUFFERED = 256 * 1024;
+/** nginx's lingering_time and lingering_timeout defaults. */
+const LINGERING_TIME = 30_000;
+const LINGERING_TIMEOUT = 5_000;
+
+export interface NetTransportOptions {
+  /** merge_slashes of the default server (URI normalisation happens while parsing). */
+  readonly mergeSlashes?: () => boolean;
+}
+
+export class NetTransport implements Transport {
+  async listen(addr: ListenAddress, handler: ListenHandler): Promise<Listener> {
+    const l = new NetListener(addr, handler);
+    await l.start();
+    return l;
+  }
+}
+
+/** Limits plus merge_slashes: what a listener's handler gives each new connection. */
+export interface NetListenHandler extends ListenHandler {
+  mergeSlashes?(): boolean;
+}
+
+class NetListener implements Listener {
+  private server: net.Server;
+  private handler: NetListenHandler;
+  readonly conns = new Set<Connection>();
+  closingIdle = false;
+  address: ListenAddress;
+
+  constructor(addr: ListenAddress, handler: NetListenHandler) {
+    this.address = addr;
+    this.handler = handler;
+    this.server = net.createServer({ noDelay: true, pauseOnConnect: false }, (sock) => {
+      try {
+        const c = new Connection(sock, this, this.handler);
+        this.conns.add(c);
+      } catch {
+        sock.destroy();
+      }
+    });
+    this.server.on("error", () => {});
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onErr = (e: Error): void => reject(e);
+      this.server.once("error", onErr);
+      const done = (): void => {
+        this.server.off("error", onErr);
+        const a = this.server.address();
+        if (a && typeof a === "object") this.address = { ...this.address, port: a.port };
+        resolve();
+      };
+      if (this.address.unixPath !== undefined) this.server.listen(this.address.unixPath, done);
+      else {
+        const host = this.address.host === "*" || this.address.host === "" ? undefined : this.address.host;
+        this.server.listen({ port: this.address.port, host, backlog: 511 }, done);
+      }
+    });
+  }
+
+  get connections(): number {
+    return this.conns.size;
+  }
+
+  setHandler(h: ListenHandler): void {
+    this.handler = h;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  closeIdle(): void {
+    this.closingIdle = true;
+    for (const c of this.conns) c.closeIfIdle();
+  }
+
+  destroyAll(): void {
+    for (const c of this.conns) c.destroy();
+  }
+}
+
+const enum St { Head, Active, Closing }
+
+class Connection implements ConnectionInfo {
+  readonly id = nextConnectionNumber();
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly localAddress: string;
+  readonly localPort: number;
+  requests = 0;
+
+  private buf: Buffer = Buffer.alloc(0);
+  private len = 0;
+  private parser: HeadParser | undefined;
+  private limits: HeadLimits;
+  private state = St.Head;
+  private ex: NetExchange | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private keepaliveMs = 0;
+  private idle = true; // between requests (no byte of the next head yet)
+  private paused = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
+
+  constructor(readonly sock: net.Socket, private readonly listener: NetListener, private handler: NetListenHandler) {
+    this.remoteAddress = normalizeAddr(sock.remoteAddress ?? "");
+    this.remotePort = sock.remotePort ?? 0;
+    this.localAddress = normalizeAddr(sock.localAddress ?? "");
+    this.localPort = sock.localPort ?? 0;
+    this.limits = handler.limits();
+    sock.on("data", (d: Buffer) => this.guard(() => this.onData(d)));
+    sock.on("end", () => this.guard(() => this.onEnd()));
+    sock.on("error", () => this.destroy());
+    sock.on("close", () => this.onClose());
+    this.armTimer(this.limits.headerTimeout, () => this.headTimeout());
+  }
+
+  get bytesWritten(): number {
+    return this.sock.bytesWritten;
+  }
+
+  /** Any exception escaping our code or the core's closes this connection only. */
+  private guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      process.emitWarning(`tsresty: connection *${this.id} closed after an internal error: ${(e as Error)?.stack ?? String(e)}`);
+      this.destroy();
+    }
+  }
+
+  private armTimer(ms: number, fn: () => void): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = ms > 0 ? setTimeout(() => this.guard(fn), ms) : undefined;
+  }
+
+  private append(d: Buffer): void {
+    if (this.len === 0) {
+      this.buf = d;
+      this.len = d.length;
+      return;
+    }
+    const need = this.len + d.length;
+    if (need > this.buf.length || this.buf.buffer === d.buffer) {
+      const nb = Buffer.allocUnsafe(Math.max(need, this.len * 2));
+      this.buf.copy(nb, 0, 0, this.len);
+      this.buf = nb;
+    }
+    d.copy(this.buf, this.len);
+    this.len = need;
+  }
+
+  /** Drop `n` bytes from the front of the read buffer. */
+  private consume(n: number): void {
+    if (n >= this.len) {
+      this.len = 0;
+      this.buf = EMPTY;
+    } else {
+      this.buf = this.buf.subarray(n, this.len);
+      this.len -= n;
+    }
+  }
+
+  private onData(d: Buffer): void {
+    if (this.state === St.Closing) return; // lingering close: discard
+    if (this.state === St.Active) {
+      const ex = this.ex!;
+      if (ex.bodyMode !== Body.Waiting && ex.bodyMode !== Body.Done) {
+        this.append(d);
+        ex.pumpBody();
+      } else {
+        this.append(d);
+        if (this.len > MAX_BUFFERED && !this.paused) {
+          this.paused = true;
+          this.sock.pause();
+        }
+      }
+      return;
+    }
+    this.append(d);
+    this.parseHead();
+  }
+
+  private parseHead(): void {
+    if (this.len === 0) return;
+    if (this.idle) {
+      this.idle = false;
+      this.armTimer(this.limits.headerTimeout, () => this.headTimeout());
+    }
+    const p = (this.parser ??= new HeadParser({ ...this.limits, mergeSlashes: this.handler.mergeSlashes?.() ?? true }));
+    const r = p.feed(this.buf, this.len);
+    if (r.kind === "more") return;
+    this.parser = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.requests++;
+    this.state = St.Active;
+    if (r.kind === "error") {
+      this.len = 0;
+      this.buf = EMPTY;
+      this.ex = new NetExchange(this, undefined, r.error);
+    } else {
+      this.consume(r.consumed);
+      this.ex = new NetExchange(this, r.head, undefined);
+    }
+    this.handler.onRequest(this.ex);
+  }
+
+  private headTimeout(): void {
+    if (this.state !== St.Head) return;
+    if (!this.idle || this.requests === 0) this.handler.onHeadTimeout?.(this, {});
+    this.destroy();
+  }
+
+  /** Called by the exchange when the core finished the response. */
+  finished(ex: NetExchange, keepAliveMs: number): void {
+    if (this.ex !== ex) return;
+    if (keepAliveMs > 0 && this.listener.closingIdle) keepAliveMs = 0;
+    this.keepaliveMs = keepAliveMs;
+    if (ex.bodyMode === Body.Waiting) ex.startDiscard();
+    if (ex.bodyMode === Body.Failed) this.keepaliveMs = 0;
+    if (ex.bodyMode !== Body.Done && ex.bodyMode !== Body.Failed) {
+      ex.discardAfter = true;
+      if (keepAliveMs === 0) this.lingerClose();
+      return;
+    }
+    this.next();
+  }
+
+  /** The current request and its body are done: read the next one, or close. */
+  next(): void {
+    this.ex = undefined;
+    if (this.keepaliveMs <= 0) {
+      this.lingerClose();
+      return;
+    }
+    this.state = St.Head;
+    this.idle = true;
+    if (this.paused) {
+      this.paused = false;
+      this.sock.resume();
+    }
+    if (this.len > 0) {
+      this.parseHead();
+      return;
+    }
+    this.armTimer(this.keepaliveMs, () => this.destroy());
+  }
+
+  /** Close after the output is flushed, reading (and dropping) what the client still sends. */
+  lingerClose(): void {
+    if (this.state === St.Closing) return;
+    this.state = St.Closing;
+    this.ex = undefined;
+    this.len = 0;
+    this.buf = EMPTY;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.paused) {
+      this.paused = false;
+      this.sock.resume();
+    }
+    this.sock.end();
+    this.lingerTimer = setTimeout(() => this.destroy(), LINGERING_TIME);
+    this.sock.setTimeout(LINGERING_TIMEOUT, () => this.destroy());
+  }
+
+  closeIfIdle(): void {
+    if (this.state === St.Head && this.idle) this.destroy();
+  }
+
+  private onEnd(): void {
+    const ex = this.ex;
+    if (this.state === St.Closing) {
+      this.destroy();
+      return;
+    }
+    if (ex) {
+      ex.peerClosed();
+      return;
+    }
+    if (this.idle && this.requests > 0) this.handler.onIdleClose?.(this, true);
+    this.destroy();
+  }
+
+  destroy(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.timer = this.lingerTimer = undefined;
+    this.sock.destroy();
+  }
+
+  private onClose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.listener.conns.delete(this);
+    const ex = this.ex;
+    this.ex = undefined;
+    if (ex) ex.peerClosed();
+    if (this.state === St.Head && this.listener.closingIdle) return;
+  }
+
+  // Body access for the exchange.
+  bufferedLength(): number {
+    return this.len;
+  }
+  bufferView(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+  take(n: number): void {
+    this.consume(n);
+  }
+  resumeReading(): void {
+    if (this.paused) {
+      this.paused = false;
+      this.sock.resume();
+    }
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+const enum Body { Waiting, Fixed, Chunked, Done, Failed }
+
+class NetExchange implements Exchange {
+  bodyMode = Body.Waiting;
+  discardAfter = false;
+  private done = false;
+  private sink: BodySink | undefined;
+  private remaining = 0;
+  private maxSize = 0;
+  private chunked: ChunkedDecoder | undefined;
+  private continueSent = false;
+  private wroteAny = false;
+  private abortCbs: (() => void)[] | undefined;
+  closed = false;
+
+  constructor(private readonly c: Connection, readonly head: ParsedHead | undefined, readonly error: HeadError | undefined) {
+    if (!head) this.bodyMode = Body.Done;
+    else if (head.chunked) this.bodyMode = Body.Waiting;
+    else if (head.contentLength <= 0) this.bodyMode = Body.Done;
+  }
+
+  get conn(): ConnectionInfo {
+    return this.c;
+  }
+
+  readBody(sink: BodySink, maxSize: number): void {
+    const h = this.head;
+    if (!h || this.bodyMode === Body.Done) {
+      sink.end();
+      return;
+    }
+    if (this.bodyMode !== Body.Waiting) throw new Error("request body read twice");
+    this.sink = sink;
+    this.maxSize = maxSize;
+    if (h.chunked) {
+      this.chunked = new ChunkedDecoder();
+      this.bodyMode = Body.Chunked;
+    } else {
+      this.remaining = h.contentLength;
+      this.bodyMode = Body.Fixed;
+    }
+    if (!this.wroteAny) this.sendContinue();
+    this.c.resumeReading();
+    this.pumpBody();
+  }
+
+  /** The core finished without reading the body: read it to the end and drop it. */
+  startDiscard(): void {
+    this.readBody({ data() {}, end() {}, error() {} }, 0);
+  }
+
+  pumpBody(): void {
+    const c = this.c;
+    if (this.bodyMode === Body.Fixed) {
+      const n = Math.min(this.remaining, c.bufferedLength());
+      if (n > 0) {
+        const chunk = Buffer.from(c.bufferView().subarray(0, n));
+        c.take(n);
+        this.remaining -= n;
+        this.sink!.data(chunk);
+      }
+      if (this.remaining === 0) this.bodyDone();
+      return;
+    }
+    if (this.bodyMode === Body.Chunked) {
+      const dec = this.chunked!;
+      const view = c.bufferView();
+      const parts: Buffer[] = [];
+      const end = dec.decode(view, 0, view.length, (b) => parts.push(Buffer.from(b)));
+      if (end < 0) {
+        this.bodyMode = Body.Failed;
+        c.take(view.length);
+        this.sink!.error(400, "client sent invalid chunked body", "error");
+        this.afterBody();
+        return;
+      }
+      c.take(end);
+      if (this.maxSize > 0 && dec.total > this.maxSize) {
+        this.bodyMode = Body.Failed;
+        this.sink!.error(413, `client intended to send too large chunked body: ${dec.total} bytes`, "error");
+        this.afterBody();
+        return;
+      }
+      for (const p of parts) this.sink!.data(p);
+      if (dec.done) this.bodyDone();
+    }
+  }
+
+  private bodyDone(): void {
+    this.bodyMode = Body.Done;
+    const s = this.sink;
+    this.sink = undefined;
+    s?.end();
+    this.afterBody();
+  }
+
+  private afterBody(): void {
+    if (this.discardAfter) {
+      this.discardAfter = false;
+      this.c.next();
+    }
+  }
+
+  sendContinue(): void {
+    if (this.continueSent || !this.head?.expectContinue || this.wroteAny) return;
+    this.continueSent = true;
+    this.c.sock.write("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
+  }
+
+  write(data: string | Buffer): boolean {
+    if (this.done || this.closed) return false;
+    this.wroteAny = true;
+    return typeof data === "string" ? this.c.sock.write(data, "latin1") : this.c.sock.write(data);
+  }
+
+  drained(): Promise<void> {
+    const s = this.c.sock;
+    if (!s.writableNeedDrain || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        s.off("drain", done);
+        s.off("close", done);
+        resolve();
+      };
+      s.on("drain", done);
+      s.on("close", done);
+    });
+  }
+
+  finish(keepAliveMs: number): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.closed) return;
+    this.c.finished(this, keepAliveMs);
+  }
+
+  abort(): void {
+    this.done = true;
+    this.c.destroy();
+  }
+
+  onAbort(cb: () => void): void {
+    if (this.closed) {
+      queueMicrotask(cb);
+      return;
+    }
+    (this.abortCbs ??= []).push(cb);
+  }
+
+  peerClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.sink && this.bodyMode !== Body.Done) {
+      this.bodyMode = Body.Failed;
+      const s = this.sink;
+      this.sink = undefined;
+      s.error(0, "client prematurely closed connection", "info");
+    }
+    const cbs = this.abortCbs;
+    this.abortCbs = undefined;
+    if (cbs) for (const cb of cbs) cb();
+  }
+}
+
+/** "::ffff:127.0.0.1" is how Node names an IPv4 peer on a dual-stack socket; nginx says 127.0.0.1. */
+function normalizeAddr(a: string): string {
+  return a.startsWith("::ffff:") && a.includes(".") ? a.slice(7) : a;
+}
