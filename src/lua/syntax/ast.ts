@@ -102,7 +102,19 @@ export interface Identifier { readonly kind: "Identifier"; readonly line: number
 /** `obj[key]`; `obj.name` is an IndexExpression whose key is a StringLiteral and `dot` true. */
 export interface IndexExpression { readonly kind: "Index"; readonly line: number; readonly obj: Expression; readonly key: Expression; readonly dot: boolean; }
 export interface CallExpression { readonly kind: "Call"; readonly line: number; readonly callee: Expression; readonly args: Expression[]; }
-export interface MethodCallExpression { readonly kind: "MethodCall"; readonly line: number; readonly obj: Expression; readonly method: string; readonly args: Expression[]; }
+export interface MethodCallExpression {
+  readonly kind: "MethodCall";
+  /** The call's line, as CallExpression's. */
+  readonly line: number;
+  readonly obj: Expression;
+  readonly method: string;
+  readonly args: Expression[];
+  /**
+   * Where LuaJIT looks the method up ("attempt to index local 'x'"): the method name's line.
+   * It differs from `line` when the arguments start on a later line, or in a multi-line tail call.
+   */
+  readonly nameLine: number;
+}
 /** `(expr)`: truncates a multi-value expression to one value. */
 export interface ParenExpression { readonly kind: "Paren"; readonly line: number; readonly expr: Expression; }
 

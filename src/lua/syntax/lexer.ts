@@ -87,6 +87,13 @@ for (let c = 0; c < 256; c++) {
   CHAR_CLASS[c] = k;
 }
 
+/** The hash the scanner computes while it reads a name. */
+function nameHash(name: string): number {
+  let h = name.charCodeAt(0);
+  for (let i = 1; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
+  return h;
+}
+
 function isIdentChar(c: number): boolean {
   // Out-of-range reads (NaN at the end of input, or chars > 255 in a non-latin1 string) are
   // not identifier chars.
@@ -111,6 +118,9 @@ export class Lexer {
   /** linenumber as it was when the current token was taken (ls->lastline). */
   lastline = 1;
 
+  /** The first FFI cdata literal (1LL, 2i) seen, which tsresty cannot compile. */
+  cdataLiteral: { readonly text: string; readonly line: number } | undefined = undefined;
+
   /** The current token. */
   tok = 0;
   /** Name (for Name), decoded byte string (for String). */
@@ -130,6 +140,13 @@ export class Lexer {
   private laStart = 0;
   private laEnd = 0;
   private laSep = 0;
+
+  // Interned names: each distinct name is sliced out of the source once, and keywords sit in
+  // the same table with their token kind. Open addressing, keyed by a hash of the chars.
+  private nameSlots: (string | undefined)[] = new Array<string | undefined>(1024);
+  private nameHashes = new Int32Array(1024);
+  private nameKinds = new Int16Array(1024);
+  private nameCount = 0;
 
   /**
    * Set up for `src`. LuaJIT skips a UTF-8 byte order mark and, for every load (loadstring
@@ -154,6 +171,7 @@ export class Lexer {
       throw new LuaSyntaxError("cannot load incompatible bytecode", 0);
     }
     this.pos = pos;
+    for (const [word, kind] of KEYWORD_TOKENS) this.addName(word, nameHash(word), kind);
   }
 
   /** Take the next token (lj_lex_next). */
@@ -247,17 +265,16 @@ export class Lexer {
       if ((CHAR_CLASS[c]! & C_IDENT) !== 0) {
         if (isDigitChar(c)) return this.scanNumber(pos, pos);
         const start = pos;
+        let h = c;
         pos++;
-        while (pos < len && isIdentChar(src.charCodeAt(pos))) pos++;
-        this.pos = pos;
-        const name = src.slice(start, pos);
-        // Reserved words are 2 to 8 lowercase letters; skip the map for everything else.
-        if (pos - start <= 8 && c >= 97 && c <= 119) {
-          const kw = KEYWORD_TOKENS.get(name);
-          if (kw !== undefined) return kw;
+        for (;;) {
+          const d = src.charCodeAt(pos);
+          if ((CHAR_CLASS[d]! & C_IDENT) === 0) break;
+          h = (Math.imul(h, 31) + d) | 0;
+          pos++;
         }
-        this.tokStr = name;
-        return Tok.Name;
+        this.pos = pos;
+        return this.internName(start, pos, h);
       }
       switch (c) {
         case 10:
@@ -364,6 +381,55 @@ export class Lexer {
           this.pos = pos + 1;
           return c;
       }
+    }
+  }
+
+  /** The token for the name src[start, end) with hash `h`: a keyword, or Name with tokStr. */
+  private internName(start: number, end: number, h: number): number {
+    const n = end - start;
+    const slots = this.nameSlots;
+    const mask = slots.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const s = slots[i];
+      if (s === undefined) break;
+      if (this.nameHashes[i] === h && s.length === n && this.src.startsWith(s, start)) {
+        const kind = this.nameKinds[i]!;
+        if (kind === Tok.Name) this.tokStr = s;
+        return kind;
+      }
+      i = (i + 1) & mask;
+    }
+    const name = this.src.slice(start, end);
+    this.addName(name, h, Tok.Name);
+    this.tokStr = name;
+    return Tok.Name;
+  }
+
+  private addName(name: string, h: number, kind: number): void {
+    if (2 * (this.nameCount + 1) > this.nameSlots.length) this.growNames();
+    const slots = this.nameSlots;
+    const mask = slots.length - 1;
+    let i = h & mask;
+    while (slots[i] !== undefined) i = (i + 1) & mask;
+    slots[i] = name;
+    this.nameHashes[i] = h;
+    this.nameKinds[i] = kind;
+    this.nameCount++;
+  }
+
+  private growNames(): void {
+    const oldSlots = this.nameSlots;
+    const oldHashes = this.nameHashes;
+    const oldKinds = this.nameKinds;
+    const size = oldSlots.length * 2;
+    this.nameSlots = new Array<string | undefined>(size);
+    this.nameHashes = new Int32Array(size);
+    this.nameKinds = new Int16Array(size);
+    this.nameCount = 0;
+    for (let i = 0; i < oldSlots.length; i++) {
+      const s = oldSlots[i];
+      if (s !== undefined) this.addName(s, oldHashes[i]!, oldKinds[i]!);
     }
   }
 
@@ -603,8 +669,12 @@ export class Lexer {
       return Tok.Number;
     }
     if (fmt === SCAN_CDATA) {
-      // LuaJIT makes an FFI cdata value (1LL, 2ULL, 3i); tsresty has no FFI.
-      this.error("FFI cdata literal not supported by tsresty", text);
+      // LuaJIT makes an FFI cdata value (1LL, 2ULL, 3i); tsresty has no FFI. The parse goes
+      // on, so that a program LuaJIT rejects gets LuaJIT's error; the parser reports this one
+      // only for a program that is otherwise valid.
+      if (this.cdataLiteral === undefined) this.cdataLiteral = { text, line: this.linenumber };
+      this.tokNum = NaN;
+      return Tok.Number;
     }
     this.error("malformed number", text);
   }

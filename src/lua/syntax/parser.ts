@@ -21,7 +21,8 @@
 // when it emits an instruction, so:
 // - Binary, Logical, Unary: the line of the last token of the (right) operand;
 // - Call, MethodCall: the line of the `(`, string or `{` that starts the arguments; for a
-//   tail call (`return f(x)`), the line of the call's last token;
+//   tail call (`return f(x)`), the line of the call's last token. A MethodCall's nameLine is
+//   where LuaJIT looks the method up: the method name's line;
 // - Index read: the line when LuaJIT loads it, which depends on what uses it: its own last
 //   token in most places, but the operator's line for a binary operator's left operand, the
 //   `)` for a parenthesized expression or a call's last argument, the `,` in expression lists,
@@ -146,6 +147,27 @@ TOKEN_BINOP[62] = 12; // >
 TOKEN_BINOP[Tok.And] = OPR_AND;
 TOKEN_BINOP[Tok.Or] = OPR_OR;
 
+/**
+ * A stack that lists are collected on, then copied out at their exact size: arrays grown by
+ * push() keep spare capacity, and the AST's memory is most of a parse's cost (GC). Lists
+ * nest (a call inside an argument list), so each one takes its part off the top.
+ */
+class Scratch<T> {
+  private readonly items: T[] = [];
+  top = 0;
+  push(x: T): void {
+    this.items[this.top++] = x;
+  }
+  /** The items pushed since `base`, as a new array; pops them. */
+  take(base: number): T[] {
+    const list = this.items.slice(base, this.top);
+    this.top = base;
+    return list;
+  }
+}
+
+type IfClause = { readonly cond: Expression; readonly body: Block; readonly line: number };
+
 /** Tokens that end a block (parse_isend). */
 function isBlockEnd(tok: number): boolean {
   return tok === Tok.Else || tok === Tok.ElseIf || tok === Tok.End || tok === Tok.Until || tok === Tok.Eof;
@@ -160,6 +182,12 @@ class Parser {
   private vtop = 0;
   /** Set by statement() when the statement must end its block (return; break in 5.1). */
   private isLast = false;
+  private readonly stmts = new Scratch<Statement>();
+  private readonly exprs = new Scratch<Expression>();
+  private readonly items = new Scratch<TableItem>();
+  private readonly idents = new Scratch<Identifier>();
+  private readonly targets = new Scratch<Identifier | IndexExpression>();
+  private readonly clauses = new Scratch<IfClause>();
 
   constructor(source: string, skipShebang: boolean) {
     this.lx = new Lexer(source, skipShebang);
@@ -176,6 +204,11 @@ class Parser {
     if (lx.tok !== Tok.Eof) this.errorExpected(Tok.Eof);
     const lastLine = lx.linenumber;
     this.scopeEnd(); // resolves the main chunk's gotos and breaks
+    const cdata = lx.cdataLiteral;
+    if (cdata !== undefined) {
+      // Valid LuaJIT, but tsresty has no FFI to make the cdata value with.
+      throw new LuaSyntaxError(`FFI cdata literal not supported by tsresty near '${cdata.text}'`, cdata.line);
+    }
     return { kind: "Chunk", body, lastLine };
   }
 
@@ -380,16 +413,16 @@ class Parser {
   private chunk(): Block {
     const lx = this.lx;
     this.synBegin();
-    const body: Statement[] = [];
+    const base = this.stmts.top;
     this.isLast = false;
     while (!isBlockEnd(lx.tok)) {
-      this.statement(body);
+      this.statement();
       if (lx.tok === 59) lx.next(); // ';'
       if (this.isLast) break;
     }
     this.isLast = false;
     this.level--;
-    return body;
+    return this.stmts.take(base);
   }
 
   private block(): Block {
@@ -399,39 +432,43 @@ class Parser {
     return body;
   }
 
-  /** One statement (parse_stmt), appended to `body`; labels may append several. */
-  private statement(body: Statement[]): void {
+  private push(stmt: Statement): void {
+    this.stmts.push(stmt);
+  }
+
+  /** One statement (parse_stmt), pushed on the statement stack; labels may push several. */
+  private statement(): void {
     const lx = this.lx;
     const line = lx.linenumber;
     switch (lx.tok) {
       case Tok.If:
-        body.push(this.ifStatement(line));
+        this.push(this.ifStatement(line));
         return;
       case Tok.While:
-        body.push(this.whileStatement(line));
+        this.push(this.whileStatement(line));
         return;
       case Tok.Do: {
         lx.next();
         const block = this.block();
         this.match(Tok.End, Tok.Do, line);
-        body.push({ kind: "Do", line, body: block });
+        this.push({ kind: "Do", line, body: block });
         return;
       }
       case Tok.For:
-        body.push(this.forStatement(line));
+        this.push(this.forStatement(line));
         return;
       case Tok.Repeat:
-        body.push(this.repeatStatement(line));
+        this.push(this.repeatStatement(line));
         return;
       case Tok.Function:
-        body.push(this.functionStatement(line));
+        this.push(this.functionStatement(line));
         return;
       case Tok.Local:
         lx.next();
-        body.push(this.localStatement(line));
+        this.push(this.localStatement(line));
         return;
       case Tok.Return:
-        body.push(this.returnStatement(line));
+        this.push(this.returnStatement(line));
         this.isLast = true;
         return;
       case Tok.Break: {
@@ -439,12 +476,12 @@ class Parser {
         const fs = this.fs;
         fs.bl!.flags |= SCOPE_BREAK;
         this.golaNew(BREAK_NAME, true, lx.lastline);
-        body.push({ kind: "Break", line });
+        this.push({ kind: "Break", line });
         this.isLast = true; // Lua 5.1: break must be the last statement of its block
         return;
       }
       case Tok.Label:
-        this.labelStatement(body);
+        this.labelStatement();
         return;
       case Tok.Goto:
         if (lx.lookahead() === Tok.Name) {
@@ -453,19 +490,20 @@ class Parser {
           const fs = this.fs;
           fs.bl!.flags |= SCOPE_GOLA;
           this.golaNew(label, true, lx.lastline);
-          body.push({ kind: "Goto", line, label });
+          this.push({ kind: "Goto", line, label });
           return;
         }
         break; // `goto` used as a name
       default:
         break;
     }
-    body.push(this.callOrAssignment());
+    this.push(this.callOrAssignment());
   }
 
   private ifStatement(line: number): Statement {
     const lx = this.lx;
-    const clauses: { cond: Expression; body: Block; line: number }[] = [];
+    const clauses = this.clauses;
+    const base = clauses.top;
     let clauseLine = line;
     for (;;) {
       lx.next(); // skip 'if' or 'elseif'
@@ -483,7 +521,7 @@ class Parser {
       orelse = this.block();
     }
     this.match(Tok.End, Tok.If, line);
-    return { kind: "If", line, clauses, orelse };
+    return { kind: "If", line, clauses: clauses.take(base), orelse };
   }
 
   private whileStatement(line: number): Statement {
@@ -564,13 +602,16 @@ class Parser {
     this.varNew(1, "(for state)");
     this.varNew(2, "(for control)");
     this.varNew(3, first.name);
-    const names = [first];
+    const idents = this.idents;
+    const base = idents.top;
+    idents.push(first);
     let nvars = 4;
     while (this.opt(44)) {
       const id = this.identifier();
       this.varNew(nvars++, id.name);
-      names.push(id);
+      idents.push(id);
     }
+    const names = idents.take(base);
     this.check(Tok.In);
     const line = lx.linenumber; // the iterator call's line
     const exprs = this.exprList();
@@ -621,13 +662,15 @@ class Parser {
       const func = this.functionBody(false, lx.linenumber, id.name);
       return { kind: "LocalFunction", line, name: id, func };
     }
-    const names: Identifier[] = [];
+    const idents = this.idents;
+    const base = idents.top;
     let nvars = 0;
     do {
       const id = this.identifier();
       this.varNew(nvars++, id.name);
-      names.push(id);
+      idents.push(id);
     } while (this.opt(44));
+    const names = idents.take(base);
     let init: Expression[];
     if (this.opt(61)) {
       init = this.exprList();
@@ -658,7 +701,7 @@ class Parser {
   }
 
   /** `::name::` and the labels right after it (parse_label). */
-  private labelStatement(body: Statement[]): void {
+  private labelStatement(): void {
     const lx = this.lx;
     const fs = this.fs;
     const line = lx.linenumber;
@@ -668,10 +711,10 @@ class Parser {
     if (this.findLabel(name)) this.errorAt(`duplicate label '${name}'`, lx.linenumber);
     const idx = this.golaNew(name, false, line);
     this.check(Tok.Label);
-    body.push({ kind: "Label", line, name });
+    this.push({ kind: "Label", line, name });
     while (lx.tok === Tok.Label) {
       this.synBegin();
-      this.labelStatement(body);
+      this.labelStatement();
       this.level--;
     }
     // A label at the end of its block is outside the scope of the block's locals (but the
@@ -687,17 +730,19 @@ class Parser {
     if (first.kind === "Call" || first.kind === "MethodCall") {
       return { kind: "CallStatement", line: first.line, call: first };
     }
-    const targets: (Identifier | IndexExpression)[] = [];
+    const stack = this.targets;
+    const base = stack.top;
     let target: Expression = first;
     let nvars = 1;
     for (;;) {
       if (target.kind !== "Identifier" && target.kind !== "Index") this.error("syntax error");
-      targets.push(target);
+      stack.push(target);
       if (!this.opt(44)) break;
       target = this.primaryExpr();
       if (this.level + nvars >= MAX_LEVEL) this.errorLimit(MAX_LEVEL, "variable names");
       nvars++;
     }
+    const targets = stack.take(base);
     this.check(61);
     const init = this.exprList();
     this.discharge(init[init.length - 1]!);
@@ -733,18 +778,19 @@ class Parser {
     const lx = this.lx;
     const fs = this.fs;
     this.check(40);
-    const params: Identifier[] = [];
+    const idents = this.idents;
+    const base = idents.top;
     let n = 0;
     if (needSelf) {
       this.varNew(n++, "self");
-      params.push({ kind: "Identifier", line: lx.linenumber, name: "self" });
+      idents.push({ kind: "Identifier", line: lx.linenumber, name: "self" });
     }
     if (lx.tok !== 41) {
       do {
         if (lx.tok === Tok.Name || lx.tok === Tok.Goto) {
           const id = this.identifier();
           this.varNew(n++, id.name);
-          params.push(id);
+          idents.push(id);
         } else if (lx.tok === Tok.Dots) {
           lx.next();
           fs.isVararg = true;
@@ -756,7 +802,7 @@ class Parser {
     }
     this.varAdd(n);
     this.check(41);
-    return params;
+    return idents.take(base);
   }
 
   // -- Expressions -------------------------------------------------------------------
@@ -769,14 +815,17 @@ class Parser {
   private exprList(): Expression[] {
     const lx = this.lx;
     let e = this.expr();
-    const list = [e];
+    if (lx.tok !== 44) return [e];
+    const exprs = this.exprs;
+    const base = exprs.top;
+    exprs.push(e);
     while (lx.tok === 44) {
       lx.next();
       this.discharge(e);
       e = this.expr();
-      list.push(e);
+      exprs.push(e);
     }
-    return list;
+    return exprs.take(base);
   }
 
   /** Binary operators of priority above `limit` (expr_binop). */
@@ -891,9 +940,10 @@ class Parser {
           lx.next();
           const method = this.name();
           this.discharge(e); // LuaJIT looks the method up here
+          const nameLine = lx.lastline;
           const line = lx.linenumber;
           const args = this.callArgs(line);
-          e = { kind: "MethodCall", line, obj: e, method, args };
+          e = { kind: "MethodCall", line, obj: e, method, args, nameLine };
           break;
         }
         case 40:
@@ -954,7 +1004,8 @@ class Parser {
     const lx = this.lx;
     const line = lx.linenumber;
     this.check(123);
-    const items: TableItem[] = [];
+    const items = this.items;
+    const base = items.top;
     while (lx.tok !== 125) {
       if (lx.tok === 91) {
         const key = this.bracketKey();
@@ -977,6 +1028,6 @@ class Parser {
       else break;
     }
     this.match(125, 123, line);
-    return { kind: "Table", line, items };
+    return { kind: "Table", line, items: items.take(base) };
   }
 }

@@ -203,7 +203,8 @@ function hexValue(s: string, sp: number, dig: number, ex2: number): number {
   // LuaJIT keeps 16 digits and folds the rest into a sticky bit; BigInt keeps that exact.
   let x = 0n;
   let p = sp;
-  for (let i = 0; i < 16; i++, p++) {
+  const head = Math.min(dig, 16);
+  for (let i = 0; i < head; i++, p++) {
     let c = s.charCodeAt(p);
     if (c === 46) c = s.charCodeAt(++p);
     x = (x << 4n) | BigInt(xdigitValue(c));
