@@ -6,6 +6,8 @@ import { makeCjson } from "./cjson.js";
 import { makeLrucache, makeLrucachePureffi } from "./resty/lrucache.js";
 import { makeDigestModule, makeRestyRandom, makeRestyString } from "./resty/string.js";
 import { makeRestyAes } from "./resty/aes.js";
+import { makeJwt } from "./resty/jwt.js";
+import { makeJwtValidators } from "./resty/jwt-validators.js";
 import { moduleTable } from "./util.js";
 
 export const bundledModules: Record<string, () => LuaValue> = {
@@ -23,4 +25,6 @@ export const bundledModules: Record<string, () => LuaValue> = {
   "resty.sha512": () => makeDigestModule("sha512"),
   "resty.random": makeRestyRandom,
   "resty.aes": makeRestyAes,
+  "resty.jwt": makeJwt,
+  "resty.jwt-validators": makeJwtValidators,
 };
