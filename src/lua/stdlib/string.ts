@@ -1,0 +1,357 @@
+// The string library of LuaJIT 2.1: byte, char, dump, find, format, gmatch, gsub, len, lower,
+// match, rep (with its third `sep` argument), reverse, sub, upper. Strings are byte strings
+// (one JS code unit per byte, 0..255). Every edge case follows luajit, which is the reference:
+// integer arguments are converted to int32 as LuaJIT does it (truncation, and any value out of
+// range or NaN becomes -2^31, so string.sub(s, 2^31) is the whole string), arguments are
+// checked in LuaJIT's order, and errors are worded as LuaJIT words them.
+import { LuaTable } from "../runtime/table.js";
+import { LuaError, argError, argTypeError, luaError } from "../runtime/error.js";
+import { call, first, index, setStringMetatable } from "../runtime/ops.js";
+import { numberToString, typeName } from "../runtime/convert.js";
+import { checkFunction, checkNumber, checkString, library } from "./args.js";
+import { compileGmatchPattern, compilePattern, hasPatternSpecials, type LuaPattern } from "./lpattern.js";
+import { format } from "./format.js";
+import type { LuaFunction, LuaResult, LuaValue } from "../runtime/value.js";
+
+/** LuaJIT's lj_num2int: truncation toward zero; NaN and values outside int32 give -2^31 (x86's cvttsd2si). */
+export function toInt32(n: number): number {
+  return n >= -2147483648 && n < 2147483648 ? n | 0 : -2147483648;
+}
+
+/** lj_lib_checkint: a number (or a numeric string) as an int32. `i` is 0-based. */
+function checkInt32(a: readonly LuaValue[], i: number, fname: string): number {
+  const v = a[i];
+  return toInt32(typeof v === "number" ? v : checkNumber(a, i, fname));
+}
+
+/** lj_lib_optint: nil or absent gives `def`. */
+function optInt32(a: readonly LuaValue[], i: number, fname: string, def: number): number {
+  const v = a[i];
+  if (v === undefined) return def;
+  return toInt32(typeof v === "number" ? v : checkNumber(a, i, fname));
+}
+
+/** The longest string we can build. V8 caps strings at 2^29-24 code units; LuaJIT at 2^31-256. */
+const MAX_STRING = (1 << 29) - 24;
+
+function noMemory(): never {
+  // LuaJIT raises this one without a position.
+  throw new LuaError("not enough memory");
+}
+
+/** Results of string.byte: LuaJIT refuses more than LUAI_MAXCSTACK values. */
+const MAX_BYTE_RESULTS = 8000;
+
+function byte(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "byte");
+  const len = s.length;
+  let st = optInt32(a, 1, "byte", 1);
+  let en = optInt32(a, 2, "byte", st);
+  if (en < 0) en += len + 1;
+  else if (en > len) en = len;
+  if (st < 0) st += len + 1;
+  if (st < 1) st = 1;
+  const n = en - st + 1;
+  if (n <= 0) return [];
+  if (n === 1) return s.charCodeAt(st - 1);
+  if (n > MAX_BYTE_RESULTS) return luaError("string slice too long");
+  const out: LuaValue[] = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = s.charCodeAt(st - 1 + k);
+  return out;
+}
+
+function char(...a: LuaValue[]): LuaResult {
+  const n = a.length;
+  if (n === 1) {
+    const c = checkInt32(a, 0, "char");
+    if (c < 0 || c > 255) return argError(1, "char", "invalid value");
+    return String.fromCharCode(c);
+  }
+  const codes: number[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = checkInt32(a, i, "char");
+    if (c < 0 || c > 255) return argError(i + 1, "char", "invalid value");
+    codes[i] = c;
+  }
+  // fromCharCode takes its arguments on the stack: build long strings in slices.
+  if (n <= 8192) return String.fromCharCode(...codes);
+  let out = "";
+  for (let i = 0; i < n; i += 8192) out += String.fromCharCode(...codes.slice(i, i + 8192));
+  return out;
+}
+
+function dump(...a: LuaValue[]): LuaResult {
+  checkFunction(a, 0, "dump");
+  // tsresty compiles Lua to JavaScript: there is no LuaJIT bytecode to give. LuaJIT says this
+  // for functions it cannot dump (builtins).
+  return luaError("unable to dump given function");
+}
+
+function len(...a: LuaValue[]): LuaResult {
+  const v = a[0];
+  if (typeof v === "string") return v.length;
+  if (typeof v === "number") return numberToString(v).length;
+  // LuaJIT's string.len says "got nil" even when the argument is absent.
+  return argTypeError(1, "len", "string", typeName(v));
+}
+
+const HIGH = /[\x80-\xff]/;
+
+function lower(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "lower");
+  // C-locale tolower changes A-Z only; JS's toLowerCase also maps Latin-1 letters (0xC0...).
+  if (!HIGH.test(s)) return s.toLowerCase();
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+function upper(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "upper");
+  if (!HIGH.test(s)) return s.toUpperCase();
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
+function rep(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "rep");
+  const n = checkInt32(a, 1, "rep");
+  const sep = a[2] === undefined ? "" : checkString(a, 2, "rep");
+  if (n <= 0) return "";
+  const total = s.length * n + sep.length * (n - 1);
+  if (total === 0) return "";
+  if (total > MAX_STRING) return noMemory();
+  if (sep.length === 0) return s.repeat(n);
+  return (s + sep).repeat(n - 1) + s;
+}
+
+function reverse(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "reverse");
+  const n = s.length;
+  if (n < 2) return s;
+  const codes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) codes[n - 1 - i] = s.charCodeAt(i);
+  return Buffer.from(codes.buffer, 0, n).toString("latin1");
+}
+
+function sub(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "sub");
+  const len = s.length;
+  let st = checkInt32(a, 1, "sub");
+  let en = optInt32(a, 2, "sub", -1);
+  if (en < 0) en += len + 1;
+  else if (en > len) en = len;
+  if (st < 0) st += len + 1;
+  if (st < 1) st = 1;
+  if (st > en) return "";
+  if (st === 1 && en === len) return s;
+  return s.slice(st - 1, en);
+}
+
+/**
+ * find's and match's start: 1-based `init` (negative: from the end) as a 0-based offset,
+ * clamped to 0..len (so an init past the end still finds "" or "$" at the end).
+ */
+function startOffset(init: number, len: number): number {
+  const st = init > 0 ? init - 1 : init < 0 ? len + init : -1;
+  return st < 0 ? 0 : st > len ? len : st;
+}
+
+function find(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "find");
+  const p = checkString(a, 1, "find");
+  const len = s.length;
+  const st = startOffset(optInt32(a, 2, "find", 1), len);
+  const plain = a[3];
+  if ((plain !== undefined && plain !== false) || !hasPatternSpecials(p)) {
+    const i = s.indexOf(p, st);
+    return i < 0 ? undefined : [i + 1, i + p.length];
+  }
+  const pt = compilePattern(p);
+  const m = pt.search(s, st);
+  if (m < 0) return undefined;
+  const e = pt.lastEnd;
+  if (pt.ncap === 0) return [m + 1, e];
+  const out: LuaValue[] = [m + 1, e];
+  for (let k = 0; k < pt.ncap; k++) out.push(pt.capture(s, k, m, e));
+  return out;
+}
+
+function match(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "match");
+  const p = checkString(a, 1, "match");
+  const len = s.length;
+  const st = startOffset(optInt32(a, 2, "match", 1), len);
+  const pt = compilePattern(p);
+  const lit = pt.literal;
+  if (lit !== undefined) return s.indexOf(lit, st) >= 0 ? lit : undefined;
+  const m = pt.search(s, st);
+  if (m < 0) return undefined;
+  const e = pt.lastEnd;
+  if (pt.ncap === 0) return s.slice(m, e);
+  if (pt.ncap === 1) return pt.capture(s, 0, m, e);
+  return pt.captures(s, m, e, true);
+}
+
+function gmatch(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "gmatch");
+  const p = checkString(a, 1, "gmatch");
+  const pt = compileGmatchPattern(p);
+  let pos = 0;
+  const iter: LuaFunction = () => {
+    if (pos > s.length) return [];
+    const m = pt.search(s, pos);
+    if (m < 0) {
+      pos = s.length + 1;
+      return [];
+    }
+    const e = pt.lastEnd;
+    // After an empty match, move on by one byte; after a non-empty one, an empty match may
+    // follow at once (Lua 5.1: gmatch("abc", "%a*") gives "abc" then "").
+    pos = e === m ? e + 1 : e;
+    if (pt.ncap === 0) return s.slice(m, e);
+    if (pt.ncap === 1) return pt.capture(s, 0, m, e);
+    return pt.captures(s, m, e, true);
+  };
+  iter.$name = "gmatch_aux";
+  return iter;
+}
+
+// ---------------------------------------------------------------- gsub
+
+/** A replacement string, parsed: literal pieces and capture numbers (0: the whole match). */
+type ReplPart = string | number;
+
+function parseRepl(r: string): ReplPart[] | string {
+  if (r.indexOf("%") < 0) return r;
+  const parts: ReplPart[] = [];
+  let lit = "";
+  const n = r.length;
+  for (let i = 0; i < n; i++) {
+    const c = r.charCodeAt(i);
+    if (c !== 37) {
+      lit += r[i];
+      continue;
+    }
+    i++;
+    // '%' before a non-digit stands for that byte; a trailing '%' stands for the NUL that
+    // ends the C string in LuaJIT.
+    const d = i < n ? r.charCodeAt(i) : 0;
+    if (d >= 48 && d <= 57) {
+      if (lit.length > 0) parts.push(lit);
+      lit = "";
+      parts.push(d - 48);
+    } else {
+      lit += String.fromCharCode(d);
+    }
+  }
+  if (lit.length > 0) parts.push(lit);
+  return parts;
+}
+
+function captureString(pt: LuaPattern, s: string, k: number, m: number, e: number): string {
+  const v = pt.capture(s, k, m, e);
+  return typeof v === "string" ? v : numberToString(v as number);
+}
+
+function expandRepl(parts: ReplPart[], pt: LuaPattern, s: string, m: number, e: number): string {
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const x = parts[i]!;
+    if (typeof x === "string") out += x;
+    else if (x === 0) out += s.slice(m, e);
+    else out += captureString(pt, s, x - 1, m, e);
+  }
+  return out;
+}
+
+/** The replacement for a table or function value, or the match itself for nil and false. */
+function replValue(v: LuaValue, s: string, m: number, e: number): string {
+  if (typeof v === "string") return v;
+  if (v === undefined || v === false) return s.slice(m, e);
+  if (typeof v === "number") return numberToString(v);
+  return luaError(`invalid replacement value (a ${typeName(v)})`);
+}
+
+function gsub(...a: LuaValue[]): LuaResult {
+  const s = checkString(a, 0, "gsub");
+  const p = checkString(a, 1, "gsub");
+  const len = s.length;
+  const maxN = optInt32(a, 3, "gsub", len + 1);
+  let repl = a[2];
+  const tr = typeof repl;
+  if (tr === "number") repl = numberToString(repl as number);
+  else if (!(tr === "string" || tr === "function" || repl instanceof LuaTable)) {
+    return argError(3, "gsub", "string/function/table expected");
+  }
+  const pt = compilePattern(p);
+  let parts: ReplPart[] | string | undefined;
+  if (typeof repl === "string") parts = parseRepl(repl);
+
+  // A literal pattern replaced by a string: split and join.
+  const lit = pt.literal;
+  if (lit !== undefined && lit.length > 0 && parts !== undefined && maxN > 0) {
+    const pieces = s.split(lit);
+    const count = pieces.length - 1;
+    if (count === 0) return [s, 0];
+    if (count <= maxN) {
+      const m = s.indexOf(lit);
+      const r = typeof parts === "string" ? parts : expandRepl(parts, pt, s, m, m + lit.length);
+      return [pieces.join(r), count];
+    }
+  }
+
+  const value = (m: number, e: number): string => {
+    if (parts !== undefined) return typeof parts === "string" ? parts : expandRepl(parts, pt, s, m, e);
+    if (repl instanceof LuaTable) {
+      const key = pt.capture(s, 0, m, e);
+      const t = repl;
+      const v = t.mt === undefined ? t.get(key) : index(t, key);
+      return replValue(v, s, m, e);
+    }
+    const args = pt.captures(s, m, e, true);
+    return replValue(first(call(repl, ...args)), s, m, e);
+  };
+
+  if (pt.anchored) {
+    if (maxN < 1) return [s, 0];
+    const e = pt.matchAt(s, 0);
+    if (e < 0) return [s, 0];
+    return [value(0, e) + s.slice(e), 1];
+  }
+
+  let out = "";
+  let src = 0; // next byte of s to consider
+  let n = 0;
+  while (n < maxN) {
+    const m = pt.search(s, src);
+    if (m < 0) break;
+    const e = pt.lastEnd;
+    n++;
+    const r = value(m, e);
+    out += m > src ? s.slice(src, m) + r : r;
+    if (e > m) {
+      src = e;
+    } else if (m < len) {
+      // An empty match: keep the byte at it and go on after it.
+      out += s[m];
+      src = m + 1;
+    } else {
+      src = len + 1;
+      break;
+    }
+  }
+  if (src < len) out += src === 0 ? s : s.slice(src);
+  return [out, n];
+}
+
+// ---------------------------------------------------------------- the library
+
+/** Build the string library, set G.string, and make it the __index of the string metatable. */
+export function openString(G: LuaTable): LuaTable {
+  const string = library({
+    byte, char, dump, find, format, gmatch, gsub, len, lower, match, rep, reverse, sub, upper,
+  });
+  G.setStr("string", string);
+  const meta = new LuaTable();
+  meta.setStr("__index", string);
+  setStringMetatable(meta);
+  return string;
+}
