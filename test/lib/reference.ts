@@ -25,7 +25,8 @@ export function haveReference(): boolean {
 /** Run a Lua program under the reference luajit; returns its stdout as a byte string. */
 export function runReference(program: string): string {
   const r = spawnSync(process.env.LUAJIT ?? "luajit", ["-"], {
-    input: Buffer.from(`package.cpath = "${CPATH}" .. package.cpath\n` + program, "latin1"),
+    // Prepended on the program's first line, so that its line numbers stay the program's own.
+    input: Buffer.from(`package.cpath = "${CPATH}" .. package.cpath; ` + program, "latin1"),
     encoding: "latin1",
     maxBuffer: 64 * 1024 * 1024,
   });
