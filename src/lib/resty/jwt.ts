@@ -339,6 +339,12 @@ export function makeJwt(): LuaTable {
         obj.setStr("reason", reasonOf(e, "internal error"));
       }
     } else {
+      // Certificates from the token's x5c/x5u checked against a trusted CA file are not
+      // supported: fail closed with lua-resty-jwt's text for an unusable key model.
+      if (get(self, "trusted_certs_file") !== undefined) {
+        obj.setStr("reason", "Unsupported RS256 key model");
+        return obj;
+      }
       let key: KeyObject | undefined;
       if (typeof secret === "string" && (secret.includes("CERTIFICATE") || secret.includes("PUBLIC KEY"))) {
         try {
