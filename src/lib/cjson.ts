@@ -139,8 +139,13 @@ class Encoder {
   }
 
   run(v: LuaValue): string {
-    this.value(v, 0);
-    return Buffer.from(this.u8.buffer, this.u8.byteOffset, this.pos).toString("latin1");
+    try {
+      this.value(v, 0);
+      return Buffer.from(this.u8.buffer, this.u8.byteOffset, this.pos).toString("latin1");
+    } finally {
+      // Keep a reasonably sized buffer, not the largest document ever encoded.
+      if (outBuf.length > 1 << 23) outBuf = new Uint8Array(1 << 16);
+    }
   }
 
   private grow(need: number): void {
