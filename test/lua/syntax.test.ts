@@ -652,7 +652,18 @@ const SYNTAX_ERRORS: readonly [string, string][] = [
   [names(199) + " = 1", "OK"],
   [names(300) + " = 1", "t:1: main function has more than 200 variable names"],
   ["do local x end\n".repeat(65417), "t:65417: chunk has more than 65416 local variables"],
+  // Upvalues: 120 per function in this build; the function in the middle hits it first.
+  [upvalues(120), "OK"],
+  [upvalues(121), "t:125: function at line 123 has more than 120 upvalues"],
+  [upvalues(200), "t:203: function at line 152 has more than 120 upvalues"],
 ];
+
+/** A function three levels deep using `n` locals of the outer two as upvalues. */
+function upvalues(n: number): string {
+  const decl = Array.from({ length: n }, (_, i) => `local a${i + 1} = ${i + 1}`);
+  const uses = Array.from({ length: n }, (_, i) => `a${i + 1}`).join("+");
+  return `local function outer()\n${decl.slice(0, 150).join("\n")}\nreturn function()\n${decl.slice(150).join("\n")}\nreturn function() return ${uses} end end end`;
+}
 
 describe("syntax errors", () => {
   test(`our parser reports LuaJIT's errors (${SYNTAX_ERRORS.length} snippets)`, () => {

@@ -378,6 +378,7 @@ export class Lexer {
         }
         default:
           // Any other byte is a token by itself (unknown ones make "unexpected symbol").
+          if (c > 255) throw new TypeError(`Lua source must be a byte string (latin1), found char ${c}`);
           this.pos = pos + 1;
           return c;
       }

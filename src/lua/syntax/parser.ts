@@ -8,10 +8,11 @@
 // - `goto`/labels and `break` are checked as LuaJIT checks them, at the end of a function
 //   (undefined label, no loop to break) and when a label is seen (duplicate label, jump into
 //   the scope of a local), so these errors come out in LuaJIT's order too;
-// - the limits that are cheap to track: 200 syntax levels, 200 active locals per function,
-//   LuaJIT's variable stack, and 200 assignment targets less the nesting level.
-//   Not replicated: register ("function or expression too complex"), upvalue and constant
-//   limits, which depend on code generation.
+// - the limits that are cheap to track: 200 syntax levels, 200 active locals and 120
+//   upvalues per function (the OpenResty build's), LuaJIT's variable stack, and 200
+//   assignment targets less the nesting level. Not replicated: the register limit
+//   ("function or expression too complex", e.g. a call with ~250 arguments) and the constant
+//   and jump limits, which depend on code generation.
 // - 5.1 rules: `return` and `break` end a block; `;` is a separator only (no empty statement);
 //   `goto` is an ordinary name unless a name follows it; a call's `(` on a new line is
 //   "ambiguous syntax".
@@ -74,8 +75,10 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const MAX_LEVEL = 200;
 /** LJ_MAX_LOCVAR: active local variables in one function. */
 const MAX_LOCVAR = 200;
+/** LJ_MAX_UPVAL of the OpenResty build: upvalues of one function. */
+const MAX_UPVAL = 120;
 /** LJ_MAX_VSTACK of the OpenResty build (65536 - LJ_MAX_UPVAL): locals, gotos and labels. */
-const MAX_VSTACK = 65416;
+const MAX_VSTACK = 65536 - MAX_UPVAL;
 
 // Scope flags (FSCOPE_*).
 const SCOPE_LOOP = 1;
@@ -110,6 +113,10 @@ class FuncState {
   nactvar = 0;
   /** Local names by slot; entries at and above nactvar are declared but not active yet. */
   readonly actvars: string[] = [];
+  /** Variable stack index of each slot's local: a local's identity, for upvalues. */
+  readonly varmap: number[] = [];
+  /** The locals of enclosing functions this one uses, by variable stack index. */
+  readonly upvalues: number[] = [];
   readonly gola: GotoLabel[] = [];
   isVararg = false;
   constructor(
@@ -230,8 +237,7 @@ class Parser {
     throw new LuaSyntaxError(msg, line);
   }
 
-  private errorLimit(limit: number, what: string): never {
-    const fs = this.fs;
+  private errorLimit(limit: number, what: string, fs: FuncState = this.fs): never {
     const msg =
       fs.linedefined === 0
         ? `main function has more than ${limit} ${what}`
@@ -304,8 +310,39 @@ class Parser {
   private varNew(n: number, name: string): void {
     const fs = this.fs;
     if (fs.nactvar + n >= MAX_LOCVAR) this.errorLimit(MAX_LOCVAR, "local variables");
+    fs.varmap[fs.nactvar + n] = this.vtop;
     this.vstackPush();
     fs.actvars[fs.nactvar + n] = name;
+  }
+
+  /**
+   * Resolve a name used in `fs` (var_lookup_): its variable stack index, or -1 for a global.
+   * A local of an enclosing function becomes an upvalue of every function in between, which
+   * is where LuaJIT's upvalue limit applies.
+   */
+  private varLookup(fs: FuncState, name: string): number {
+    const actvars = fs.actvars;
+    for (let i = fs.nactvar - 1; i >= 0; i--) {
+      if (actvars[i] === name) return fs.varmap[i]!;
+    }
+    const prev = fs.prev;
+    if (prev === null) return -1;
+    const vidx = this.varLookup(prev, name);
+    if (vidx >= 0) {
+      const upvalues = fs.upvalues;
+      if (!upvalues.includes(vidx)) {
+        if (upvalues.length >= MAX_UPVAL) this.errorLimit(MAX_UPVAL, "upvalues", fs);
+        upvalues.push(vidx);
+      }
+    }
+    return vidx;
+  }
+
+  /** A name used as a variable (not declared): resolved as LuaJIT resolves it. */
+  private variable(): Identifier {
+    const id = this.identifier();
+    this.varLookup(this.fs, id.name);
+    return id;
   }
 
   /** Activate the next `n` declared locals (var_add). */
@@ -628,7 +665,7 @@ class Parser {
   private functionStatement(line: number): Statement {
     const lx = this.lx;
     lx.next(); // skip 'function'
-    const base = this.identifier();
+    const base = this.variable();
     let target: Identifier | IndexExpression = base;
     let name = base.name;
     while (lx.tok === 46) {
@@ -913,7 +950,7 @@ class Parser {
       this.discharge(inner);
       e = { kind: "Paren", line, expr: inner };
     } else if (lx.tok === Tok.Name || lx.tok === Tok.Goto) {
-      e = this.identifier();
+      e = this.variable();
     } else {
       this.error("unexpected symbol");
     }
