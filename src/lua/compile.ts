@@ -4,8 +4,8 @@ import { Script } from "node:vm";
 import { parse } from "./syntax/parser.js";
 import { LuaSyntaxError } from "./syntax/ast.js";
 import { resolve } from "./compiler/resolve.js";
-import { emitChunk, RUNTIME_NAMES } from "./compiler/emit.js";
-import { registerChunk } from "./runtime/callstack.js";
+import { emitChunk, RUNTIME_NAMES, type MainForms } from "./compiler/emit.js";
+import { registerChunk, type ChunkInfo } from "./runtime/callstack.js";
 import * as prims from "./runtime/prims.js";
 import * as ops from "./runtime/ops.js";
 import type { LuaTable } from "./runtime/table.js";
@@ -41,9 +41,15 @@ export interface CompiledChunk {
 }
 
 /** Compile Lua source to JavaScript. Throws LuaSyntaxError (message without chunk prefix). */
-export function compileToJs(source: string, chunkname: string, opts: { skipShebang?: boolean } = {}): CompiledChunk {
+export interface CompileOptions {
+  readonly skipShebang?: boolean;
+  /** Which forms the main function gets (see MainForms); "both" by default. */
+  readonly main?: MainForms;
+}
+
+export function compileToJs(source: string, chunkname: string, opts: CompileOptions = {}): CompiledChunk {
   const ast = parse(source, { skipShebang: opts.skipShebang ?? false });
-  return emitChunk(ast, resolve(ast), { chunkname });
+  return emitChunk(ast, resolve(ast), { chunkname, main: opts.main ?? "both" });
 }
 
 /** compileToJs's code only (used by benchmarks and `tsresty compile`). */
@@ -51,7 +57,13 @@ export function compileLua(source: string, chunkname: string): string {
   return compileToJs(source, chunkname).code;
 }
 
-type ChunkFactory = (rt: Record<string, unknown>, env: LuaTable, meta: { source: string; shortSrc: string }) => LuaFunction;
+interface ChunkMeta {
+  source: string;
+  shortSrc: string;
+  /** Set by the generated prologue: the chunk's protos, for stack frames. */
+  protos?: readonly { last?: unknown }[];
+}
+type ChunkFactory = ((rt: Record<string, unknown>, env: LuaTable, meta: ChunkMeta) => LuaFunction) & { info?: ChunkInfo };
 
 const RT: Record<string, unknown> = (() => {
   const all: Record<string, unknown> = { ...ops, ...prims };
@@ -74,9 +86,9 @@ const CACHE_MAX = 512;
  * Compile and instantiate a chunk: returns the main function with `env` as its globals.
  * Throws LuaLoadError with LuaJIT's message ("chunk:3: '=' expected near 'x'").
  */
-export function loadLua(source: string, chunkname: string, env: LuaTable, opts: { skipShebang?: boolean } = {}): LuaFunction {
+export function loadLua(source: string, chunkname: string, env: LuaTable, opts: CompileOptions = {}): LuaFunction {
   const shortSrc = shortSource(chunkname);
-  const key = `${chunkname}\u0000${opts.skipShebang ? 1 : 0}\u0000${source}`;
+  const key = `${chunkname}\u0000${opts.skipShebang ? 1 : 0}${opts.main ?? "both"}\u0000${source}`;
   let factory = cache.get(key);
   if (factory === undefined) {
     let compiled: CompiledChunk;
@@ -86,10 +98,15 @@ export function loadLua(source: string, chunkname: string, env: LuaTable, opts: 
       if (e instanceof LuaSyntaxError) throw new LuaLoadError(`${shortSrc}:${e.line}: ${e.text}`);
       throw e;
     }
-    const filename = registerChunk({ shortSrc, source: chunkname, luaLine: compiled.luaLine });
+    const info: ChunkInfo = { shortSrc, source: chunkname, luaLine: compiled.luaLine };
+    const filename = registerChunk(info);
     factory = new Script(compiled.code, { filename }).runInThisContext() as ChunkFactory;
+    factory.info = info;
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(key, factory);
   }
-  return factory(RT, env, { source: chunkname, shortSrc });
+  const meta: ChunkMeta = { source: chunkname, shortSrc };
+  const main = factory(RT, env, meta);
+  factory.info!.protos = meta.protos;
+  return main;
 }

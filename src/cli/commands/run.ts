@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { newGlobals } from "../../lua/state.js";
+import { bundledModules } from "../../lib/index.js";
 import { loadLua, LuaLoadError } from "../../lua/compile.js";
 import { LuaTable } from "../../lua/runtime/table.js";
 import { errorValue, tostring } from "../../lua/runtime/ops.js";
@@ -21,7 +22,8 @@ export interface RunOptions {
 
 /** Run a Lua program; returns the exit status. */
 export function runLua(opts: RunOptions): number {
-  const G = newGlobals();
+  // The bundled libraries (cjson, resty.*) are there as in OpenResty's `resty`.
+  const G = newGlobals({ preload: bundledModules });
   const argt = new LuaTable();
   const progname = opts.file ?? "(command line)";
   argt.set(-1, "tsresty");
@@ -31,7 +33,7 @@ export function runLua(opts: RunOptions): number {
   let main;
   try {
     if (opts.code !== undefined) {
-      main = loadLua(utf8ToLua(opts.code), "=(command line)", G);
+      main = loadLua(utf8ToLua(opts.code), "=(command line)", G, { main: "plain" });
     } else {
       let src: string;
       try {
@@ -40,7 +42,7 @@ export function runLua(opts: RunOptions): number {
         writeStderr(`tsresty: cannot open ${utf8ToLua(opts.file!)}\n`);
         return 1;
       }
-      main = loadLua(src, "@" + utf8ToLua(opts.file!), G, { skipShebang: true });
+      main = loadLua(src, "@" + utf8ToLua(opts.file!), G, { skipShebang: true, main: "plain" });
     }
   } catch (e) {
     if (e instanceof LuaLoadError) {

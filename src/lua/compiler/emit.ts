@@ -13,7 +13,7 @@ import { CodeWriter, marker } from "./writer.js";
 /** The runtime names the generated module binds (exported by runtime/prims.ts and ops.ts). */
 export const RUNTIME_NAMES = [
   "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "tbls", "forNum", "iter", "mkfn",
-  "add", "sub", "mul", "div", "mod", "pow", "unm", "concat", "eq", "lt", "le", "len", "luaMod",
+  "add", "sub", "mul", "div", "mod", "pow", "unm", "concat", "eq", "lt", "le", "len", "luaMod", "PENDING", "runPending", "noPlain",
 ] as const;
 
 interface FnCtx {
@@ -25,6 +25,8 @@ interface FnCtx {
   /** Visible goto labels, innermost block last. */
   readonly labels: LabelScope[];
   hasVararg: boolean;
+  /** JS expression for the running Lua function's environment (its globals table). */
+  readonly env: string;
 }
 
 interface LabelScope {
@@ -33,13 +35,22 @@ interface LabelScope {
   current: number;
 }
 
+/**
+ * Which forms the main chunk gets. Where a chunk runs fixes how it is called: `tsresty run`,
+ * require and dofile call it plain (a require is a C-call boundary in LuaJIT too), a request
+ * handler always runs it suspendable, and only load()/loadstring() results may be called
+ * either way. Every nested function sits inside the main chunk, so one form halves the code.
+ */
+export type MainForms = "plain" | "suspendable" | "both";
+
 export interface EmitOptions {
   /** Chunk name for the generated function's comments. */
   readonly chunkname: string;
+  readonly main?: MainForms;
 }
 
-export function emitChunk(chunk: A.Chunk, res: Resolution, _opts: EmitOptions): { code: string; luaLine: Int32Array } {
-  return new Emitter(res).chunk(chunk);
+export function emitChunk(chunk: A.Chunk, res: Resolution, opts: EmitOptions): { code: string; luaLine: Int32Array } {
+  return new Emitter(res, opts.main ?? "both").chunk(chunk);
 }
 
 const LIT = new Set(["Nil", "Boolean", "Number", "String"]);
@@ -52,22 +63,32 @@ class Emitter {
   /** Line of the statement being emitted: operations on it need no marker of their own. */
   private stmtLine = 0;
 
+  /**
+   * An operator helper call `$name(args)`; in a suspendable body it passes g=1 and runs a
+   * metamethod that must suspend (see ops.ts, PENDING).
+   */
+  private op(ctx: FnCtx, m: string, name: string, args: string): string {
+    if (!ctx.gen) return `${m}$${name}(${args})`;
+    const t = this.temp(ctx);
+    return `((${t} = ${m}$${name}(${args}, 1)) === $PENDING ? (yield* $runPending()) : ${t})`;
+  }
+
   /** A line marker for an operation, unless it is on its statement's line. */
   private mk(line: number): string {
     return line === this.stmtLine ? "" : marker(line);
   }
 
-  constructor(private readonly res: Resolution) {}
+  constructor(private readonly res: Resolution, private readonly mainForms: MainForms) {}
 
   chunk(chunk: A.Chunk): { code: string; luaLine: Int32Array } {
     const info = this.res.functions.get(chunk)!;
-    const main = this.functionValue(chunk, info, [], true, "$main", chunk.lastLine);
+    const main = this.functionValue(chunk, info, [], true, "$main", chunk.lastLine, "$env");
     const head =
-      `(function ($rt, $env, $meta) {\n` +
+      `(function ($rt, $env, $meta) {\n"use strict";\n` +
       `const { ${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")} } = $rt;\n` +
-      `let $E = $env;\n` +
-      `const $C = { source: $meta.source, shortSrc: $meta.shortSrc, getEnv: () => $E, setEnv: (t) => { $E = t; } };\n` +
+      `const $C = { source: $meta.source, shortSrc: $meta.shortSrc };\n` +
       this.protos.map((p, i) => `const $P${i} = ${p};\n`).join("") +
+      `$meta.protos = [${this.protos.map((_, i) => `$P${i}`).join(", ")}];\n` +
       `return `;
     const w = new CodeWriter();
     w.raw(head);
@@ -101,22 +122,37 @@ class Emitter {
     isVararg: boolean,
     jsName: string,
     endLine: number,
+    creatorEnv: string,
   ): string {
     const p = this.proto(node, params.length, isVararg, endLine);
+    // The proto index in the JS name lets a stack frame find its function (callstack.ts).
+    jsName = `${jsName}$${p}`;
     const body = node.kind === "Chunk" ? node.body : node.body;
     const paramList = params.map((id) => this.res.vars.get(id)!.js);
-    if (isVararg) paramList.push("...va");
+    if (isVararg) paramList.push("...$va");
     const plist = paramList.join(", ");
-    const plain = `function ${jsName}(${plist}) {${this.functionBody(node, info, body, false)}}`;
-    const gen = info.maySuspend ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, true)}}` : "undefined";
-    return `$mkfn(${plain}, ${gen}, $P${p})`;
+    // Each closure has its own environment (setfenv), inherited from its creator as in Lua
+    // 5.1; a body reads it through its own function name (the generator form via $f).
+    const main = node.kind === "Chunk";
+    const wantPlain = !main || this.mainForms !== "suspendable";
+    const wantGen = info.maySuspend && (!main || this.mainForms !== "plain");
+    const plain = wantPlain
+      ? `function ${jsName}(${plist}) {${this.functionBody(node, info, body, false, `${jsName}.$env`)}}`
+      : // A suspendable-only main chunk: its plain form only reports that it cannot run plain.
+        `function ${jsName}() { return $noPlain(); }`;
+    const gen = wantGen
+      ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, true, `${jsName}$g.$f.$env`)}}`
+      : main && this.mainForms === "suspendable"
+        ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, false, `${jsName}$g.$f.$env`)}}`
+        : "undefined";
+    return `$mkfn(${plain}, ${gen}, $P${p}, ${creatorEnv})`;
   }
 
-  private functionBody(node: A.FunctionExpression | A.Chunk, info: FunctionInfo, body: A.Block, gen: boolean): string {
+  private functionBody(node: A.FunctionExpression | A.Chunk, info: FunctionInfo, body: A.Block, gen: boolean, env: string): string {
     const key = `${this.protoIndex.get(node)}:${gen}`;
     const cached = this.bodyCache.get(key);
     if (cached !== undefined) return cached;
-    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg };
+    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, env };
     const code = this.block(body, ctx);
     const temps = ctx.temps > 0 ? `let ${Array.from({ length: ctx.temps }, (_, i) => `$${i + 1}`).join(", ")};` : "";
     const last = body[body.length - 1];
@@ -276,7 +312,7 @@ class Emitter {
       const last = i === exprs.length - 1;
       if (last && isMulti(e) && n > i + 1) {
         if (e.kind === "Vararg") {
-          for (let j = i; j < n; j++) values.push(`va[${j - i}]`);
+          for (let j = i; j < n; j++) values.push(`$va[${j - i}]`);
         } else {
           const t = this.temp(ctx);
           pre += `${t} = $many(${this.multi(e, ctx)});`;
@@ -342,9 +378,7 @@ class Emitter {
       if ("kind" in tg) out += this.store(tg, held[i]!, ctx) + ";";
       else {
         const desc = this.desc(tg.t.obj, ctx);
-        out += tg.t.key.kind === "String"
-          ? `$setS(${tg.o}, ${tg.k}, ${held[i]}, ${desc});`
-          : `$set(${tg.o}, ${tg.k}, ${held[i]}, ${desc});`;
+        out += this.op(ctx, "", tg.t.key.kind === "String" ? "setS" : "set", `${tg.o}, ${tg.k}, ${held[i]}, ${desc}`) + ";";
       }
     });
     return out;
@@ -354,12 +388,12 @@ class Emitter {
     if (t.kind === "Identifier") {
       const v = this.res.vars.get(t);
       if (v !== undefined) return `${v.js} = ${value}`;
-      return `$setS($E, ${JSON.stringify(t.name)}, ${value})`;
+      return `$setS(${ctx.env}, ${JSON.stringify(t.name)}, ${value})`;
     }
     const desc = this.desc(t.obj, ctx);
     const obj = this.expr(t.obj, ctx);
-    if (t.key.kind === "String") return `${this.mk(t.line)}$setS(${obj}, ${JSON.stringify(t.key.value)}, ${value}, ${desc})`;
-    return `${this.mk(t.line)}$set(${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc})`;
+    if (t.key.kind === "String") return this.op(ctx, this.mk(t.line), "setS", `${obj}, ${JSON.stringify(t.key.value)}, ${value}, ${desc}`);
+    return this.op(ctx, this.mk(t.line), "set", `${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc}`);
   }
 
   private ret(s: A.ReturnStatement, ctx: FnCtx): string {
@@ -426,7 +460,7 @@ class Emitter {
   private args(exprs: A.Expression[], ctx: FnCtx): string {
     return exprs
       .map((e, i) => {
-        if (i === exprs.length - 1 && isMulti(e)) return e.kind === "Vararg" ? "...va" : `...$many(${this.multi(e, ctx)})`;
+        if (i === exprs.length - 1 && isMulti(e)) return e.kind === "Vararg" ? "...$va" : `...$many(${this.multi(e, ctx)})`;
         return this.expr(e, ctx);
       })
       .join(", ");
@@ -434,7 +468,7 @@ class Emitter {
 
   /** A multi-valued expression (call or vararg) as a LuaResult. */
   private multi(e: A.Expression, ctx: FnCtx): string {
-    if (e.kind === "Vararg") return "va";
+    if (e.kind === "Vararg") return "$va";
     return this.callExpr(e as A.CallExpression | A.MethodCallExpression, ctx);
   }
 
@@ -450,19 +484,19 @@ class Emitter {
       case "String":
         return JSON.stringify(e.value);
       case "Vararg":
-        return "va[0]";
+        return "$va[0]";
       case "Function":
         return this.func(e, ctx);
       case "Identifier": {
         const v = this.res.vars.get(e);
         if (v !== undefined) return v.js;
-        return `$getS($E, ${JSON.stringify(e.name)})`;
+        return `$getS(${ctx.env}, ${JSON.stringify(e.name)})`;
       }
       case "Index": {
         const obj = this.expr(e.obj, ctx);
         const desc = this.desc(e.obj, ctx);
-        if (e.key.kind === "String") return `${this.mk(e.line)}$getS(${obj}, ${JSON.stringify(e.key.value)}, ${desc})`;
-        return `${this.mk(e.line)}$get(${obj}, ${this.expr(e.key, ctx)}, ${desc})`;
+        if (e.key.kind === "String") return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(e.key.value)}, ${desc}`);
+        return this.op(ctx, this.mk(e.line), "get", `${obj}, ${this.expr(e.key, ctx)}, ${desc}`);
       }
       case "Call":
         if (this.res.knownFunction(e.callee)?.singleResult === true) return this.callExpr(e, ctx);
@@ -482,9 +516,9 @@ class Emitter {
     }
   }
 
-  private func(e: A.FunctionExpression, _ctx: FnCtx): string {
+  private func(e: A.FunctionExpression, ctx: FnCtx): string {
     const info = this.res.functions.get(e)!;
-    return this.functionValue(e, info, e.params, e.isVararg, jsFunctionName(e.name), e.endLine);
+    return this.functionValue(e, info, e.params, e.isVararg, jsFunctionName(e.name), e.endLine, ctx.env);
   }
 
   /** A condition: a JS boolean. */
@@ -519,11 +553,11 @@ class Emitter {
       case "not":
         return `!${this.cond(e.arg, ctx)}`;
       case "#":
-        return `${this.mk(e.line)}$len(${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)})`;
+        return this.op(ctx, this.mk(e.line), "len", `${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)}`);
       case "-": {
         if (e.arg.kind === "Number") return numberLiteral(-e.arg.value);
         if (this.res.isNumeric(e.arg)) return `(-${this.expr(e.arg, ctx)})`;
-        return `${this.mk(e.line)}$unm(${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)})`;
+        return this.op(ctx, this.mk(e.line), "unm", `${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)}`);
       }
     }
   }
@@ -538,10 +572,10 @@ class Emitter {
           return numericOp(op, this.expr(e.left, ctx), this.expr(e.right, ctx), isSimple(e.left, this.res) && isSimple(e.right, this.res));
         }
         // The helpers test for numbers first; V8 inlines them at hot sites.
-        return `${m}$${HELPER[op]}(${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)})`;
+        return this.op(ctx, m, HELPER[op], `${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}`);
       }
       case "..":
-        return `${m}$concat(${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)})`;
+        return this.op(ctx, m, "concat", `${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}`);
       case "==":
       case "~=": {
         const l = this.expr(e.left, ctx), r = this.expr(e.right, ctx);
@@ -575,7 +609,7 @@ class Emitter {
     const lastItem = e.items[e.items.length - 1];
     const spreadLast = lastItem !== undefined && lastItem.kind === "Positional" && isMulti(lastItem.value);
     const arr = pos
-      .map((p, i) => (i === pos.length - 1 && spreadLast ? (p.kind === "Vararg" ? "...va" : `...$many(${this.multi(p, ctx)})`) : this.expr(p, ctx)))
+      .map((p, i) => (i === pos.length - 1 && spreadLast ? (p.kind === "Vararg" ? "...$va" : `...$many(${this.multi(p, ctx)})`) : this.expr(p, ctx)))
       .join(", ");
     if (kv.length === 0) return `$tbl([${arr}])`;
     // Named fields after positional ones cannot collide with them (string vs number keys).
@@ -675,7 +709,7 @@ function numberLiteral(n: number): string {
 function jsFunctionName(name: string | undefined): string {
   if (name === undefined) return "$anon";
   const s = name.replace(/[^A-Za-z0-9_]/g, "_");
-  return /^[0-9]/.test(s) ? "_" + s : s + "$";
+  return /^[0-9]/.test(s) ? "_" + s : s;
 }
 
 export type { VarInfo };

@@ -73,6 +73,7 @@ export function resolve(chunk: A.Chunk): Resolution {
   const all: VarInfo[] = [];
   const usedJs = new Map<string, number>();
   const callsites: { fn: FunctionInfo; callee: A.Expression | undefined }[] = [];
+  const arithSites: { fn: FunctionInfo; e: A.Expression }[] = [];
 
   function jsName(name: string): string {
     const base = RESERVED.has(name) ? name + "_" : name;
@@ -127,6 +128,7 @@ export function resolve(chunk: A.Chunk): Resolution {
         v.sources.push(value);
       }
     } else {
+      scope.fn.maySuspend = true; // __newindex
       expr(t.obj, scope);
       expr(t.key, scope);
     }
@@ -250,6 +252,8 @@ export function resolve(chunk: A.Chunk): Resolution {
         lookup(scope, e);
         return;
       case "Index":
+        // __index may be a function that yields (LuaJIT allows it).
+        scope.fn.maySuspend = true;
         expr(e.obj, scope);
         expr(e.key, scope);
         return;
@@ -273,11 +277,20 @@ export function resolve(chunk: A.Chunk): Resolution {
         }
         return;
       case "Binary":
+        // Arithmetic and concatenation may run a metamethod that yields; arithmetic on
+        // proven numbers cannot (decided after the number inference).
+        if (e.op === "..") scope.fn.maySuspend = true;
+        else if (ARITH_OPS.has(e.op)) arithSites.push({ fn: scope.fn, e });
+        expr(e.left, scope);
+        expr(e.right, scope);
+        return;
       case "Logical":
         expr(e.left, scope);
         expr(e.right, scope);
         return;
       case "Unary":
+        if (e.op === "#") scope.fn.maySuspend = true;
+        else if (e.op === "-") arithSites.push({ fn: scope.fn, e });
         expr(e.arg, scope);
         return;
       case "Paren":
@@ -326,6 +339,8 @@ export function resolve(chunk: A.Chunk): Resolution {
       }
     }
   }
+
+  for (const a of arithSites) if (!isNumeric(a.e)) a.fn.maySuspend = true;
 
   const isSafeCallee = (c: A.Expression): boolean => {
     if (c.kind === "Identifier") {

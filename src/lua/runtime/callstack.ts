@@ -9,6 +9,8 @@ export interface ChunkInfo {
   readonly source: string;
   /** luaLine[jsLine] for every line of the generated JS (0 where unknown). */
   readonly luaLine: Int32Array;
+  /** The protos of the latest instance of the chunk (set when it is instantiated), by index. */
+  protos?: readonly { last?: unknown }[];
 }
 
 const chunks = new Map<string, ChunkInfo>();
@@ -30,7 +32,7 @@ export interface LuaFrame {
   readonly line: number;
   /** JS function name of the frame, as the compiler named it (see compiler/emit). */
   readonly fn: string;
-  /** The Lua function value running in the frame (compiled code is sloppy-mode JS, so V8 exposes it). */
+  /** The Lua function running in the frame (the latest closure of its proto). */
   readonly func: unknown;
 }
 
@@ -81,15 +83,34 @@ export function luaFrames(from?: Error): LuaFrame[] {
     const chunk = chunks.get(file);
     if (chunk === undefined) continue;
     const jsLine = s.getLineNumber() ?? 0;
-    let func: unknown = s.getFunction();
-    if (typeof func === "function" && "$f" in func) func = (func as { $f: unknown }).$f;
-    out.push({ chunk, line: chunk.luaLine[jsLine] ?? 0, fn: s.getFunctionName() ?? "", func });
+    // Compiled functions are named NAME$<proto index>[$g]: the index finds the proto, and
+    // the proto its latest closure.
+    const fn = s.getFunctionName() ?? "";
+    const m = /\$(\d+)(?:\$g)?$/.exec(fn);
+    const func = m !== null ? chunk.protos?.[Number(m[1])]?.last : undefined;
+    out.push({ chunk, line: chunk.luaLine[jsLine] ?? 0, fn, func });
   }
   return out;
 }
 
+// Builtins that call other functions directly: a builtin they call has no Lua caller, so
+// its errors carry no position and name it '?', as LuaJIT reports them.
+const DIRECT_CALLERS = /^(pcall|xpcall)\b/;
+
+/** True when the builtin raising an error was called by pcall/xpcall rather than by Lua code. */
+export function calledDirectly(): boolean {
+  for (const s of captureSites()) {
+    const file = s.getFileName();
+    if (file !== undefined && file !== null && chunks.has(file)) return false;
+    const name = s.getFunctionName();
+    if (name !== null && DIRECT_CALLERS.test(name)) return true;
+  }
+  return false;
+}
+
 /** "chunk:line: " for the Lua frame at `level` (1 = innermost), or "" when there is none. */
 export function where(level: number): string {
+  if (level === 1 && calledDirectly()) return "";
   const frames = luaFrames();
   const f = frames[level - 1];
   if (f === undefined || f.line <= 0) return "";

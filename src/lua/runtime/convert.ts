@@ -31,31 +31,90 @@ export function typeName(v: LuaValue): string {
 export function numberToString(n: number): string {
   if (Number.isInteger(n)) {
     if (n > -1e14 && n < 1e14) return n === 0 && 1 / n < 0 ? "-0" : String(n);
-    return formatG(n, 14, false);
-  }
-  if (n !== n) return "nan";
-  if (n === Infinity) return "inf";
-  if (n === -Infinity) return "-inf";
-  // Fast path: JS's shortest round-trip form. When it has at most 14 significant digits it is
-  // also the correctly rounded 14-digit form (the double lies within half an ulp of it, far
-  // closer than half a unit of the 14th digit), so %.14g shows exactly these digits. JS writes
-  // plain decimals for 1e-7 <= |n| < 1e21; %g does so for 1e-4 <= |n| < 1e14.
-  const a = n < 0 ? -n : n;
-  if (a >= 1e-4 && a < 1e14) {
-    const s = String(n);
-    const neg = n < 0 ? 1 : 0;
-    let sig: number;
-    if (a >= 1) {
-      sig = s.length - neg - 1; // all digits but the point
-    } else {
-      // "0.000ddd": skip "0." and the zeros that follow it
-      let i = neg + 2;
-      while (s.charCodeAt(i) === 48) i++;
-      sig = s.length - i;
-    }
-    if (sig <= 14) return s;
+  } else if (n !== n) {
+    return "nan";
+  } else if (n === Infinity) {
+    return "inf";
+  } else if (n === -Infinity) {
+    return "-inf";
   }
   return formatG(n, 14, false);
+}
+
+// Exact powers of ten (10^22 is the largest a double holds exactly).
+const POW10: number[] = [];
+for (let i = 0, p = 1; i <= 22; i++, p *= 10) POW10.push(p);
+
+/**
+ * The fast path of rounding a finite a > 0 to `prec` (<= 14) significant digits: sets
+ * rDigits to the digits as an integer (10^(prec-1) <= rDigits < 10^prec) and rExp to the
+ * decimal exponent of the first one, and returns true; returns false when it cannot decide
+ * cheaply. a * 10^k with an exact power of ten is one correctly rounded operation, so the
+ * computed product is within half an ulp (< 2^-6 here, as the product is below 2^47) of the
+ * exact one; the rounding to an integer is then certain unless the fraction is within that
+ * distance of one half, where the exact (and slower) toExponential decides.
+ */
+let rDigits = 0;
+let rExp = 0;
+function roundSignificant(a: number, prec: number): boolean {
+  let x = Math.floor(Math.log10(a));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const k = prec - 1 - x;
+    let q: number;
+    if (k >= 0) {
+      if (k > 22) return false;
+      q = a * POW10[k]!;
+    } else {
+      if (k < -22) return false;
+      q = a / POW10[-k]!;
+    }
+    const lo = POW10[prec - 1]!, hi = POW10[prec]!;
+    if (q >= hi) {
+      x++;
+      continue;
+    }
+    if (q < lo) {
+      x--;
+      continue;
+    }
+    let r = Math.floor(q);
+    const f = q - r;
+    if (f > 0.49 && f < 0.51) return false;
+    if (f > 0.5) r++;
+    if (r >= hi) {
+      r = lo;
+      x++;
+    }
+    rDigits = r;
+    rExp = x;
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The decimal digits of an integer 0 <= r < 2^53. String() of a double beyond the Smi range
+ * goes through V8's general shortest-digits code, several times slower than two small ones.
+ */
+function intDigits(r: number): string {
+  if (r < 2147483648) return String(r);
+  const hi = Math.floor(r / 1e9);
+  const lo = String(r - hi * 1e9);
+  return String(hi) + "000000000".slice(lo.length) + lo;
+}
+
+/** "d.ddd" of `digits` (an integer) over 10^frac, trailing zeros of the fraction removed unless alt. */
+function placePoint(digits: number, frac: number, alt: boolean): string {
+  if (!alt) {
+    while (frac > 0 && digits % 10 === 0) {
+      digits /= 10;
+      frac--;
+    }
+  }
+  let s = intDigits(digits);
+  if (frac <= 0) return alt ? s + "." : s;
+  if (s.length <= frac) s = "0".repeat(frac - s.length + 1) + s;
+  return s.slice(0, s.length - frac) + "." + s.slice(s.length - frac);
 }
 
 /** Exponent part of %e/%g: "e+05", "e-100" (at least two digits, as C prints it). */
@@ -77,6 +136,11 @@ export function formatG(n: number, prec: number, alt: boolean): string {
   if (prec === 0) prec = 1;
   const sign = signBit(n) ? "-" : "";
   const a = n < 0 ? -n : n;
+  if (prec <= 14 && a !== 0 && roundSignificant(a, prec)) {
+    const x = rExp;
+    if (x >= -4 && x < prec) return sign + placePoint(rDigits, prec - 1 - x, alt);
+    return sign + placePoint(rDigits, prec - 1, alt) + expSuffix(x);
+  }
   let digits: string; // exactly prec significant digits
   let x: number; // decimal exponent of the first digit, after rounding
   if (a === 0) {
@@ -127,6 +191,21 @@ export function formatE(n: number, prec: number, alt: boolean): string {
 /** C's "%.<prec>f" for a finite n (prec <= 100), LuaJIT's rounding. */
 export function formatF(n: number, prec: number, alt: boolean): string {
   const a = n < 0 ? -n : n;
+  if (prec <= 15 && a < 3e13 / POW10[prec]!) {
+    // As in roundSignificant: the product is below 2^45, within 2^-8 of the exact one.
+    const q = a * POW10[prec]!;
+    let r = Math.floor(q);
+    const f = q - r;
+    if (f < 0.49 || f > 0.51) {
+      if (f > 0.5) r++;
+      let s = intDigits(r);
+      if (prec > 0) {
+        if (s.length <= prec) s = "0".repeat(prec - s.length + 1) + s;
+        s = s.slice(0, s.length - prec) + "." + s.slice(s.length - prec);
+      } else if (alt) s += ".";
+      return (signBit(n) ? "-" : "") + s;
+    }
+  }
   let s: string;
   if (a < 1e21) {
     s = a.toFixed(prec);

@@ -6,7 +6,7 @@
 import { LuaTable } from "./table.js";
 import { LuaError, luaError } from "./error.js";
 import { numberToString, stringToNumber, typeName, addressOf } from "./convert.js";
-import { LUA_NULL, type LuaFunction, type LuaResult, type LuaUserdata, type LuaValue } from "./value.js";
+import { LUA_NULL, type LuaFunction, type LuaResult, type LuaUserdata, type LuaValue, type Suspension } from "./value.js";
 
 let stringMeta: LuaTable | undefined;
 /** The metatable shared by all strings (its __index is the string library). */
@@ -17,17 +17,65 @@ export function getStringMetatable(): LuaTable | undefined {
   return stringMeta;
 }
 
+// Metatables of the types other than table, string and userdata, set by debug.setmetatable.
+const typeMeta: { number?: LuaTable; boolean?: LuaTable; nil?: LuaTable; function?: LuaTable } = {};
+
+/** debug.setmetatable on a value that is not a table: one metatable for its whole type. */
+export function setTypeMetatable(v: LuaValue, mt: LuaTable | undefined): void {
+  switch (typeof v) {
+    case "string": stringMeta = mt; return;
+    case "number": typeMeta.number = mt; return;
+    case "boolean": typeMeta.boolean = mt; return;
+    case "undefined": typeMeta.nil = mt; return;
+    case "function": typeMeta.function = mt; return;
+    default:
+      if (v !== null && typeof v === "object" && !Object.isFrozen(v)) (v as { mt: LuaTable | undefined }).mt = mt;
+  }
+}
+
 /** The metatable of any value (raw, ignoring __metatable). */
 export function metatableOf(v: LuaValue): LuaTable | undefined {
   if (v instanceof LuaTable) return v.mt;
-  if (typeof v === "string") return stringMeta;
-  if (typeof v === "object" && v !== null) return (v as LuaUserdata).mt;
-  return undefined;
+  switch (typeof v) {
+    case "string": return stringMeta;
+    case "number": return typeMeta.number;
+    case "boolean": return typeMeta.boolean;
+    case "undefined": return typeMeta.nil;
+    case "function": return typeMeta.function;
+    default: return (v as LuaUserdata).mt;
+  }
 }
 
 export function metamethod(v: LuaValue, event: string): LuaValue {
   const mt = metatableOf(v);
   return mt === undefined ? undefined : mt.getStr(event);
+}
+
+// ---------------------------------------------------------------- suspendable metamethods
+// In a suspendable body the operator helpers get `g` set. A metamethod that may suspend is
+// then not called here: its generator is stashed and PENDING returned, and the compiled
+// code runs it with `yield* runPending()` (LuaJIT lets __index, __add... yield).
+
+/** Returned by an operator helper when its metamethod must run as a generator. Not a Lua value. */
+export const PENDING = Object.freeze({ pending: true }) as unknown as LuaValue;
+let pendingGen: Generator<Suspension, LuaResult, unknown> | undefined;
+
+export function* runPending(): Generator<Suspension, LuaValue, unknown> {
+  const gen = pendingGen!;
+  pendingGen = undefined;
+  return first(yield* gen);
+}
+
+/** Call metamethod h with args and return its first value, or stash it and return PENDING. */
+function callMeta(h: LuaValue, g: 1 | undefined, a: LuaValue, b: LuaValue): LuaValue {
+  if (g === 1 && typeof h === "function") {
+    const gf = (h as LuaFunction).$g;
+    if (gf !== undefined) {
+      pendingGen = gf(a, b);
+      return PENDING;
+    }
+  }
+  return first(call(h, a, b));
 }
 
 /** The first value of a call result. */
@@ -70,7 +118,7 @@ export function callable(f: LuaValue, desc: string | undefined): LuaFunction {
 // ---------------------------------------------------------------- indexing
 
 /** o[k] with __index (the "get" of every field access that misses the fast path). */
-export function index(o: LuaValue, k: LuaValue, desc?: string): LuaValue {
+export function index(o: LuaValue, k: LuaValue, desc?: string, g?: 1): LuaValue {
   for (let loop = 0; loop < 100; loop++) {
     let h: LuaValue;
     if (o instanceof LuaTable) {
@@ -84,7 +132,7 @@ export function index(o: LuaValue, k: LuaValue, desc?: string): LuaValue {
       h = metamethod(o, "__index");
       if (h === undefined) return luaError(`attempt to index ${described(desc, o)}`);
     }
-    if (typeof h === "function") return first((h as LuaFunction)(o, k));
+    if (typeof h === "function") return callMeta(h, g, o, k);
     o = h;
     desc = undefined;
   }
@@ -92,27 +140,32 @@ export function index(o: LuaValue, k: LuaValue, desc?: string): LuaValue {
 }
 
 /** o[k] = v with __newindex. */
-export function setIndex(o: LuaValue, k: LuaValue, v: LuaValue, desc?: string): void {
+export function setIndex(o: LuaValue, k: LuaValue, v: LuaValue, desc?: string, g?: 1): LuaValue {
   for (let loop = 0; loop < 100; loop++) {
     let h: LuaValue;
     if (o instanceof LuaTable) {
       const mt = o.mt;
       if (mt === undefined || (h = mt.getStr("__newindex")) === undefined || o.get(k) !== undefined) {
         rawSet(o, k, v);
-        return;
+        return undefined;
       }
     } else {
       h = metamethod(o, "__newindex");
       if (h === undefined) return luaError(`attempt to index ${described(desc, o)}`);
     }
     if (typeof h === "function") {
+      const gf = (h as LuaFunction).$g;
+      if (g === 1 && gf !== undefined) {
+        pendingGen = gf(o, k, v);
+        return PENDING;
+      }
       (h as LuaFunction)(o, k, v);
-      return;
+      return undefined;
     }
     o = h;
     desc = undefined;
   }
-  luaError("loop in settable");
+  return luaError("loop in settable");
 }
 
 /** rawset with Lua's key checks. */
@@ -149,12 +202,12 @@ const ARITH: Record<ArithEvent, (a: number, b: number) => number> = {
 };
 
 /** The slow path of a binary arithmetic operator. */
-export function arith(ev: ArithEvent, a: LuaValue, b: LuaValue, da?: string, db?: string): number | LuaValue {
+export function arith(ev: ArithEvent, a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): number | LuaValue {
   const x = arithNum(a), y = arithNum(b);
   if (x !== undefined && y !== undefined) return ARITH[ev](x, y);
   let h = metamethod(a, ev);
   if (h === undefined) h = metamethod(b, ev);
-  if (h !== undefined) return first(call(h, a, b));
+  if (h !== undefined) return callMeta(h, g, a, b);
   // Lua blames the second operand when the first one is a number (or converts to one).
   if (x !== undefined) return luaError(`attempt to perform arithmetic on ${described(db, b)}`);
   return luaError(`attempt to perform arithmetic on ${described(da, a)}`);
@@ -162,41 +215,41 @@ export function arith(ev: ArithEvent, a: LuaValue, b: LuaValue, da?: string, db?
 
 // Binary operators as compiled code calls them: the number case first, small enough for
 // V8 to inline at each call site.
-export function add(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
-  return typeof a === "number" && typeof b === "number" ? a + b : arith("__add", a, b, da, db);
+export function add(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
+  return typeof a === "number" && typeof b === "number" ? a + b : arith("__add", a, b, da, db, g);
 }
-export function sub(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
-  return typeof a === "number" && typeof b === "number" ? a - b : arith("__sub", a, b, da, db);
+export function sub(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
+  return typeof a === "number" && typeof b === "number" ? a - b : arith("__sub", a, b, da, db, g);
 }
-export function mul(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
-  return typeof a === "number" && typeof b === "number" ? a * b : arith("__mul", a, b, da, db);
+export function mul(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
+  return typeof a === "number" && typeof b === "number" ? a * b : arith("__mul", a, b, da, db, g);
 }
-export function div(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
-  return typeof a === "number" && typeof b === "number" ? a / b : arith("__div", a, b, da, db);
+export function div(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
+  return typeof a === "number" && typeof b === "number" ? a / b : arith("__div", a, b, da, db, g);
 }
-export function mod(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
-  return typeof a === "number" && typeof b === "number" ? a - Math.floor(a / b) * b : arith("__mod", a, b, da, db);
+export function mod(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
+  return typeof a === "number" && typeof b === "number" ? a - Math.floor(a / b) * b : arith("__mod", a, b, da, db, g);
 }
-export function pow(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
-  return typeof a === "number" && typeof b === "number" ? Math.pow(a, b) : arith("__pow", a, b, da, db);
+export function pow(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
+  return typeof a === "number" && typeof b === "number" ? Math.pow(a, b) : arith("__pow", a, b, da, db, g);
 }
 
-export function unm(a: LuaValue, da?: string): LuaValue {
+export function unm(a: LuaValue, da?: string, g?: 1): LuaValue {
   if (typeof a === "number") return -a;
   const x = arithNum(a);
   if (x !== undefined) return -x;
   const h = metamethod(a, "__unm");
-  if (h !== undefined) return first(call(h, a, a));
+  if (h !== undefined) return callMeta(h, g, a, a);
   return luaError(`attempt to perform arithmetic on ${described(da, a)}`);
 }
 
 // ---------------------------------------------------------------- length, concat
 
-export function len(v: LuaValue, desc?: string): LuaValue {
+export function len(v: LuaValue, desc?: string, g?: 1): LuaValue {
   if (typeof v === "string") return v.length;
   if (v instanceof LuaTable) return v.length(); // LuaJIT 2.1 (5.1 mode) ignores __len on tables
   const h = metamethod(v, "__len");
-  if (h !== undefined) return first(call(h, v));
+  if (h !== undefined) return callMeta(h, g, v, undefined);
   return luaError(`attempt to get length of ${described(desc, v)}`);
 }
 
@@ -207,13 +260,13 @@ function concatStr(v: LuaValue): string | undefined {
   return undefined;
 }
 
-export function concat(a: LuaValue, b: LuaValue, da?: string, db?: string): LuaValue {
+export function concat(a: LuaValue, b: LuaValue, da?: string, db?: string, g?: 1): LuaValue {
   if (typeof a === "string" && typeof b === "string") return a + b;
   const x = concatStr(a), y = concatStr(b);
   if (x !== undefined && y !== undefined) return x + y;
   let h = metamethod(a, "__concat");
   if (h === undefined) h = metamethod(b, "__concat");
-  if (h !== undefined) return first(call(h, a, b));
+  if (h !== undefined) return callMeta(h, g, a, b);
   if (x !== undefined) return luaError(`attempt to concatenate ${described(db, b)}`);
   return luaError(`attempt to concatenate ${described(da, a)}`);
 }

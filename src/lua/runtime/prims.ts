@@ -9,6 +9,8 @@ import type { LuaFunction, LuaGenFunction, LuaResult, LuaValue, Suspension } fro
 
 /** Static facts about a compiled Lua function (one object per function in the source). */
 export interface Proto {
+  /** The latest closure made from this proto (for stack frames, which only know the proto). */
+  last?: CompiledFunction;
   readonly name: string | undefined;
   readonly line: number;
   readonly endLine: number;
@@ -17,20 +19,22 @@ export interface Proto {
   readonly chunk: ChunkHandle;
 }
 
-/** Per-loaded-chunk state the runtime can reach: its environment (setfenv/getfenv). */
+/** The chunk a function comes from, for debug.getinfo. */
 export interface ChunkHandle {
   readonly source: string;
   readonly shortSrc: string;
-  getEnv(): LuaTable;
-  setEnv(t: LuaTable): void;
 }
 
 export interface CompiledFunction extends LuaFunction {
   $p?: Proto;
+  /** The function's environment: the table its global names read and write (setfenv). */
+  $env?: LuaTable;
 }
 
-/** Attach the suspendable form and the proto to a freshly created closure. */
-export function mkfn(f: CompiledFunction, g: LuaGenFunction | undefined, p: Proto): LuaFunction {
+/** Attach the suspendable form, the proto and the environment to a freshly created closure. */
+export function mkfn(f: CompiledFunction, g: LuaGenFunction | undefined, p: Proto, env: LuaTable): LuaFunction {
+  f.$env = env;
+  p.last = f;
   if (g !== undefined) {
     f.$g = g;
     // Stack frames of the generator form lead back to the function value (debug.getinfo).
@@ -45,8 +49,13 @@ export interface GenForm extends LuaGenFunction {
   $f?: CompiledFunction;
 }
 
+/** The plain form of a chunk compiled to run suspendable only (a request handler's). */
+export function noPlain(): never {
+  return luaError("attempt to yield across C-call boundary");
+}
+
 /** t.name (a constant string key). */
-export function getS(o: LuaValue, k: string, desc?: string): LuaValue {
+export function getS(o: LuaValue, k: string, desc?: string, g?: 1): LuaValue {
   // Walk table -> metatable.__index (a table) chains here, the shape of every method call
   // on an object of a class; anything else (functions, non-tables) goes to index().
   let t = o;
@@ -59,32 +68,32 @@ export function getS(o: LuaValue, k: string, desc?: string): LuaValue {
     const mh = mt.hash;
     const idx = mh === undefined ? undefined : mh.get("__index");
     if (idx === undefined) return undefined;
-    if (!(idx instanceof LuaTable)) return index(t, k, t === o ? desc : undefined);
+    if (!(idx instanceof LuaTable)) return index(t, k, t === o ? desc : undefined, g);
     t = idx;
   }
-  return index(t, k, t === o ? desc : undefined);
+  return index(t, k, t === o ? desc : undefined, g);
 }
 
 /** t[k] (any key). */
-export function get(o: LuaValue, k: LuaValue, desc?: string): LuaValue {
+export function get(o: LuaValue, k: LuaValue, desc?: string, g?: 1): LuaValue {
   if (o instanceof LuaTable) {
     const v = o.get(k);
     if (v !== undefined || o.mt === undefined) return v;
   }
-  return index(o, k, desc);
+  return index(o, k, desc, g);
 }
 
 /** t.name = v */
-export function setS(o: LuaValue, k: string, v: LuaValue, desc?: string): void {
+export function setS(o: LuaValue, k: string, v: LuaValue, desc?: string, g?: 1): LuaValue {
   if (o instanceof LuaTable && o.mt === undefined) {
     o.setStr(k, v);
-    return;
+    return undefined;
   }
-  setIndex(o, k, v, desc);
+  return setIndex(o, k, v, desc, g);
 }
 
 /** t[k] = v */
-export function set(o: LuaValue, k: LuaValue, v: LuaValue, desc?: string): void {
+export function set(o: LuaValue, k: LuaValue, v: LuaValue, desc?: string, g?: 1): LuaValue {
   if (o instanceof LuaTable && o.mt === undefined) {
     if (typeof k === "number") {
       if (k !== k) luaError("table index is NaN");
@@ -92,9 +101,9 @@ export function set(o: LuaValue, k: LuaValue, v: LuaValue, desc?: string): void 
       luaError("table index is nil");
     }
     o.set(k, v);
-    return;
+    return undefined;
   }
-  setIndex(o, k, v, desc);
+  return setIndex(o, k, v, desc, g);
 }
 
 /** The JS function to call for callee value f (with __call), or Lua's "attempt to call". */

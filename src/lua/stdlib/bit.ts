@@ -11,7 +11,7 @@ const i32 = new Int32Array(f64.buffer); // little-endian: i32[0] is the low word
 
 /** lj_num2bit: any double to an int32. */
 export function tobit32(x: number): number {
-  if ((x | 0) === x) return x;
+  if ((x | 0) === x) return x | 0; // | 0 also turns -0 into 0
   if (Number.isInteger(x) && x > -2251799813685248 && x < 2251799813685248) return x | 0;
   f64[0] = x + 6755399441055744.0;
   return i32[0]!;
@@ -19,7 +19,7 @@ export function tobit32(x: number): number {
 
 function checkBit(a: readonly LuaValue[], i: number, fname: string): number {
   const v = a[i];
-  if (typeof v === "number" && (v | 0) === v) return v;
+  if (typeof v === "number" && (v | 0) === v) return v | 0;
   return tobit32(checkNumber(a, i, fname));
 }
 

@@ -3,11 +3,11 @@
 // be reached, so getlocal/getupvalue/setupvalue answer nil (docs/compatibility.md says so).
 import { LuaTable } from "../runtime/table.js";
 import { luaFrames, keepStack, type LuaFrame } from "../runtime/callstack.js";
-import { metatableOf } from "../runtime/ops.js";
+import { metatableOf, setTypeMetatable } from "../runtime/ops.js";
 import { typeName } from "../runtime/convert.js";
 import { argTypeError } from "../runtime/error.js";
 import { checkTable, library } from "./args.js";
-import type { Proto } from "../runtime/prims.js";
+import type { CompiledFunction, Proto } from "../runtime/prims.js";
 import type { LuaFunction, LuaResult, LuaValue } from "../runtime/value.js";
 
 let handling: Error | undefined;
@@ -22,7 +22,7 @@ function protoOf(f: unknown): Proto | undefined {
 
 function frameLabel(f: LuaFrame): string {
   const p = protoOf(f.func);
-  if (p === undefined || f.fn === "$main" || f.fn === "$main$g") return "in main chunk";
+  if (p === undefined || p.line === 0) return "in main chunk";
   if (p.name !== undefined) return `in function '${p.name}'`;
   return `in function <${f.chunk.shortSrc}:${p.line}>`;
 }
@@ -125,13 +125,15 @@ export function openDebug(G: LuaTable): void {
     getmetatable: (...a: LuaValue[]) => metatableOf(a[0]),
     setmetatable: (...a: LuaValue[]) => {
       const t = a[0];
-      if (t instanceof LuaTable) t.mt = a[1] instanceof LuaTable ? a[1] : undefined;
+      const mt = a[1] instanceof LuaTable ? a[1] : undefined;
+      if (t instanceof LuaTable) t.mt = mt;
+      else setTypeMetatable(t, mt);
       return t;
     },
-    getfenv: (...a: LuaValue[]) => protoOf(a[0])?.chunk.getEnv() ?? G,
+    getfenv: (...a: LuaValue[]) => (typeof a[0] === "function" ? (a[0] as CompiledFunction).$env : undefined) ?? G,
     setfenv: (...a: LuaValue[]) => {
-      const p = protoOf(a[0]);
-      if (p !== undefined) p.chunk.setEnv(checkTable(a, 1, "setfenv"));
+      const t = checkTable(a, 1, "setfenv");
+      if (typeof a[0] === "function" && (a[0] as CompiledFunction).$env !== undefined) (a[0] as CompiledFunction).$env = t;
       return a[0];
     },
     debug: nils,

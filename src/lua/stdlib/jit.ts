@@ -117,7 +117,7 @@ function prngstate(...a: LuaValue[]): LuaResult {
         next[i - 1] = x | 0;
       }
     } else {
-      argError(1, "prngstate", PRNG_MSG);
+      argTypeError(1, "prngstate", "table", typeName(v));
     }
     prngState = next;
   }

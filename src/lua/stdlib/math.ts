@@ -75,6 +75,8 @@ function prngSeed(d: number): void {
     d = d * 3.14159265358979323846 + 2.7182818284590452354;
     f64[0] = d;
     let lo = u32[0]!, hi = u32[1]!;
+    // V8 stores one NaN; x86 arithmetic makes the negative "default NaN" instead.
+    if (d !== d) { hi = 0xfff80000; lo = 0; }
     const m = minBits[i]!;
     // m < 32 for every component: the bound 2^m is in the low word.
     if (hi === 0 && lo < 2 ** m) lo += 2 ** m;

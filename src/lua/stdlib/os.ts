@@ -346,7 +346,7 @@ export function strftime(fmt: string, tm: Tm, secs: number): string {
       case "P": add(tm.hour < 12 ? "am" : "pm"); break;
       case "r": sub("%I:%M:%S %p"); break;
       case "R": sub("%H:%M"); break;
-      case "s": num(1, secs); break;
+      case "s": add(String(secs)); break; // glibc formats it apart: width pads with spaces
       case "S": num(2, tm.sec); break;
       case "T": sub("%H:%M:%S"); break;
       case "u": num(1, ((tm.wday + 6) % 7) + 1); break;

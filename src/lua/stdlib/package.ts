@@ -5,7 +5,7 @@ import { LuaError, luaError, argError } from "../runtime/error.js";
 import { luaFrames } from "../runtime/callstack.js";
 import { typeName, luaToUtf8 } from "../runtime/convert.js";
 import { call, first } from "../runtime/ops.js";
-import { fn as callableOf, many, type Proto } from "../runtime/prims.js";
+import { fn as callableOf, many, type CompiledFunction } from "../runtime/prims.js";
 import { loadLua, LuaLoadError } from "../compile.js";
 import { builtin, checkString, checkTable, checkInt, optString } from "./args.js";
 import type { LuaFunction, LuaResult, LuaValue } from "../runtime/value.js";
@@ -19,8 +19,9 @@ function readSource(path: string): string | undefined {
   }
 }
 
-function protoOf(f: unknown): Proto | undefined {
-  return typeof f === "function" ? (f as { $p?: Proto }).$p : undefined;
+/** The environment of a compiled Lua function (builtins have none). */
+function envOf(f: unknown): LuaTable | undefined {
+  return typeof f === "function" ? (f as CompiledFunction).$env : undefined;
 }
 
 export interface PackageOptions {
@@ -104,7 +105,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
     if (src === undefined) return luaError(`cannot open ${path}`);
     let f: LuaFunction;
     try {
-      f = loadLua(src, "@" + path, G, { skipShebang: true });
+      f = loadLua(src, "@" + path, G, { skipShebang: true, main: "plain" });
     } catch (e) {
       if (e instanceof LuaLoadError) throw new LuaError(e.message);
       throw e;
@@ -145,7 +146,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
       if (found.file !== undefined) {
         const src = readSource(found.file)!;
         try {
-          loader = loadLua(src, "@" + found.file, G, { skipShebang: true });
+          loader = loadLua(src, "@" + found.file, G, { skipShebang: true, main: "plain" });
         } catch (e) {
           if (e instanceof LuaLoadError) return luaError(`error loading module '${name}' from file '${found.file}':\n\t${e.message}`);
           throw e;
@@ -187,9 +188,8 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
   const getfenv = (...a: LuaValue[]): LuaValue => {
     const target = a[0] === undefined ? 1 : a[0];
     if (target === 0) return G;
-    const f = typeof target === "number" ? atLevel(checkInt(a, 0, "getfenv"), "getfenv") : target;
-    const p = protoOf(f);
-    return p !== undefined ? p.chunk.getEnv() : G;
+    const f = typeof target === "number" ? atLevel(target, "getfenv") : target;
+    return envOf(f) ?? G;
   };
 
   const setfenv = (...a: LuaValue[]): LuaValue => {
@@ -200,9 +200,8 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
       return undefined;
     }
     const f = typeof target === "number" ? atLevel(checkInt(a, 0, "setfenv"), "setfenv") : target;
-    const p = protoOf(f);
-    if (p === undefined) return luaError("'setfenv' cannot change environment of given object");
-    p.chunk.setEnv(t);
+    if (envOf(f) === undefined) return luaError("'setfenv' cannot change environment of given object");
+    (f as CompiledFunction).$env = t;
     return f as LuaValue;
   };
 

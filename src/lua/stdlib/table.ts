@@ -38,6 +38,27 @@ function optStr(a: readonly LuaValue[], i: number, fname: string, def: string): 
   return argTypeError(i + 1, fname, "string", typeName(v));
 }
 
+/**
+ * The argument checks of the functions LuaJIT writes in Lua (remove, move, foreach,
+ * foreachi): a missing argument is a nil parameter there, so it is reported as "nil".
+ */
+function checkTableL(a: readonly LuaValue[], i: number, fname: string): LuaTable {
+  const v = a[i];
+  if (v instanceof LuaTable) return v;
+  return argTypeError(i + 1, fname, "table", typeName(v));
+}
+
+function checkNumberL(a: readonly LuaValue[], i: number, fname: string): number {
+  if (a[i] === undefined) return argTypeError(i + 1, fname, "number", "nil");
+  return checkNumber(a, i, fname);
+}
+
+function checkFuncL(a: readonly LuaValue[], i: number, fname: string): LuaFunction {
+  const v = a[i];
+  if (typeof v === "function") return v as LuaFunction;
+  return argTypeError(i + 1, fname, "function", typeName(v));
+}
+
 function checkFunc(a: readonly LuaValue[], i: number, fname: string): LuaFunction {
   const v = a[i];
   if (typeof v === "function") return v as LuaFunction;
@@ -115,7 +136,7 @@ function insert(...a: LuaValue[]): LuaResult {
 // ---------------------------------------------------------------- remove
 
 function remove(...a: LuaValue[]): LuaResult {
-  const t = checkTable(a, 0, "remove");
+  const t = checkTableL(a, 0, "remove");
   const len = t.length();
   if (a[1] === undefined) {
     if (len === 0) return NONE;
@@ -237,8 +258,9 @@ function sortTable(t: LuaTable, cmp: LuaFunction | undefined): void {
       let j = u - 1;
       for (;;) {
         let vi: LuaValue, vj: LuaValue;
-        while (less((vi = get(++i)), p)) if (i > u) orderError();
-        while (less(p, (vj = get(--j)))) if (j < l) orderError();
+        // LuaJIT stops at the bounds (i >= u, j <= l) rather than reading past them.
+        while (less((vi = get(++i)), p)) if (i >= u) orderError();
+        while (less(p, (vj = get(--j)))) if (j <= l) orderError();
         if (j < i) break;
         set(i, vj);
         set(j, vi);
@@ -287,8 +309,8 @@ function getn(...a: LuaValue[]): LuaResult {
 }
 
 function foreachi(...a: LuaValue[]): LuaResult {
-  const t = checkTable(a, 0, "foreachi");
-  const f = checkFunc(a, 1, "foreachi");
+  const t = checkTableL(a, 0, "foreachi");
+  const f = checkFuncL(a, 1, "foreachi");
   const n = t.length();
   for (let i = 1; i <= n; i++) {
     const r = first(f(i, t.get(i)));
@@ -298,8 +320,8 @@ function foreachi(...a: LuaValue[]): LuaResult {
 }
 
 function foreach(...a: LuaValue[]): LuaResult {
-  const t = checkTable(a, 0, "foreach");
-  const f = checkFunc(a, 1, "foreach");
+  const t = checkTableL(a, 0, "foreach");
+  const f = checkFuncL(a, 1, "foreach");
   let k: LuaValue = undefined;
   for (;;) {
     const e = t.next(k);
@@ -312,11 +334,11 @@ function foreach(...a: LuaValue[]): LuaResult {
 }
 
 function move(...a: LuaValue[]): LuaResult {
-  const a1 = checkTable(a, 0, "move");
-  const f = checkNumber(a, 1, "move");
-  const e = checkNumber(a, 2, "move");
-  const t = checkNumber(a, 3, "move");
-  const a2 = a[4] === undefined ? a1 : checkTable(a, 4, "move");
+  const a1 = checkTableL(a, 0, "move");
+  const f = checkNumberL(a, 1, "move");
+  const e = checkNumberL(a, 2, "move");
+  const t = checkNumberL(a, 3, "move");
+  const a2 = a[4] === undefined ? a1 : checkTableL(a, 4, "move");
   if (e >= f) {
     const d = t - f;
     if (t > e || t <= f || a1 !== a2) {
