@@ -4,6 +4,7 @@
 import { Command, Option } from "commander";
 import { registerParse } from "./commands/parse.js";
 import { registerRun } from "./commands/run.js";
+import { registerServe, sendSignal } from "./commands/serve.js";
 import { testConfig } from "./commands/test-config.js";
 import { VERSION } from "../version.js";
 
@@ -30,9 +31,14 @@ export async function main(argv: string[]): Promise<void> {
         process.exitCode = await testConfig(flags);
         return;
       }
+      if (opts.s !== undefined) {
+        process.exitCode = await sendSignal(flags, opts.s);
+        return;
+      }
       program.help();
     });
   registerParse(program);
   registerRun(program);
+  registerServe(program);
   await program.parseAsync(argv);
 }

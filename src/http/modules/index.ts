@@ -1,0 +1,8 @@
+// The HTTP modules, registered in nginx's order: within a phase, handlers run in this order.
+// Issue 6's core modules and the Lua module (modules/lua.ts) add themselves here.
+import { registerModule } from "../module.js";
+import { rewriteModule } from "./rewrite.js";
+import "../config/core-settings.js";
+import "../content-type.js";
+
+registerModule(rewriteModule);

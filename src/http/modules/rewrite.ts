@@ -1,0 +1,95 @@
+// The rewrite module's script engine, at the server level (server_rewrite phase) and in
+// locations (rewrite phase). Each level's rewrite directives compile, in order, into a list
+// of operations run by one handler. Today it has `return`; issue 6 adds rewrite, set, if
+// and break as further operations of the same list.
+import type { Directive } from "../../conf/ast.js";
+import type { LocationConf, ServerConf } from "../config/model.js";
+import type { HttpModule } from "../module.js";
+import type { Request } from "../request.js";
+import { DONE, NEXT, type PhaseHandler, type PhaseResult } from "../phases.js";
+import { compileComplexValue } from "../script.js";
+import { ConfigError } from "../config/settings.js";
+import { setContentType } from "../content-type.js";
+
+/** One compiled rewrite-module directive. NEXT goes on with the next operation. */
+export type RewriteOp = (r: Request) => PhaseResult;
+
+/** Compilers for the rewrite module's directives, by name (issue 6 adds its own here). */
+export const REWRITE_OPS: Record<string, (d: Directive) => RewriteOp> = {
+  return: compileReturn,
+};
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+function compileReturn(d: Directive): RewriteOp {
+  const a0 = d.args[0] ?? "";
+  if (d.args.length === 1 && !/^[0-9]+$/.test(a0)) {
+    if (!/^(https?:\/\/|\$scheme)/.test(a0)) throw new ConfigError(`invalid return code "${a0}"`, d.file, d.line);
+    const url = compileComplexValue(a0);
+    return (r) => sendResponse(r, 302, url(r));
+  }
+  const code = Number(a0);
+  if (!/^[0-9]+$/.test(a0) || code > 999) throw new ConfigError(`invalid return code "${a0}"`, d.file, d.line);
+  if (d.args.length < 2) {
+    if (code === 444) return () => 444;
+    if (code >= 400) return () => code;
+    return (r) => sendResponse(r, code, "");
+  }
+  const text = compileComplexValue(d.args[1]!);
+  return (r) => sendResponse(r, code, text(r));
+}
+
+/** ngx_http_send_response: a redirect with its Location, or the text as the body. */
+export function sendResponse(r: Request, status: number, text: string): PhaseResult {
+  r.discardBody();
+  if (status === 444) return 444;
+  if (REDIRECTS.has(status)) {
+    r.headersOut.remove("location");
+    r.location = text;
+    return status;
+  }
+  r.status = status;
+  setContentType(r);
+  r.contentLength = text.length;
+  r.sendHeader();
+  if (text.length > 0) r.write(text);
+  r.eof();
+  r.finalize(0);
+  return DONE;
+}
+
+function compileOps(ds: readonly Directive[]): RewriteOp[] {
+  const ops: RewriteOp[] = [];
+  for (const d of ds) {
+    const c = REWRITE_OPS[d.name];
+    if (c) ops.push(c(d));
+  }
+  return ops;
+}
+
+function handlerFor(ops: readonly RewriteOp[]): PhaseHandler | undefined {
+  if (ops.length === 0) return undefined;
+  if (ops.length === 1) {
+    const op = ops[0]!;
+    return (r) => op(r);
+  }
+  return (r) => {
+    for (const op of ops) {
+      const rc = op(r);
+      if (rc !== NEXT) return rc;
+    }
+    return NEXT;
+  };
+}
+
+export const rewriteModule: HttpModule = {
+  name: "rewrite",
+  directives: Object.keys(REWRITE_OPS),
+  serverRewrite(srv: ServerConf) {
+    return handlerFor(compileOps(srv.directives));
+  },
+  handler(phase, loc: LocationConf) {
+    if (phase !== "rewrite" || loc.parent === undefined && loc.name === "" && loc.modifier === "") return undefined;
+    return handlerFor(compileOps(loc.directives));
+  },
+};

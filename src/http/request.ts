@@ -1,0 +1,645 @@
+// One request: what was asked (method, URIs, headers in), where it is in the phases, what
+// goes back (status, headers out, the output through the filters), its body, its variables
+// and per-module storage, and how it ends (finalize, internal redirects, subrequests).
+import * as fs from "node:fs";
+import type { ConnectionInfo, Exchange } from "./transport/types.js";
+import type { ParsedHead } from "./transport/parser.js";
+import type { HttpConfig, LocationConf, ServerConf } from "./config/model.js";
+import { HeaderList } from "./headers.js";
+import { PH, NEXT, OK, DONE, ERROR, runPhases, type PhaseHandler, type BodyChunk } from "./phases.js";
+import { findLocation } from "./config/locations.js";
+import { buildHeader, decideFraming } from "./response.js";
+import { errorPage } from "./error-pages.js";
+import { CLOSES_CONNECTION, SILENT_CLOSE } from "./status.js";
+import { parseTarget } from "./uri.js";
+import type { LogLevel } from "./log/error-log.js";
+import { resolvePath } from "./config/core-settings.js";
+
+/** The request body once read: in memory, or in a temporary file past client_body_buffer_size. */
+export interface RequestBody {
+  /** The bytes, when the body stayed in memory (nginx's $request_body). */
+  readonly data: Buffer | undefined;
+  /** The temporary file, when it was spilled. */
+  readonly file: string | undefined;
+  readonly length: number;
+}
+
+/** A body read that failed: the request is to be finalized with `status` (400, 413, 408...). */
+export class BodyError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+/** What a subrequest gives back (ngx.location.capture builds on it). */
+export interface SubrequestResult {
+  readonly status: number;
+  readonly headers: HeaderList;
+  readonly contentType: string | undefined;
+  readonly body: Buffer;
+  /** The subrequest's output was cut (its connection failed, or it ended in error after sending). */
+  readonly truncated: boolean;
+}
+
+export interface SubrequestOptions {
+  readonly method?: string;
+  /** Query string, replacing any in `uri`. */
+  readonly args?: string;
+  /** Request body for the subrequest; by default it shares the parent's. */
+  readonly body?: Buffer;
+  /** Variables to copy or share (ngx.location.capture's vars, copy_all_vars, share_all_vars). */
+  readonly vars?: ReadonlyMap<string, string>;
+  readonly copyAllVars?: boolean;
+  readonly shareAllVars?: boolean;
+  /** Module storage to start with (ngx.location.capture's ctx option). */
+  readonly ctx?: Map<string, unknown>;
+}
+
+/** Hooks other modules install into special responses (error_page) and request end. */
+export const requestHooks = {
+  /** Tried before nginx's default page; a handler returning a result has taken over. */
+  specialResponse: [] as ((r: Request, status: number) => number | undefined)[],
+  /** Called when the main request is complete, before the access log (log_by_lua). */
+  cleanup: [] as ((r: Request) => void)[],
+};
+
+interface OutputSink {
+  write(data: string | Buffer): void;
+  end(): void;
+  abort(): void;
+  drained(): Promise<void>;
+}
+
+let tempCounter = Math.floor(Math.random() * 1e9);
+
+export class Request {
+  // ---- identity and the request as received ----
+  readonly main: Request;
+  readonly parent: Request | undefined;
+  readonly start = Date.now();
+  readonly conn: ConnectionInfo;
+  readonly exchange: Exchange | undefined;
+  readonly requestLine: string;
+  readonly protocol: string;
+  readonly version: number;
+  /** $request_uri: as sent, never changes. */
+  readonly requestUri: string;
+  readonly headersIn: HeaderList;
+  /** The validated Host (lowercase, no port), "" when none. */
+  readonly host: string;
+  readonly headBytes: number;
+
+  method: string;
+  /** $uri: normalised, decoded; changes with rewrites and internal redirects. */
+  uri: string;
+  args: string;
+  exten: string;
+  /** Set by internal redirects and subrequests; `internal` locations need it. */
+  internal: boolean;
+  /** Set by the rewrite phase when the URI changed (rewrite ... last): the location is looked up again. */
+  uriChanged = false;
+  private uriChanges = 11;
+
+  // ---- configuration ----
+  readonly config: HttpConfig;
+  server: ServerConf;
+  loc: LocationConf;
+
+  // ---- the phase engine's state ----
+  phase: number = PH.post_read;
+  handlerIndex = 0;
+  contentHandlerDeclined = false;
+  /** Bumped on every internal redirect, so a stale async handler cannot resume the new run. */
+  generation = 0;
+  finalized = false;
+  /** Set when the request no longer owns the connection (terminated). */
+  detached = false;
+
+  // ---- response ----
+  status = 0;
+  /** Overrides the status line's text (proxy passes the upstream's). */
+  statusLine: string | undefined;
+  readonly headersOut = new HeaderList();
+  contentType: string | undefined;
+  charset: string | undefined;
+  contentLength = -1;
+  /** Location set through headers_out.location: a relative one is made absolute when sent. */
+  location: string | undefined;
+  lastModified: string | undefined;
+  headerSent = false;
+  headerOnly = false;
+  chunked = false;
+  keepalive: boolean;
+  eofSent = false;
+  bodyBytesSent = 0;
+  /** Bytes of the serialized header ($bytes_sent counts it). */
+  headerBytes = 0;
+  private pendingHead: string | undefined;
+  private sink: OutputSink;
+  private readonly bodyFilters: boolean;
+
+  // ---- body ----
+  private bodyPromise: Promise<RequestBody> | undefined;
+  body: RequestBody | undefined;
+  private tempFiles: string[] | undefined;
+
+  // ---- variables and module storage ----
+  /** Regex captures of the last match ($0 .. $9), set by location and server_name regexes. */
+  captures: string[] | undefined;
+  /** Variables set by `set`, named captures and ngx.var (user variables). */
+  vars: Map<string, string>;
+  /** Per-module storage (ngx.ctx lives here under "lua"). Cleared on internal redirects. */
+  ctx = new Map<string, unknown>();
+  /** Other variable-like values modules keep ($limit_rate and the like). */
+  readonly notes = new Map<string, unknown>();
+
+  private completion: ((r: Request) => void) | undefined;
+
+  constructor(init: {
+    config: HttpConfig;
+    server: ServerConf;
+    conn: ConnectionInfo;
+    exchange?: Exchange;
+    head: ParsedHead;
+    parent?: Request;
+  }) {
+    const h = init.head;
+    this.config = init.config;
+    this.server = init.server;
+    this.loc = init.server.root;
+    this.conn = init.conn;
+    this.exchange = init.exchange;
+    this.parent = init.parent;
+    this.main = init.parent ? init.parent.main : this;
+    this.requestLine = h.requestLine;
+    this.protocol = h.protocol;
+    this.version = h.version;
+    this.requestUri = h.unparsedUri;
+    this.headersIn = init.parent ? init.parent.headersIn : new HeaderList(h.headers);
+    this.host = h.host;
+    this.headBytes = h.headBytes;
+    this.method = h.method;
+    this.uri = h.uri;
+    this.args = h.args;
+    this.exten = h.exten;
+    this.internal = init.parent !== undefined;
+    this.keepalive = h.keepAlive;
+    this.vars = new Map();
+    this.bodyFilters = true;
+    this.sink = init.exchange ? mainSink(init.exchange) : captureSink();
+  }
+
+  // =================================================================== logging
+
+  /** nginx's ngx_http_log_error suffix. */
+  suffix(): string {
+    let s = `, client: ${this.conn.remoteAddress}, server: ${this.server.names[0]?.name ?? ""}, request: "${this.main.requestLine}"`;
+    if (this !== this.main) s += `, subrequest: "${this.uri}"`;
+    const up = this.notes.get("upstream_log") as string | undefined;
+    if (up) s += up;
+    const host = this.main.headersIn.get("host");
+    if (host !== undefined) s += `, host: "${host}"`;
+    const ref = this.main.headersIn.get("referer");
+    if (ref !== undefined) s += `, referrer: "${ref}"`;
+    return s;
+  }
+
+  /** Write to this location's error log with the request's context (and nginx's "while ACTION"). */
+  log(level: LogLevel | number, message: string, action?: string): void {
+    const el = this.loc.errorLog;
+    if (!el.enabled(level)) return;
+    el.log(level, message, { conn: this.conn.id, suffix: () => (action ? ` while ${action}` : "") + this.suffix() });
+  }
+
+  // =================================================================== phases
+
+  /** The handlers of `phase` for the current location (server_rewrite: the server's). */
+  phaseHandlers(phase: number): readonly PhaseHandler[] {
+    if (phase === PH.server_rewrite) return this.server.serverRewrite;
+    if (phase === PH.post_read) return this.server.root.handlers[PH.post_read] ?? EMPTY_HANDLERS;
+    return this.loc.handlers[phase] ?? EMPTY_HANDLERS;
+  }
+
+  nextPhase(): void {
+    this.phase++;
+    this.handlerIndex = 0;
+    this.contentHandlerDeclined = false;
+  }
+
+  /** Start (or restart) processing at `phase`. */
+  run(phase: number = PH.post_read): void {
+    this.phase = phase;
+    this.handlerIndex = 0;
+    this.contentHandlerDeclined = false;
+    runPhases(this);
+  }
+
+  /** find_config: select the location, apply its keep-alive and body-size rules. */
+  findConfig(): number {
+    this.loc = findLocation(this.server, this.uri, this);
+    const c = this.loc.core;
+    if (c.internal && !this.internal) return 404;
+    if (this === this.main && this.keepalive) {
+      if (c.keepalive_timeout === 0 || this.conn.requests >= c.keepalive_requests) this.keepalive = false;
+    }
+    const cl = this.main.exchange?.head?.contentLength ?? -1;
+    if (this === this.main && c.client_max_body_size > 0 && cl > c.client_max_body_size && this.body === undefined) {
+      this.log("error", `client intended to send too large body: ${cl} bytes`);
+      return 413;
+    }
+    return NEXT;
+  }
+
+  /** Count a URI change; false (and a 500) past nginx's limit of 10. */
+  countUriChange(context: string): boolean {
+    if (--this.main.uriChanges > 0) return true;
+    this.log("error", `rewrite or internal redirection cycle ${context}`);
+    this.finalize(500);
+    return false;
+  }
+
+  /** Status when no content handler answered (the static module refines this). */
+  noContentStatus(): number {
+    return 404;
+  }
+
+  /** An exception out of a handler: nginx's 500, logged. */
+  handlerFailed(e: unknown): void {
+    this.log("error", `internal error: ${e instanceof Error ? e.message : String(e)}`);
+    if (this.headerSent) this.terminate();
+    else this.finalize(500);
+  }
+
+  // =================================================================== redirects and subrequests
+
+  /** ngx_http_internal_redirect: a new URI (and args), from server_rewrite on. */
+  internalRedirect(uri: string, args?: string): void {
+    if (!this.countUriChange(`while internally redirecting to "${uri}"`)) return;
+    const q = uri.indexOf("?");
+    if (q >= 0 && args === undefined) {
+      args = uri.slice(q + 1);
+      uri = uri.slice(0, q);
+    }
+    const parsed = parseTarget(uri, false);
+    this.uri = parsed?.uri ?? uri;
+    this.exten = parsed?.exten ?? "";
+    if (args !== undefined) this.args = args;
+    this.restart(PH.server_rewrite);
+  }
+
+  /** ngx_http_named_location: run `@name` from its rewrite phase, URI unchanged. */
+  namedRedirect(name: string): void {
+    const loc = this.server.named.get(name);
+    if (!loc) {
+      this.log("error", `could not find named location "${name}"`);
+      this.finalize(500);
+      return;
+    }
+    if (!this.countUriChange(`while redirect to named location "${name}"`)) return;
+    this.loc = loc;
+    this.restart(PH.rewrite, false);
+  }
+
+  private restart(phase: number, clearLoc = true): void {
+    this.generation++;
+    this.internal = true;
+    this.ctx = new Map();
+    if (clearLoc) this.loc = this.server.root;
+    this.status = 0;
+    queueMicrotask(() => this.run(phase));
+  }
+
+  /** Run `uri` as a subrequest and capture its response. */
+  subrequest(uri: string, opts: SubrequestOptions = {}): Promise<SubrequestResult> {
+    const q = uri.indexOf("?");
+    let args = opts.args;
+    let path = uri;
+    if (q >= 0) {
+      path = uri.slice(0, q);
+      if (args === undefined) args = uri.slice(q + 1);
+    }
+    const parsed = parseTarget(path, false);
+    const head: ParsedHead = {
+      requestLine: this.main.requestLine, method: opts.method ?? "GET", target: uri, unparsedUri: this.main.requestUri,
+      protocol: this.protocol, version: this.version, headers: [], host: this.host, contentLength: -1,
+      chunked: false, keepAlive: false, expectContinue: false, headBytes: 0,
+      uri: parsed?.uri ?? path, args: args ?? "", hasQuery: args !== undefined, exten: parsed?.exten ?? "", warnings: [],
+    };
+    const sr = new Request({ config: this.config, server: this.server, conn: this.conn, head, parent: this });
+    if (opts.body !== undefined) sr.body = { data: opts.body, file: undefined, length: opts.body.length };
+    else sr.body = this.body;
+    if (opts.shareAllVars) sr.vars = this.vars;
+    else if (opts.copyAllVars) sr.vars = new Map(this.vars);
+    if (opts.vars) for (const [k, v] of opts.vars) sr.vars.set(k, v);
+    if (opts.ctx) sr.ctx = opts.ctx;
+    return new Promise((resolve) => {
+      sr.completion = (done) => {
+        const cap = done.sink as CaptureSink;
+        resolve({
+          status: done.status || 200,
+          headers: done.headersOut,
+          contentType: done.contentType,
+          body: cap.body(),
+          truncated: cap.aborted,
+        });
+      };
+      sr.run(PH.server_rewrite);
+    });
+  }
+
+  // =================================================================== body
+
+  /** Read the whole body (once); past client_body_buffer_size it goes to a temporary file. */
+  readBody(): Promise<RequestBody> {
+    if (this.body) return Promise.resolve(this.body);
+    if (this !== this.main) return this.main.readBody();
+    if (this.bodyPromise) return this.bodyPromise;
+    const ex = this.exchange;
+    this.bodyPromise = new Promise<RequestBody>((resolve, reject) => {
+      if (!ex) {
+        resolve((this.body = { data: Buffer.alloc(0), file: undefined, length: 0 }));
+        return;
+      }
+      const c = this.loc.core;
+      const limit = c.client_body_buffer_size;
+      const inFileOnly = c.client_body_in_file_only;
+      const parts: Buffer[] = [];
+      let total = 0;
+      let fd = -1;
+      let file: string | undefined;
+      const spill = (): void => {
+        fs.mkdirSync(c.client_body_temp_path, { recursive: true });
+        file = resolvePath(String(++tempCounter % 1e10).padStart(10, "0"), c.client_body_temp_path + "/");
+        fd = fs.openSync(file, "w+", 0o600);
+        (this.tempFiles ??= []).push(file);
+        for (const p of parts) fs.writeSync(fd, p);
+        parts.length = 0;
+      };
+      ex.readBody({
+        data: (b) => {
+          total += b.length;
+          if (fd >= 0) fs.writeSync(fd, b);
+          else {
+            parts.push(b);
+            if (total > limit || inFileOnly) spill();
+          }
+        },
+        end: () => {
+          if (fd >= 0) fs.closeSync(fd);
+          if (file !== undefined) {
+            this.log("warn", `a client request body is buffered to a temporary file ${file}`);
+          }
+          this.body = { data: fd >= 0 ? undefined : Buffer.concat(parts, total), file, length: total };
+          resolve(this.body);
+        },
+        error: (status, message, level) => {
+          if (fd >= 0) fs.closeSync(fd);
+          if (status > 0) this.log(level, message);
+          this.keepalive = false;
+          reject(new BodyError(status || 499, message));
+        },
+      }, c.client_max_body_size);
+    });
+    return this.bodyPromise;
+  }
+
+  /** Drop the body: it is read and thrown away when the response is done (the transport does it). */
+  discardBody(): void {
+    if (this !== this.main || this.body || this.bodyPromise) return;
+    const h = this.exchange?.head;
+    // nginx answers Expect: 100-continue even for a body it throws away.
+    if (h && (h.contentLength > 0 || h.chunked)) this.exchange!.sendContinue();
+  }
+
+  // =================================================================== output
+
+  /** Run the header filters and queue the header. Returns OK, or a status to finalize with. */
+  sendHeader(): number {
+    if (this.headerSent) return OK;
+    if (this.status === 0) this.status = 200;
+    for (const f of this.loc.headerFilters) {
+      const rc = f(this);
+      if (typeof rc === "number" && rc !== OK && rc !== NEXT) return rc;
+    }
+    this.headerSent = true;
+    decideFraming(this);
+    if (this !== this.main) return OK;
+    if (this.version === 9) return OK;
+    this.pendingHead = buildHeader(this);
+    this.headerBytes = this.pendingHead.length;
+    return OK;
+  }
+
+  /** Send body bytes through the body filters (sends the header first if needed). */
+  write(data: string | Buffer, flush = false): void {
+    if (this.eofSent) return;
+    if (!this.headerSent) this.sendHeader();
+    this.output({ data, eof: false, flush });
+  }
+
+  /** End the response body. */
+  eof(): void {
+    if (this.eofSent) return;
+    if (!this.headerSent) this.sendHeader();
+    this.output({ data: "", eof: true, flush: true });
+  }
+
+  /** Wait until the client has taken what was written (ngx.flush(true)). */
+  flush(): Promise<void> {
+    this.flushHead();
+    return this.sink.drained();
+  }
+
+  private output(chunk: BodyChunk): void {
+    const filters = this.loc.bodyFilters;
+    if (this.bodyFilters) for (let i = 0; i < filters.length; i++) filters[i]!(this, chunk);
+    const len = typeof chunk.data === "string" ? chunk.data.length : chunk.data.length;
+    if (this.headerOnly || this.method === "HEAD") {
+      if (chunk.eof) this.finishOutput();
+      else if (chunk.flush) this.flushHead();
+      return;
+    }
+    if (len > 0) {
+      this.bodyBytesSent += len;
+      let out: string | Buffer = chunk.data;
+      if (this.chunked) {
+        const size = len.toString(16) + "\r\n";
+        out = typeof out === "string" ? size + out + "\r\n" : Buffer.concat([Buffer.from(size, "latin1"), out, CRLF]);
+      }
+      if (this.pendingHead !== undefined) {
+        const h = this.pendingHead;
+        this.pendingHead = undefined;
+        if (typeof out === "string") this.sink.write(h + out);
+        else {
+          this.sink.write(h);
+          this.sink.write(out);
+        }
+      } else this.sink.write(out);
+    } else if (chunk.flush) this.flushHead();
+    if (chunk.eof) this.finishOutput();
+  }
+
+  private flushHead(): void {
+    if (this.pendingHead !== undefined) {
+      const h = this.pendingHead;
+      this.pendingHead = undefined;
+      this.sink.write(h);
+    }
+  }
+
+  private finishOutput(): void {
+    this.eofSent = true;
+    const tail = this.chunked && !this.headerOnly && this.method !== "HEAD" ? "0\r\n\r\n" : "";
+    if (this.pendingHead !== undefined) {
+      const h = this.pendingHead;
+      this.pendingHead = undefined;
+      this.sink.write(h + tail);
+    } else if (tail) this.sink.write(tail);
+  }
+
+  // =================================================================== finalization
+
+  /** nginx's ngx_http_finalize_request. */
+  finalize(rc: number): void {
+    if (this.finalized || rc === DONE) return;
+    if (rc === ERROR) {
+      this.terminate();
+      return;
+    }
+    if (SILENT_CLOSE.has(rc)) {
+      this.status = rc;
+      this.terminate();
+      return;
+    }
+    if (rc >= 300 || rc === 201 || rc === 204) {
+      if (this.headerSent) {
+        // Too late for an error page: end what was sent and close, as nginx does.
+        this.keepalive = false;
+        if (!this.eofSent) this.eof();
+        this.complete();
+        return;
+      }
+      this.specialResponse(rc);
+      return;
+    }
+    if (rc >= 200 && !this.headerSent) this.status = rc;
+    if (!this.eofSent) this.eof();
+    this.complete();
+  }
+
+  /** ngx_http_special_response_handler: error_page hooks, then nginx's page. */
+  specialResponse(status: number): void {
+    if (this.finalized) return;
+    for (const h of requestHooks.specialResponse) {
+      const rc = h(this, status);
+      if (rc !== undefined) {
+        if (rc !== DONE) this.finalize(rc);
+        return;
+      }
+    }
+    if (CLOSES_CONNECTION.has(status)) this.keepalive = false;
+    this.status = status >= 494 && status <= 497 ? 400 : status;
+    this.statusLine = undefined;
+    const ua = status >= 400 && this.loc.core.msie_padding ? this.headersIn.get("user-agent") : undefined;
+    const msie = ua !== undefined && ua.includes("MSIE ") && !ua.includes("Opera");
+    const page = errorPage(status, this.loc.core.server_tokens, msie);
+    if (page !== undefined) {
+      this.contentType = "text/html";
+      this.charset = undefined;
+      this.contentLength = page.length;
+    } else {
+      this.contentType = undefined;
+      this.contentLength = 0;
+    }
+    this.lastModified = undefined;
+    this.headersOut.remove("ETag");
+    this.headersOut.remove("Accept-Ranges");
+    this.sendHeader();
+    if (page !== undefined) this.write(page);
+    this.eof();
+    this.complete();
+  }
+
+  /** Close the connection without (more) response: 444, errors after the header, NGX_ERROR. */
+  terminate(): void {
+    if (this.finalized) return;
+    if (this.status === 0) this.status = 500;
+    this.keepalive = false;
+    this.sink.abort();
+    this.complete();
+  }
+
+  /** The response is over: log phase, access log, hand the connection back. */
+  complete(): void {
+    if (this.finalized) return;
+    this.finalized = true;
+    if (this !== this.main) {
+      this.completion?.(this);
+      return;
+    }
+    for (const h of requestHooks.cleanup) {
+      try {
+        h(this);
+      } catch (e) {
+        this.log("error", `log handler failed: ${(e as Error).message}`);
+      }
+    }
+    for (const h of this.loc.handlers[PH.log] ?? EMPTY_HANDLERS) {
+      try {
+        void h(this);
+      } catch (e) {
+        this.log("error", `log handler failed: ${(e as Error).message}`);
+      }
+    }
+    for (const al of this.loc.accessLogs) al.write(this);
+    if (this.tempFiles) for (const f of this.tempFiles) fs.rm(f, () => {});
+    const ex = this.exchange;
+    if (ex) {
+      const ka = this.keepalive ? this.loc.core.keepalive_timeout : 0;
+      ex.finish(ka);
+    }
+    this.completion?.(this);
+  }
+
+  /** Called when the main request is done, for callers that wait (tests, graceful quit). */
+  onComplete(cb: (r: Request) => void): void {
+    const prev = this.completion;
+    this.completion = prev ? (r) => { prev(r); cb(r); } : cb;
+  }
+}
+
+const EMPTY_HANDLERS: readonly PhaseHandler[] = [];
+const CRLF = Buffer.from("\r\n");
+
+function mainSink(ex: Exchange): OutputSink {
+  return {
+    write: (d) => {
+      ex.write(d);
+    },
+    end: () => {},
+    abort: () => ex.abort(),
+    drained: () => ex.drained(),
+  };
+}
+
+interface CaptureSink extends OutputSink {
+  body(): Buffer;
+  aborted: boolean;
+}
+
+function captureSink(): CaptureSink {
+  const parts: Buffer[] = [];
+  const s: CaptureSink = {
+    aborted: false,
+    write: (d) => {
+      parts.push(typeof d === "string" ? Buffer.from(d, "latin1") : d);
+    },
+    end: () => {},
+    abort: () => {
+      s.aborted = true;
+    },
+    drained: () => Promise.resolve(),
+    body: () => Buffer.concat(parts),
+  };
+  return s;
+}

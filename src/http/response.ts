@@ -1,0 +1,70 @@
+// The response header as nginx's header filter writes it: the status line, then Server,
+// Date, Content-Type, Content-Length, Last-Modified, a relative Location made absolute,
+// Transfer-Encoding, Connection, Keep-Alive, and then the other headers in the order set.
+import type { Request } from "./request.js";
+import { statusLine } from "./status.js";
+import { serverHeader } from "./error-pages.js";
+import { httpDateNow } from "./log/time-format.js";
+
+/** Chunked or Content-Length, and keep-alive, as nginx's chunked filter decides. */
+export function decideFraming(r: Request): void {
+  const st = r.status;
+  if (st === 204) {
+    r.headerOnly = true;
+    r.contentType = undefined;
+    r.contentLength = -1;
+    r.lastModified = undefined;
+  } else if (st === 304) {
+    r.headerOnly = true;
+  }
+  if (r !== r.main) return;
+  if (st === 304 || st === 204 || st < 200 || r.method === "HEAD" || r.headerOnly) return;
+  if (r.contentLength < 0) {
+    if (r.version >= 1001 && r.loc.core.chunked_transfer_encoding) r.chunked = true;
+    else r.keepalive = false;
+  }
+}
+
+export function buildHeader(r: Request): string {
+  const core = r.loc.core;
+  let h = r.statusLine !== undefined ? `HTTP/1.1 ${r.statusLine}\r\n` : statusLine(r.status);
+  const out = r.headersOut;
+  if (!out.has("server")) h += "Server: " + serverHeader(core.server_tokens) + "\r\n";
+  if (!out.has("date")) h += "Date: " + httpDateNow() + "\r\n";
+  if (r.contentType !== undefined && r.contentType !== "") {
+    h += "Content-Type: " + r.contentType;
+    if (r.charset) h += "; charset=" + r.charset;
+    h += "\r\n";
+  }
+  if (r.contentLength >= 0) h += "Content-Length: " + r.contentLength + "\r\n";
+  if (r.lastModified !== undefined) h += "Last-Modified: " + r.lastModified + "\r\n";
+  if (r.location !== undefined && r.location.startsWith("/") && core.absolute_redirect) {
+    h += "Location: " + absoluteLocation(r, r.location) + "\r\n";
+  }
+  if (r.chunked) h += "Transfer-Encoding: chunked\r\n";
+  if (r.keepalive) {
+    h += "Connection: keep-alive\r\n";
+    if (core.keepalive_header >= 0) h += "Keep-Alive: timeout=" + core.keepalive_header + "\r\n";
+  } else {
+    h += "Connection: close\r\n";
+  }
+  if (r.location !== undefined && !(r.location.startsWith("/") && core.absolute_redirect)) {
+    h += "Location: " + r.location + "\r\n";
+  }
+  const raw = out.raw;
+  for (let i = 0; i < raw.length; i += 2) h += raw[i] + ": " + raw[i + 1] + "\r\n";
+  return h + "\r\n";
+}
+
+/** scheme://host[:port] + uri, as nginx builds it (server_name_in_redirect, port_in_redirect). */
+export function absoluteLocation(r: Request, uri: string): string {
+  const core = r.loc.core;
+  let host: string;
+  if (core.server_name_in_redirect) host = r.server.names[0]?.name ?? "";
+  else if (r.host !== "") host = r.host;
+  else host = r.server.names[0]?.name ?? "";
+  if (host === "") host = r.conn.localAddress.includes(":") ? `[${r.conn.localAddress}]` : r.conn.localAddress;
+  const port = r.conn.localPort;
+  const showPort = core.port_in_redirect && port !== 80;
+  return `http://${host}${showPort ? ":" + port : ""}${uri}`;
+}
