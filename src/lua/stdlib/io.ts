@@ -91,7 +91,12 @@ class LuaFile implements LuaUserdata {
   /** Refill the read buffer; false at end of file. Throws ErrnoError. */
   fill(): boolean {
     if (this.rpos < this.rlen) return true;
-    if (!this.canRead) throw new ErrnoError("EBADF");
+    if (!this.canRead) {
+      // glibc drops what was buffered for writing when a write-only stream is read.
+      this.wbuf = [];
+      this.wsize = 0;
+      throw new ErrnoError("EBADF");
+    }
     this.flushWrites();
     if (this.kind === "popen-r") {
       const m = this.mem!;
@@ -225,8 +230,10 @@ function peek(f: LuaFile): number {
 }
 
 /**
- * fscanf("%lf"): skip white space, take the longest prefix that can start a number
- * (decimal, hex, inf, nan), consume it, and fail if it is not a whole number.
+ * fscanf("%lf") as glibc does it: skip white space, then read a decimal or hex number,
+ * inf/infinity or nan. A character that cannot continue a number is pushed back, except
+ * in the middle of "inf"/"nan", where glibc has consumed it; an exponent marker without
+ * digits after it is consumed and ignored ("1e+" reads 1).
  */
 function readNumber(f: LuaFile): number | undefined {
   let c = peek(f);
@@ -236,61 +243,62 @@ function readNumber(f: LuaFile): number | undefined {
   const isDigit = (x: number) => x >= 48 && x <= 57;
   const isHex = (x: number) => isDigit(x) || (x >= 97 && x <= 102) || (x >= 65 && x <= 70);
   const lower = (x: number) => (x >= 65 && x <= 90 ? x + 32 : x);
-  if (c === 43 || c === 45) take();
+  let neg = false;
+  if (c === 43 || c === 45) { neg = c === 45; take(); }
+  /** Match the rest of a word; a wrong character is consumed, as glibc does. */
   const word = (w: string): boolean => {
     for (let k = 0; k < w.length; k++) {
-      if (lower(c) !== w.charCodeAt(k)) return false;
+      const ok = lower(c) === w.charCodeAt(k);
+      if (c < 0) return false;
       take();
+      if (!ok) return false;
     }
     return true;
   };
   if (lower(c) === 105) { // inf, infinity
     if (!word("inf")) return undefined;
     if (lower(c) === 105 && !word("inity")) return undefined;
-    return s[0] === "-" ? -Infinity : Infinity;
+    return neg ? -Infinity : Infinity;
   }
-  if (lower(c) === 110) { // nan, nan(...)
-    if (!word("nan")) return undefined;
-    if (c === 40) {
-      take();
-      // take() moves c on: read it through a call so that TS does not keep it narrowed.
-      const cur = (): number => c;
-      while (cur() === 95 || isDigit(cur()) || (lower(cur()) >= 97 && lower(cur()) <= 122)) take();
-      if (cur() !== 41) return undefined;
-      take();
-    }
-    return NaN;
-  }
+  if (lower(c) === 110) return word("nan") ? NaN : undefined;
   let digits = 0;
-  let hex = false;
+  let hex = false, dot = false;
+  s = "";
   if (c === 48) {
     take();
     digits++;
-    if (lower(c) === 120) { hex = true; take(); digits = 0; }
+    if (lower(c) === 120) { hex = true; take(); digits = 0; s = ""; }
   }
   const dig = hex ? isHex : isDigit;
   while (dig(c)) { take(); digits++; }
   if (c === 46) {
+    dot = true;
     take();
     while (dig(c)) { take(); digits++; }
   }
-  if (digits === 0) return undefined;
+  if (digits === 0) return hex && dot ? (neg ? -0 : 0) : undefined;
+  const mant = s;
+  let exp = 0;
   if (lower(c) === (hex ? 112 : 101)) {
     take();
-    if (c === 43 || c === 45) take();
-    if (!isDigit(c)) return undefined;
-    while (isDigit(c)) take();
+    let eneg = false;
+    if (c === 43 || c === 45) { eneg = c === 45; take(); }
+    let e = "";
+    while (isDigit(c)) { e += String.fromCharCode(c); take(); }
+    if (e !== "") exp = (eneg ? -1 : 1) * Math.min(Number(e), 99999);
   }
+  let v: number;
   if (hex) {
-    const m = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/.exec(s)!;
-    let v = 0;
-    for (const ch of m[2] ?? "") v = v * 16 + parseInt(ch, 16);
+    const [ip, fp = ""] = mant.split(".") as [string, string?];
+    v = 0;
+    for (const ch of ip) v = v * 16 + parseInt(ch, 16);
     let scale = 1 / 16;
-    for (const ch of m[3] ?? "") { v += parseInt(ch, 16) * scale; scale /= 16; }
-    if (m[4] !== undefined) v *= Math.pow(2, parseInt(m[4], 10));
-    return m[1] === "-" ? -v : v;
+    for (const ch of fp) { v += parseInt(ch, 16) * scale; scale /= 16; }
+    v *= Math.pow(2, exp);
+  } else {
+    v = Number(mant + (exp !== 0 ? "e" + exp : ""));
   }
-  return Number(s);
+  return neg ? -v : v;
 }
 
 /**
@@ -429,10 +437,10 @@ function seek(...a: LuaValue[]): LuaResult {
   if (whence !== "set" && whence !== "cur" && whence !== "end") argError(2, "seek", `invalid option '${whence}'`);
   let off = 0;
   if (a[2] !== undefined) {
+    // LuaJIT takes a number here, not a numeric string.
     const v = a[2];
-    const n = typeof v === "number" ? v : typeof v === "string" ? Number(v) : NaN;
-    if (typeof v !== "number" && (typeof v !== "string" || n !== n)) argTypeError(3, "seek", "number", typeName(v));
-    off = Math.trunc(n);
+    if (typeof v !== "number") return argTypeError(3, "seek", "number", typeName(v));
+    off = Math.trunc(v);
   }
   if (f.kind !== "file") return fsErrorResult({ code: "ESPIPE" });
   try {
@@ -475,7 +483,10 @@ function flushFile(f: LuaFile): LuaResult {
 
 /** The iterator of io.lines/file:lines; `closeAtEof` for io.lines(filename). */
 function linesIter(f: LuaFile, formats: LuaValue[], closeAtEof: boolean): LuaFunction {
+  let done = false;
   return builtin("lines", () => {
+    // After io.lines closed its file at the end, LuaJIT's iterator keeps answering nil.
+    if (done) return undefined;
     if (f.closed) luaError("file is already closed");
     let r: LuaResult;
     try {
@@ -487,7 +498,7 @@ function linesIter(f: LuaFile, formats: LuaValue[], closeAtEof: boolean): LuaFun
     }
     if ((Array.isArray(r) ? r[0] : r) === undefined && closeAtEof) {
       closeFile(f);
-      return NONE;
+      done = true;
     }
     return r;
   });
