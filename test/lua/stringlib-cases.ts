@@ -1390,3 +1390,32 @@ function depthCases(): string[] {
   return out;
 }
 GROUPS["depth"] = depthCases();
+
+/** Numbers chosen to hit the rounding decisions of %.14g, %f and %g: near ties, near powers of ten. */
+function numberFuzz(count: number): string[] {
+  const r = rng(4242);
+  const out: string[] = [];
+  const gen = (): number => {
+    switch (Math.floor(r() * 9)) {
+      case 0: return Math.floor(r() * 1e6) / Math.pow(10, Math.floor(r() * 8)); // short decimals
+      case 1: return Math.floor(r() * 4096) / Math.pow(2, Math.floor(r() * 12)); // exact binary fractions: ties
+      case 2: return Math.pow(10, Math.floor(r() * 44) - 22) * (1 - Math.pow(2, -Math.floor(r() * 53))); // just below 10^k
+      case 3: return Math.pow(10, Math.floor(r() * 44) - 22) * (1 + Math.pow(2, -Math.floor(r() * 53))); // just above
+      case 4: return (Math.floor(r() * 1e9) + 0.5) / Math.pow(10, Math.floor(r() * 12)); // decimal ties, inexact
+      case 5: return r() * Math.pow(10, Math.floor(r() * 30) - 10);
+      case 6: return Math.floor(r() * 1e15) / 7;
+      case 7: return (Math.floor(r() * 2 ** 53) + 0.5) * Math.pow(2, Math.floor(r() * 20) - 60);
+      default: return 1 / (1 + Math.floor(r() * 1000));
+    }
+  };
+  for (let k = 0; k < count; k++) {
+    const x = (r() < 0.3 ? -1 : 1) * gen();
+    const kind = k % 5;
+    if (kind === 0 || kind === 1) out.push(`tostring(${luaNumber(x)})`);
+    else if (kind === 2) out.push(`format("%.${Math.floor(r() * 16)}f", ${luaNumber(x)})`);
+    else if (kind === 3) out.push(`format("%.${1 + Math.floor(r() * 16)}g", ${luaNumber(x)})`);
+    else out.push(`format("%${r() < 0.3 ? "#" : ""}.${Math.floor(r() * 18)}e", ${luaNumber(x)})`);
+  }
+  return out;
+}
+GROUPS["number-fuzz"] = numberFuzz(4000);

@@ -30,7 +30,10 @@ export function typeName(v: LuaValue): string {
 /** A number as LuaJIT prints it (tostring, concatenation, print): "%.14g", inf, -inf, nan, -0. */
 export function numberToString(n: number): string {
   if (Number.isInteger(n)) {
-    if (n > -1e14 && n < 1e14) return n === 0 && 1 / n < 0 ? "-0" : String(n);
+    if (n >= 0) {
+      if (n < 2147483648) return n === 0 && 1 / n < 0 ? "-0" : String(n);
+      if (n < 1e14) return intDigits(n);
+    } else if (n > -1e14) return n > -2147483648 ? String(n) : "-" + intDigits(-n);
   } else if (n !== n) {
     return "nan";
   } else if (n === Infinity) {
@@ -99,11 +102,12 @@ function roundSignificant(a: number, prec: number): boolean {
 function intDigits(r: number): string {
   if (r < 2147483648) return String(r);
   const hi = Math.floor(r / 1e9);
-  const lo = String(r - hi * 1e9);
-  return String(hi) + "000000000".slice(lo.length) + lo;
+  return String(hi) + String(r - hi * 1e9 + 1e9).slice(1);
 }
 
-/** "d.ddd" of `digits` (an integer) over 10^frac, trailing zeros of the fraction removed unless alt. */
+const ZEROS = "0".repeat(32);
+
+/** "d.ddd": the integer `digits` over 10^frac (frac <= 22), fraction zeros removed unless alt. */
 function placePoint(digits: number, frac: number, alt: boolean): string {
   if (!alt) {
     while (frac > 0 && digits % 10 === 0) {
@@ -111,10 +115,12 @@ function placePoint(digits: number, frac: number, alt: boolean): string {
       frac--;
     }
   }
-  let s = intDigits(digits);
-  if (frac <= 0) return alt ? s + "." : s;
-  if (s.length <= frac) s = "0".repeat(frac - s.length + 1) + s;
-  return s.slice(0, s.length - frac) + "." + s.slice(s.length - frac);
+  if (frac <= 0) return alt ? intDigits(digits) + "." : intDigits(digits);
+  // Integer and fraction parts as numbers: fewer and smaller strings than slicing one.
+  const p = POW10[frac]!;
+  const ip = Math.floor(digits / p);
+  const fp = intDigits(digits - ip * p);
+  return intDigits(ip) + "." + (fp.length < frac ? ZEROS.slice(0, frac - fp.length) + fp : fp);
 }
 
 /** Exponent part of %e/%g: "e+05", "e-100" (at least two digits, as C prints it). */
@@ -198,12 +204,14 @@ export function formatF(n: number, prec: number, alt: boolean): string {
     const f = q - r;
     if (f < 0.49 || f > 0.51) {
       if (f > 0.5) r++;
-      let s = intDigits(r);
+      let s: string;
       if (prec > 0) {
-        if (s.length <= prec) s = "0".repeat(prec - s.length + 1) + s;
-        s = s.slice(0, s.length - prec) + "." + s.slice(s.length - prec);
-      } else if (alt) s += ".";
-      return (signBit(n) ? "-" : "") + s;
+        const p = POW10[prec]!;
+        const ip = Math.floor(r / p);
+        const fp = intDigits(r - ip * p);
+        s = intDigits(ip) + "." + (fp.length < prec ? ZEROS.slice(0, prec - fp.length) + fp : fp);
+      } else s = alt ? intDigits(r) + "." : intDigits(r);
+      return signBit(n) ? "-" + s : s;
     }
   }
   let s: string;
