@@ -18,6 +18,7 @@ import {
   type HttpState,
   type LocationInfo,
   type MainState,
+  type ServerInfo,
 } from "./directive-checks.js";
 import { readConfFile, type ReadFile } from "./file-source.js";
 import { expandGlob, hasGlobMagic } from "./glob.js";
@@ -72,8 +73,13 @@ const CONTEXT_BLOCKS: ReadonlySet<BlockKind> = new Set<BlockKind>([
   "mail_server",
 ]);
 
-function newBlock(location: LocationInfo | null): BlockState {
-  return { dups: new Map(), listens: new Set(), locations: null, location };
+function newBlock(location: LocationInfo | null, server: ServerInfo | null = null): BlockState {
+  return { dups: new Map(), listens: new Set(), locations: null, location, server };
+}
+
+/** Where a server without `listen` listens: port 80 for root, 8000 otherwise. */
+function defaultListen(): string {
+  return process.getuid?.() === 0 ? "0.0.0.0:80" : "0.0.0.0:8000";
 }
 
 export class ConfigChecker {
@@ -276,7 +282,12 @@ export class ConfigChecker {
     }
     const env: CheckEnv = { block, http, main: this.main };
     const complaint = DIRECTIVE_CHECKS.get(d.name)?.(d, env, e) ?? null;
-    if (complaint !== null) return fail(complaint, at);
+    if (typeof complaint === "string") return fail(complaint, at);
+    if (complaint !== null) {
+      this.report(complaint.level, complaint.message, at);
+      if (this.options.keepGoing) out.push(d);
+      return;
+    }
     if (e.nginxWarning !== undefined) this.report("warn", e.nginxWarning, where);
     if (e.status === "unsupported" && !silent) {
       this.report("warn", `"${d.name}" directive is not supported by tsresty, ignored`, where);
@@ -307,10 +318,17 @@ export class ConfigChecker {
       return this.walkList(d.block, "location", newBlock(info), http, children, quiet);
     }
     if (kind === "http") {
-      const state: HttpState = { defaultServers: new Set(), locationSets: [] };
+      const state: HttpState = { defaultServers: new Set(), servers: [], locationSets: [] };
       this.walkList(d.block, "http", newBlock(null), state, children, quiet);
-      if (!this.stopped) this.checkLocationSets(state);
+      // nginx looks the block over only when it has read it to its end.
+      if (!this.stopped && d.truncated !== true) this.checkLocationSets(state);
+      if (!this.stopped && d.truncated !== true) this.checkServerNames(state);
       return;
+    }
+    if (kind === "server" && http !== null) {
+      const server: ServerInfo = { listens: [], names: [] };
+      http.servers.push(server);
+      return this.walkList(d.block, "server", newBlock(null, server), http, children, quiet);
     }
     this.walkList(d.block, kind as Context, newBlock(null), http, children, quiet);
   }
@@ -342,6 +360,33 @@ export class ConfigChecker {
         indices.push(rec.index);
         this.inFile(f, () => this.walkLines(kind, rec.result.directives, state, out));
         this.reportFault(f, rec.result);
+      }
+    }
+  }
+
+  /**
+   * Two servers on one address with one name: nginx warns once the http block is read
+   * (ngx_http_server_names), for addresses that more than one server shares.
+   */
+  private checkServerNames(http: HttpState): void {
+    const byAddress = new Map<string, ServerInfo[]>();
+    for (const server of http.servers) {
+      const listens = server.listens.length > 0 ? server.listens : [defaultListen()];
+      for (const addr of new Set(listens)) {
+        const list = byAddress.get(addr);
+        if (list === undefined) byAddress.set(addr, [server]);
+        else list.push(server);
+      }
+    }
+    for (const [addr, servers] of byAddress) {
+      if (servers.length < 2) continue;
+      const seen = new Set<string>();
+      for (const server of servers) {
+        for (const name of server.names.length > 0 ? server.names : [""]) {
+          if (name.startsWith("~")) continue;
+          if (seen.has(name)) this.report("warn", `conflicting server name "${name}" on ${addr}, ignored`, null);
+          seen.add(name);
+        }
       }
     }
   }

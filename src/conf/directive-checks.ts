@@ -12,9 +12,16 @@ export interface LocationInfo {
   readonly kind: "exact" | "prefix" | "regex" | "named";
 }
 
+/** A `server` of an http block: its listen addresses and names, for the name check. */
+export interface ServerInfo {
+  readonly listens: string[];
+  readonly names: string[];
+}
+
 /** What one http block remembers until it ends. */
 export interface HttpState {
   readonly defaultServers: Set<string>;
+  readonly servers: ServerInfo[];
   /** Checks nginx makes once the whole http block is read (duplicate locations). */
   readonly locationSets: Array<Array<{ readonly info: LocationInfo; readonly where: Where }>>;
 }
@@ -27,6 +34,8 @@ export interface BlockState {
   locations: Array<{ readonly info: LocationInfo; readonly where: Where }> | null;
   /** Set when this block is a location. */
   readonly location: LocationInfo | null;
+  /** Set when this block is an http server. */
+  readonly server: ServerInfo | null;
 }
 
 export interface MainState {
@@ -40,7 +49,10 @@ export interface CheckEnv {
   readonly main: MainState;
 }
 
-export type DirectiveCheck = (d: DirectiveNode, env: CheckEnv, entry: RegistryEntry) => string | null;
+/** nginx's complaint: a message at level emerg, or another level when it says so. */
+export type Complaint = string | { readonly level: "error"; readonly message: string };
+
+export type DirectiveCheck = (d: DirectiveNode, env: CheckEnv, entry: RegistryEntry) => Complaint | null;
 
 /** The arguments of `location` as nginx understands them, or its complaint. */
 export function parseLocation(args: readonly string[]): LocationInfo | string {
@@ -95,6 +107,7 @@ function checkListen(d: DirectiveNode, env: CheckEnv): string | null {
   const addr = listenAddress(d.args[0]!);
   if (env.block.listens.has(addr)) return `a duplicate listen ${addr}`;
   env.block.listens.add(addr);
+  env.block.server?.listens.push(addr);
   if (env.http !== null && d.args.slice(1).some((a) => a === "default_server" || a === "default")) {
     if (env.http.defaultServers.has(addr)) return `a duplicate default server for ${addr}`;
     env.http.defaultServers.add(addr);
@@ -128,6 +141,19 @@ export function checkIfCondition(args: readonly string[]): string | null {
   return `invalid condition "${p}"`;
 }
 
+function recordServerNames(d: DirectiveNode, env: CheckEnv): null {
+  env.block.server?.names.push(...d.args.map((n) => n.toLowerCase()));
+  return null;
+}
+
+/** The Lua handlers that refuse empty code (the block, string and file forms alike). */
+const NEEDS_CODE = /^(init|server_rewrite|rewrite|access|content|log|header_filter|body_filter)_by_lua(_block|_file)?$/;
+
+function runnableLua(d: DirectiveNode): Complaint | null {
+  const code = d.lua !== undefined ? d.lua.code : d.args[0];
+  return code === "" ? { level: "error", message: "invalid location config: no runnable Lua code" } : null;
+}
+
 function checkLoadModule(_d: DirectiveNode, env: CheckEnv): string | null {
   return env.main.modulesUsed ? '"load_module" directive is specified too late' : null;
 }
@@ -145,9 +171,16 @@ export const DIRECTIVE_CHECKS: ReadonlyMap<string, DirectiveCheck> = new Map<str
   ["map", (d) => variableName(d.args[1])],
   ["split_clients", (d) => variableName(d.args[1])],
   ["geo", (d) => variableName(d.args[d.args.length - 1])],
+  ["server_name", (d, env, e) => (e.module === "ngx_http_core_module" ? recordServerNames(d, env) : null)],
   ["load_module", checkLoadModule],
   ["events", opensModules],
   ["http", opensModules],
   ["stream", opensModules],
   ["mail", opensModules],
 ]);
+
+for (const name of ["init", "server_rewrite", "rewrite", "access", "content", "log", "header_filter", "body_filter"]) {
+  for (const form of ["_by_lua", "_by_lua_block", "_by_lua_file"]) {
+    if (NEEDS_CODE.test(name + form)) (DIRECTIVE_CHECKS as Map<string, DirectiveCheck>).set(name + form, runnableLua);
+  }
+}

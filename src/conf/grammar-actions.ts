@@ -19,6 +19,8 @@ export interface DirectiveNode {
   includes?: number[];
   /** Set when the Lua body could not be read (the file's syntax error follows it). */
   luaFailed?: boolean;
+  /** Set on a block that a syntax error inside it left unclosed. */
+  truncated?: boolean;
 }
 
 // nearley hands each postprocessor the matched symbols as an untyped array.
@@ -37,6 +39,7 @@ export function tokenNode(d: Matched): DirectiveNode {
 export function blockNode(d: Matched): DirectiveNode {
   const node = (d[0] as ConfToken).node!;
   node.block = d[1] as DirectiveNode[];
+  if ((d[2] as ConfToken).value === "") node.truncated = true;
   return node;
 }
 

@@ -24,7 +24,7 @@ interface Word {
  */
 export interface ConfToken {
   readonly type: "directive" | "open" | "close";
-  /** The directive's name, or `}`. */
+  /** The directive's name, `}`, or "" for a block the error left open. */
   readonly value: string;
   /** The directive (its block is attached by the grammar); absent on `close`. */
   readonly node?: DirectiveNode;
@@ -228,7 +228,8 @@ export class ConfTokenStream implements NearleyLexer {
   private fail(message: string, line: number): void {
     this.fault = { message, line };
     this.words = [];
-    for (; this.depth > 0; this.depth--) this.out.push({ type: "close", value: "}", line });
+    // Blocks closed here were never closed in the file: their directives mark that.
+    for (; this.depth > 0; this.depth--) this.out.push({ type: "close", value: "", line });
     this.done = true;
   }
 
