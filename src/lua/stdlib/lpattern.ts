@@ -280,9 +280,21 @@ export interface LuaPattern {
   lastEnd: number;
   /** Capture k of the last match of s[start..end) (LuaJIT's push_onecapture). */
   capture(s: string, k: number, start: number, end: number): LuaValue;
+  /**
+   * What capture k of the last match is, raising LuaJIT's errors as capture() does:
+   * CAPTURE_STRING (the bytes at capStart[k], capLen[k] of them), CAPTURE_POSITION (the
+   * position capStart[k] + 1) or CAPTURE_WHOLE (the whole match: k is 0 and there are no captures).
+   */
+  captureKind(k: number): number;
+  readonly capStart: Int32Array;
+  readonly capLen: Int32Array;
   /** All captures, or the whole match when there are none (wholeIfNone) or nothing. */
   captures(s: string, start: number, end: number, wholeIfNone: boolean): LuaValue[];
 }
+
+export const CAPTURE_STRING = 0;
+export const CAPTURE_POSITION = 1;
+export const CAPTURE_WHOLE = 2;
 
 type K = (i: number) => number;
 
@@ -550,12 +562,17 @@ function build(source: string, literalCaret: boolean): LuaPattern {
   }
   let lead: string | undefined; // a string every match starts with
   let leadSet: Uint8Array | undefined; // a set the first byte of every match is in
-  if (first !== undefined) {
-    if (first.k === "lit") lead = first.s;
-    else if (first.k === "bal") lead = String.fromCharCode(first.b);
-    else if (first.k === "char" && (first.q === 0 || first.q === 43)) {
-      if (typeof first.t === "number") lead = String.fromCharCode(first.t);
-      else if (first.t !== "any") leadSet = first.t;
+  // Opening captures before the first byte test change nothing when that test fails (they
+  // only record a position, and nest at most 33 deep, far from the limit of 200).
+  let fi = 0;
+  while (fi < items.length && (items[fi]!.k === "open" || items[fi]!.k === "pos")) fi++;
+  const firstTest = items[fi];
+  if (firstTest !== undefined) {
+    if (firstTest.k === "lit") lead = firstTest.s;
+    else if (firstTest.k === "bal") lead = String.fromCharCode(firstTest.b);
+    else if (firstTest.k === "char" && (firstTest.q === 0 || firstTest.q === 43)) {
+      if (typeof firstTest.t === "number") lead = String.fromCharCode(firstTest.t);
+      else if (firstTest.t !== "any") leadSet = firstTest.t;
     }
   }
 
@@ -605,6 +622,16 @@ function build(source: string, literalCaret: boolean): LuaPattern {
         }
       }
       return -1;
+    },
+    capStart: cs,
+    capLen: cl,
+    captureKind(k: number): number {
+      if (k >= ncap) {
+        if (k === 0) return CAPTURE_WHOLE;
+        return patError("invalid capture index");
+      }
+      if (unfinished[k]) return patError("unfinished capture");
+      return position[k] ? CAPTURE_POSITION : CAPTURE_STRING;
     },
     capture(s: string, k: number, start: number, end: number): LuaValue {
       if (k >= ncap) {

@@ -9,7 +9,9 @@ import { LuaError, argError, argTypeError, luaError } from "../runtime/error.js"
 import { call, first, index, setStringMetatable } from "../runtime/ops.js";
 import { numberToString, typeName } from "../runtime/convert.js";
 import { checkFunction, checkNumber, checkString, library } from "./args.js";
-import { compileGmatchPattern, compilePattern, hasPatternSpecials, type LuaPattern } from "./lpattern.js";
+import {
+  CAPTURE_POSITION, CAPTURE_STRING, compileGmatchPattern, compilePattern, hasPatternSpecials, type LuaPattern,
+} from "./lpattern.js";
 import { format } from "./format.js";
 import type { LuaFunction, LuaResult, LuaValue } from "../runtime/value.js";
 
@@ -216,6 +218,63 @@ function gmatch(...a: LuaValue[]): LuaResult {
 
 // ---------------------------------------------------------------- gsub
 
+/**
+ * The result of gsub, built as LuaJIT builds it: in a byte buffer. Appending many short
+ * pieces to a JS string costs an allocation each (and a copy when it is flattened); short
+ * pieces go into a reusable buffer instead, long ones are appended as (O(1)) slices.
+ */
+const BUF_SIZE = 8192;
+const LONG_PIECE = 64;
+class ByteBuilder {
+  private readonly buf = Buffer.allocUnsafe(BUF_SIZE);
+  private o = 0;
+  private out = "";
+
+  private flush(): void {
+    if (this.o > 0) {
+      this.out += this.buf.toString("latin1", 0, this.o);
+      this.o = 0;
+    }
+  }
+  /** Append s[a..b). */
+  slice(s: string, a: number, b: number): void {
+    const n = b - a;
+    if (n <= 0) return;
+    if (n > LONG_PIECE) {
+      this.flush();
+      this.out += a === 0 && b === s.length ? s : s.slice(a, b);
+      return;
+    }
+    if (this.o + n > BUF_SIZE) this.flush();
+    const buf = this.buf;
+    let o = this.o;
+    for (let i = a; i < b; i++) buf[o++] = s.charCodeAt(i);
+    this.o = o;
+  }
+  str(s: string): void {
+    this.slice(s, 0, s.length);
+  }
+  done(): string {
+    this.flush();
+    const r = this.out;
+    this.out = "";
+    return r;
+  }
+  reset(): void {
+    this.o = 0;
+    this.out = "";
+  }
+}
+// gsub can nest (a replacement function may call gsub), so builders come from a small pool.
+const builders: ByteBuilder[] = [];
+function takeBuilder(): ByteBuilder {
+  return builders.pop() ?? new ByteBuilder();
+}
+function releaseBuilder(b: ByteBuilder): void {
+  b.reset();
+  if (builders.length < 4) builders.push(b);
+}
+
 /** A replacement string, parsed: literal pieces and capture numbers (0: the whole match). */
 type ReplPart = string | number;
 
@@ -246,28 +305,30 @@ function parseRepl(r: string): ReplPart[] | string {
   return parts;
 }
 
-function captureString(pt: LuaPattern, s: string, k: number, m: number, e: number): string {
-  const v = pt.capture(s, k, m, e);
-  return typeof v === "string" ? v : numberToString(v as number);
-}
-
-function expandRepl(parts: ReplPart[], pt: LuaPattern, s: string, m: number, e: number): string {
-  let out = "";
+/** Append the expansion of a parsed replacement string for the match s[m..e). */
+function expandRepl(out: ByteBuilder, parts: ReplPart[], pt: LuaPattern, s: string, m: number, e: number): void {
   for (let i = 0; i < parts.length; i++) {
     const x = parts[i]!;
-    if (typeof x === "string") out += x;
-    else if (x === 0) out += s.slice(m, e);
-    else out += captureString(pt, s, x - 1, m, e);
+    if (typeof x === "string") out.str(x);
+    else if (x === 0) out.slice(s, m, e);
+    else {
+      const k = x - 1;
+      const kind = pt.captureKind(k);
+      if (kind === CAPTURE_STRING) {
+        const st = pt.capStart[k]!;
+        out.slice(s, st, st + pt.capLen[k]!);
+      } else if (kind === CAPTURE_POSITION) out.str(numberToString(pt.capStart[k]! + 1));
+      else out.slice(s, m, e);
+    }
   }
-  return out;
 }
 
-/** The replacement for a table or function value, or the match itself for nil and false. */
-function replValue(v: LuaValue, s: string, m: number, e: number): string {
-  if (typeof v === "string") return v;
-  if (v === undefined || v === false) return s.slice(m, e);
-  if (typeof v === "number") return numberToString(v);
-  return luaError(`invalid replacement value (a ${typeName(v)})`);
+/** Append the replacement for a table or function value, or the match itself for nil and false. */
+function appendValue(out: ByteBuilder, v: LuaValue, s: string, m: number, e: number): void {
+  if (typeof v === "string") out.str(v);
+  else if (v === undefined || v === false) out.slice(s, m, e);
+  else if (typeof v === "number") out.str(numberToString(v));
+  else luaError(`invalid replacement value (a ${typeName(v)})`);
 }
 
 function gsub(...a: LuaValue[]): LuaResult {
@@ -292,54 +353,80 @@ function gsub(...a: LuaValue[]): LuaResult {
     const count = pieces.length - 1;
     if (count === 0) return [s, 0];
     if (count <= maxN) {
-      const m = s.indexOf(lit);
-      const r = typeof parts === "string" ? parts : expandRepl(parts, pt, s, m, m + lit.length);
+      let r: string;
+      if (typeof parts === "string") r = parts;
+      else {
+        const m = s.indexOf(lit);
+        const b = takeBuilder();
+        expandRepl(b, parts, pt, s, m, m + lit.length);
+        r = b.done();
+        releaseBuilder(b);
+      }
       return [pieces.join(r), count];
     }
   }
 
-  const value = (m: number, e: number): string => {
-    if (parts !== undefined) return typeof parts === "string" ? parts : expandRepl(parts, pt, s, m, e);
-    if (repl instanceof LuaTable) {
+  const out = takeBuilder();
+  const tbl = repl instanceof LuaTable ? repl : undefined;
+  const fn = typeof repl === "function" ? repl : undefined;
+  // Append the replacement of the match s[m..e). Captures are read before any Lua code runs
+  // (it may use the same pattern).
+  const add = (m: number, e: number): void => {
+    if (parts !== undefined) {
+      if (typeof parts === "string") out.str(parts);
+      else expandRepl(out, parts, pt, s, m, e);
+    } else if (tbl !== undefined) {
       const key = pt.capture(s, 0, m, e);
-      const t = repl;
-      const v = t.mt === undefined ? t.get(key) : index(t, key);
-      return replValue(v, s, m, e);
+      appendValue(out, tbl.mt === undefined ? tbl.get(key) : index(tbl, key), s, m, e);
+    } else {
+      const args = pt.captures(s, m, e, true);
+      appendValue(out, first(call(fn, ...args)), s, m, e);
     }
-    const args = pt.captures(s, m, e, true);
-    return replValue(first(call(repl, ...args)), s, m, e);
   };
 
-  if (pt.anchored) {
-    if (maxN < 1) return [s, 0];
-    const e = pt.matchAt(s, 0);
-    if (e < 0) return [s, 0];
-    return [value(0, e) + s.slice(e), 1];
-  }
-
-  let out = "";
-  let src = 0; // next byte of s to consider
   let n = 0;
-  while (n < maxN) {
-    const m = pt.search(s, src);
-    if (m < 0) break;
-    const e = pt.lastEnd;
-    n++;
-    const r = value(m, e);
-    out += m > src ? s.slice(src, m) + r : r;
-    if (e > m) {
-      src = e;
-    } else if (m < len) {
-      // An empty match: keep the byte at it and go on after it.
-      out += s[m];
-      src = m + 1;
-    } else {
-      src = len + 1;
-      break;
+  if (pt.anchored) {
+    if (maxN >= 1) {
+      const e = pt.matchAt(s, 0);
+      if (e >= 0) {
+        n = 1;
+        add(0, e);
+        out.slice(s, e, len);
+      }
     }
+    if (n === 0) {
+      releaseBuilder(out);
+      return [s, 0];
+    }
+  } else {
+    let src = 0; // next byte of s to consider
+    while (n < maxN) {
+      const m = pt.search(s, src);
+      if (m < 0) break;
+      const e = pt.lastEnd;
+      n++;
+      out.slice(s, src, m);
+      add(m, e);
+      if (e > m) {
+        src = e;
+      } else if (m < len) {
+        // An empty match: keep the byte at it and go on after it.
+        out.slice(s, m, m + 1);
+        src = m + 1;
+      } else {
+        src = len + 1;
+        break;
+      }
+    }
+    if (n === 0) {
+      releaseBuilder(out);
+      return [s, 0];
+    }
+    if (src < len) out.slice(s, src, len);
   }
-  if (src < len) out += src === 0 ? s : s.slice(src);
-  return [out, n];
+  const r = out.done();
+  releaseBuilder(out);
+  return [r, n];
 }
 
 // ---------------------------------------------------------------- the library
