@@ -193,7 +193,7 @@ export class Request {
 
   /** nginx's ngx_http_log_error suffix. */
   suffix(): string {
-    let s = `, client: ${this.conn.remoteAddress}, server: ${this.server.names[0]?.name ?? ""}, request: "${this.main.requestLine}"`;
+    let s = `, client: ${this.conn.remoteAddress}, server: ${this.server.serverName}, request: "${this.main.requestLine}"`;
     if (this !== this.main) s += `, subrequest: "${this.uri}"`;
     const up = this.notes.get("upstream_log") as string | undefined;
     if (up) s += up;
@@ -404,11 +404,19 @@ export class Request {
   }
 
   /** Drop the body: it is read and thrown away when the response is done (the transport does it). */
-  discardBody(): void {
-    if (this !== this.main || this.body || this.bodyPromise) return;
-    const h = this.exchange?.head;
+  discardBody(): number {
+    if (this !== this.main || this.body || this.bodyPromise || !this.exchange) return OK;
+    const h = this.exchange.head;
     // nginx answers Expect: 100-continue even for a body it throws away.
-    if (h && (h.contentLength > 0 || h.chunked)) this.exchange!.sendContinue();
+    if (h && (h.contentLength > 0 || h.chunked)) this.exchange.sendContinue();
+    const failed = this.exchange.discardBody();
+    this.body = { data: undefined, file: undefined, length: 0 };
+    if (failed) {
+      this.keepalive = false;
+      this.log("error", failed.message);
+      return failed.status;
+    }
+    return OK;
   }
 
   // =================================================================== output

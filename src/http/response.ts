@@ -60,9 +60,9 @@ export function buildHeader(r: Request): string {
 export function absoluteLocation(r: Request, uri: string): string {
   const core = r.loc.core;
   let host: string;
-  if (core.server_name_in_redirect) host = r.server.names[0]?.name ?? "";
+  if (core.server_name_in_redirect) host = r.server.serverName;
   else if (r.host !== "") host = r.host;
-  else host = r.server.names[0]?.name ?? "";
+  else host = r.server.serverName;
   if (host === "") host = r.conn.localAddress.includes(":") ? `[${r.conn.localAddress}]` : r.conn.localAddress;
   const port = r.conn.localPort;
   const showPort = core.port_in_redirect && port !== 80;

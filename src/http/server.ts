@@ -121,16 +121,21 @@ export class HttpServer {
       limits: () => limits,
       mergeSlashes: () => c.merge_slashes,
       onRequest: (ex) => this.onRequest(cfg, port, ex),
-      onIdleClose: (conn) => {
+      onIdleClose: (conn, keepalive) => {
         const el = def.root.errorLog;
-        if (el.enabled("info")) el.log("info", `client ${conn.remoteAddress} closed keepalive connection`, { conn: conn.id, suffix: () => "" });
+        if (!el.enabled("info")) return;
+        if (keepalive) el.log("info", `client ${conn.remoteAddress} closed keepalive connection`, { conn: conn.id, suffix: () => "" });
+        else {
+          const at = `${port.host === "*" ? "0.0.0.0" : port.host}:${port.port || conn.localPort}`;
+          el.log("info", "client closed connection while waiting for request", { conn: conn.id, suffix: () => `, client: ${conn.remoteAddress}, server: ${at}` });
+        }
       },
       onHeadTimeout: (conn) => {
         const el = def.root.errorLog;
         if (el.enabled("info")) {
           el.log("info", "client timed out (110: Connection timed out) while reading client request headers", {
             conn: conn.id,
-            suffix: () => `, client: ${conn.remoteAddress}, server: ${def.names[0]?.name ?? ""}`,
+            suffix: () => `, client: ${conn.remoteAddress}, server: ${def.serverName}`,
           });
         }
       },
@@ -154,7 +159,7 @@ export class HttpServer {
     if (ex.error) {
       const e = ex.error;
       r.log(e.level, e.message, e.action);
-      if (e.status === 0 || r.version === 9) r.terminate();
+      if (e.status === 0) r.terminate();
       else {
         r.keepalive = false;
         r.specialResponse(e.headerTooLarge ? HTTP_REQUEST_HEADER_TOO_LARGE : e.status);

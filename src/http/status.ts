@@ -38,9 +38,7 @@ const lineCache = new Map<number, string>();
 export function statusLine(status: number): string {
   let l = lineCache.get(status);
   if (l === undefined) {
-    const shown = status >= 494 && status <= 497 ? 400 : status;
-    const text = STATUS_TEXT[shown];
-    l = `HTTP/1.1 ${String(shown).padStart(3, "0")} ${text ?? ""}\r\n`;
+    l = `HTTP/1.1 ${String(status).padStart(3, "0")} ${STATUS_TEXT[status] ?? ""}\r\n`;
     if (lineCache.size < 1000) lineCache.set(status, l);
   }
   return l;

@@ -207,8 +207,9 @@ function buildServer(st: BuildState, d: Directive, http: Settings, index: number
   }
   if (names.length === 0) names.push({ name: "", regex: undefined });
 
+  const first = names[0]!.name;
   const server = {
-    index, listens, names, directives: ds, settings, core: core(settings), file: d.file, line: d.line,
+    index, listens, names, serverName: first.startsWith(".") ? first.slice(1) : first, directives: ds, settings, core: core(settings), file: d.file, line: d.line,
   } as Partial<Record<keyof ServerConf, unknown>> as { -readonly [K in keyof ServerConf]: ServerConf[K] };
   const named = new Map<string, LocationConf>();
   server.named = named;

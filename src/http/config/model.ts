@@ -67,8 +67,10 @@ export interface ServerNameEntry {
 export interface ServerConf {
   readonly index: number;
   readonly listens: readonly ListenConf[];
-  /** server_name entries in order; the first is $server_name. */
+  /** server_name entries in order. */
   readonly names: readonly ServerNameEntry[];
+  /** $server_name: the first name, without a leading dot (".example.com" gives "example.com"). */
+  readonly serverName: string;
   readonly directives: readonly Directive[];
   readonly settings: Settings;
   readonly core: CoreSettings;

@@ -41,8 +41,9 @@ function compileReturn(d: Directive): RewriteOp {
 
 /** ngx_http_send_response: a redirect with its Location, or the text as the body. */
 export function sendResponse(r: Request, status: number, text: string): PhaseResult {
-  r.discardBody();
   if (status === 444) return 444;
+  const rc = r.discardBody();
+  if (rc !== 0) return rc;
   if (REDIRECTS.has(status)) {
     r.headersOut.remove("location");
     r.location = text;

@@ -300,7 +300,7 @@ class Connection implements ConnectionInfo {
       ex.peerClosed();
       return;
     }
-    if (this.idle && this.requests > 0) this.handler.onIdleClose?.(this, true);
+    if (this.idle && this.len === 0) this.handler.onIdleClose?.(this, this.requests > 0);
     this.destroy();
   }
 
@@ -390,6 +390,13 @@ class NetExchange implements Exchange {
   /** The core finished without reading the body: read it to the end and drop it. */
   startDiscard(): void {
     this.readBody({ data() {}, end() {}, error() {} }, 0);
+  }
+
+  discardBody(): { status: number; message: string } | undefined {
+    if (this.bodyMode !== Body.Waiting) return undefined;
+    let failed: { status: number; message: string } | undefined;
+    this.readBody({ data() {}, end() {}, error: (status, message) => (failed = { status, message }) }, 0);
+    return failed;
   }
 
   pumpBody(): void {

@@ -146,9 +146,9 @@ export class HeadParser {
     let rest = tEnd < 0 ? "" : line.slice(tEnd);
     rest = rest.replace(/^ +/, "");
     if (rest.length === 0) {
-      if (method !== "GET") return this.fail(400, "client sent invalid method in HTTP/0.9 request", LINE);
       this.protocol = "";
       this.version = 9;
+      if (method !== "GET") return this.fail(400, "client sent invalid method in HTTP/0.9 request", LINE);
     } else {
       const m = VERSION.exec(rest);
       if (!m) return this.fail(400, "client sent invalid request", LINE);
@@ -169,8 +169,13 @@ export class HeadParser {
       path = abs.rest;
     }
     this.target = path;
+    // nginx checks the URI (escapes, `..` above the root) with the request line, before headers.
+    this.parsedTarget = parseTarget(path, this.opts.mergeSlashes);
+    if (!this.parsedTarget) return this.fail(400, "client sent invalid request", LINE);
     return undefined;
   }
+
+  private parsedTarget: ReturnType<typeof parseTarget>;
 
   private parseHeaderLine(line: string): HeadError | undefined {
     const colon = line.indexOf(":");
@@ -267,8 +272,7 @@ export class HeadParser {
     }
     if (this.method === "CONNECT") return { kind: "error", error: this.fail(405, "client sent CONNECT method", HEADERS) };
     if (this.method === "TRACE") return { kind: "error", error: this.fail(405, "client sent TRACE method", HEADERS) };
-    const parsed = parseTarget(this.target, this.opts.mergeSlashes);
-    if (!parsed) return { kind: "error", error: this.fail(400, "client sent invalid request", LINE) };
+    const parsed = this.parsedTarget!;
     // nginx looks for "close" first, then "keep-alive", anywhere in the value.
     let keepAlive = version >= 1001;
     if (connection !== undefined) {

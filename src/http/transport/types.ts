@@ -93,6 +93,11 @@ export interface Exchange {
    * the chunked total as it grows; a Content-Length over it is the caller's check, as in nginx.
    */
   readBody(sink: BodySink, maxSize: number): void;
+  /**
+   * Start throwing the body away now (nginx's ngx_http_discard_request_body): what is already
+   * buffered is decoded at once, so a malformed chunked body gives its error here.
+   */
+  discardBody(): { status: number; message: string } | undefined;
   /** Send `HTTP/1.1 100 Continue` once, if the client asked for it and nothing was sent. */
   sendContinue(): void;
   /** Write response bytes (a latin1 string or a Buffer). Returns false when the socket buffer is full. */
@@ -118,7 +123,7 @@ export interface ListenHandler {
   limits(): HeadLimits;
   /** A request head was read (or failed to parse): the core answers it through the exchange. */
   onRequest(ex: Exchange): void;
-  /** A connection idle in keep-alive or before its first byte was closed by the client. */
+  /** A connection idle in keep-alive (keepalive true) or before its first request (false) was closed by the client. */
   onIdleClose?(conn: ConnectionInfo, keepalive: boolean): void;
   /** The connection timed out while reading a head (nginx logs "client timed out" at info). */
   onHeadTimeout?(conn: ConnectionInfo, partial: Partial<RequestHead>): void;
