@@ -481,13 +481,15 @@ function flushFile(f: LuaFile): LuaResult {
   return true;
 }
 
-/** The iterator of io.lines/file:lines; `closeAtEof` for io.lines(filename). */
+/**
+ * The iterator of io.lines/file:lines. Without formats, io.lines(filename) closes its
+ * file at the end and returns nothing there (a later call finds the file closed); with
+ * formats, or for file:lines, the end gives nil each time and the file stays open.
+ */
 function linesIter(f: LuaFile, formats: LuaValue[], closeAtEof: boolean): LuaFunction {
-  let done = false;
+  const autoClose = closeAtEof && formats.length === 0;
   return builtin("lines", () => {
-    // After io.lines closed its file at the end, LuaJIT's iterator keeps answering nil.
-    if (done) return undefined;
-    if (f.closed) luaError("file is already closed");
+    if (f.closed) luaError("attempt to use a closed file");
     let r: LuaResult;
     try {
       r = readFormats(f, formats, 1, "lines");
@@ -496,14 +498,15 @@ function linesIter(f: LuaFile, formats: LuaValue[], closeAtEof: boolean): LuaFun
       if (e instanceof ErrnoError) return luaError(STRERROR[e.code] ?? e.code);
       throw e;
     }
-    if ((Array.isArray(r) ? r[0] : r) === undefined && closeAtEof) {
+    if (autoClose && r === undefined) {
       closeFile(f);
-      done = true;
+      return NONE;
     }
     return r;
   });
 }
 
+// As in LuaJIT, the methods live in the metatable itself, which is its own __index.
 const methods = library({
   close: (...a: LuaValue[]) => closeFile(toFile(a, "close")),
   flush: (...a: LuaValue[]) => flushFile(toFile(a, "flush")),
@@ -513,7 +516,13 @@ const methods = library({
   setvbuf,
   write: (...a: LuaValue[]) => doWrite(toFile(a, "write"), a.slice(1), 2, "write"),
 });
-fileMeta.setStr("__index", methods);
+for (let k: LuaValue = undefined; ; ) {
+  const e = methods.next(k);
+  if (e === undefined || e === false) break;
+  k = e[0];
+  fileMeta.set(e[0], e[1]);
+}
+fileMeta.setStr("__index", fileMeta);
 fileMeta.setStr("__tostring", builtin("__tostring", (...a: LuaValue[]) => {
   const f = a[0];
   if (!isFile(f)) return argTypeError(1, "__tostring", "FILE*", typeName(f));
