@@ -84,6 +84,8 @@ const MAX_VSTACK = 65536 - MAX_UPVAL;
 const SCOPE_LOOP = 1;
 const SCOPE_BREAK = 2;
 const SCOPE_GOLA = 4;
+/** A local of the scope is an upvalue of an inner function: LuaJIT closes it at scope end. */
+const SCOPE_UPVAL = 8;
 
 /** The name a `break` is recorded under, as LuaJIT's NAME_BREAK: never an identifier. */
 const BREAK_NAME = "";
@@ -119,6 +121,12 @@ class FuncState {
   readonly upvalues: number[] = [];
   readonly gola: GotoLabel[] = [];
   isVararg = false;
+  /**
+   * When the last instruction LuaJIT emitted is the UCLO (close upvalues) that ends a block,
+   * that instruction's line, else 0. A break or goto right after it reuses the UCLO
+   * (bcemit_jmp), and so reports errors at its line.
+   */
+  ucloLine = 0;
   constructor(
     readonly prev: FuncState | null,
     /** 0 for the main chunk. */
@@ -323,7 +331,16 @@ class Parser {
   private varLookup(fs: FuncState, name: string): number {
     const actvars = fs.actvars;
     for (let i = fs.nactvar - 1; i >= 0; i--) {
-      if (actvars[i] === name) return fs.varmap[i]!;
+      if (actvars[i] === name) {
+        if (fs !== this.fs) {
+          // An upvalue of an inner function: the scope declaring it must close it
+          // (fscope_uvmark).
+          let bl = fs.bl;
+          while (bl !== null && bl.nactvar > i) bl = bl.prev;
+          if (bl !== null) bl.flags |= SCOPE_UPVAL;
+        }
+        return fs.varmap[i]!;
+      }
     }
     const prev = fs.prev;
     if (prev === null) return -1;
@@ -373,6 +390,7 @@ class Parser {
     const bl = fs.bl!;
     fs.bl = bl.prev;
     fs.nactvar = bl.nactvar;
+    if ((bl.flags & SCOPE_UPVAL) !== 0) fs.ucloLine = this.lx.lastline;
     if ((bl.flags & SCOPE_BREAK) !== 0) {
       if ((bl.flags & SCOPE_LOOP) !== 0) {
         // The loop's exit is a label for the breaks; LuaJIT pushes it (and checks the stack
@@ -475,7 +493,22 @@ class Parser {
 
   /** One statement (parse_stmt), pushed on the statement stack; labels may push several. */
   private statement(): void {
+    // Every statement but `do` emits an instruction (or makes a jump target) first and last,
+    // so only a `do` block can leave a UCLO last for the next statement (see ucloLine).
+    const fs = this.fs;
+    const ucloLine = fs.ucloLine;
+    if (this.lx.tok === Tok.Do) {
+      this.dispatch(ucloLine);
+    } else {
+      fs.ucloLine = 0;
+      this.dispatch(ucloLine);
+      fs.ucloLine = 0;
+    }
+  }
+
+  private dispatch(ucloLine: number): void {
     const lx = this.lx;
+    const fs = this.fs;
     const line = lx.linenumber;
     switch (lx.tok) {
       case Tok.If:
@@ -510,9 +543,8 @@ class Parser {
         return;
       case Tok.Break: {
         lx.next();
-        const fs = this.fs;
         fs.bl!.flags |= SCOPE_BREAK;
-        this.golaNew(BREAK_NAME, true, lx.lastline);
+        this.golaNew(BREAK_NAME, true, ucloLine !== 0 ? ucloLine : lx.lastline);
         this.push({ kind: "Break", line });
         this.isLast = true; // Lua 5.1: break must be the last statement of its block
         return;
@@ -524,9 +556,10 @@ class Parser {
         if (lx.lookahead() === Tok.Name) {
           lx.next();
           const label = this.name();
-          const fs = this.fs;
+          // A goto back to a label of its block emits a LOOP first, so it reuses no UCLO.
+          const jumpLine = ucloLine !== 0 && !this.findLabel(label) ? ucloLine : lx.lastline;
           fs.bl!.flags |= SCOPE_GOLA;
-          this.golaNew(label, true, lx.lastline);
+          this.golaNew(label, true, jumpLine);
           this.push({ kind: "Goto", line, label });
           return;
         }
