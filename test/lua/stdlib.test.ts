@@ -286,7 +286,7 @@ function runLuajit(list: Case[], cwd: string, env: Record<string, string> = {}):
   const src = LUA_PRELUDE + list.map((c) => luaCaseSource(c)).join("\n");
   const file = join(cwd, "cases.lua");
   writeFileSync(file, src, "latin1");
-  const r = spawnSync("luajit", [file], { cwd, env: { ...process.env, TZ: "UTC", LC_ALL: "C", ...env }, maxBuffer: 1 << 28 });
+  const r = spawnSync("luajit", [file], { cwd, env: { ...process.env, LC_ALL: "C", TZ: "UTC", ...env }, maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error("luajit failed: " + r.stderr.toString());
   const lines = r.stdout.toString("latin1").split("\n").filter((l) => l.length > 0);
   const out: Outcome[][] = [];
@@ -558,6 +558,23 @@ add("os", "os.rename", "/nonexistent/x");
 add("os", "os.exit", "x");
 add("os", "os.execute", T([]));
 
+// The same in other zones (DST rules, half-hour offsets, abbreviations from tzdata).
+const ZONES = ["America/New_York", "Europe/Paris", "Asia/Kolkata", "Australia/Lord_Howe", "Asia/Dubai", "America/Sao_Paulo"];
+const zoneTimes = [0, 1700000000, 1690000000, 1678604400, 1678608000, 1699163999, 1699164000, 1711846800, 1729990800, -1e9, 2e9, 4e9, 1.5e10];
+for (const zone of ZONES) {
+  const g = "os:" + zone;
+  for (const t of zoneTimes) {
+    add(g, "os.date", "%c|%Z|%z|%s|%j|%U|%V", t);
+    add(g, "os.date", "*t", t);
+  }
+  for (const tt of [
+    { year: 2023, month: 7, day: 1 }, { year: 2023, month: 7, day: 1, isdst: false }, { year: 2023, month: 7, day: 1, isdst: true },
+    { year: 2023, month: 1, day: 1, isdst: true }, { year: 2023, month: 1, day: 1, isdst: false }, { year: 2023, month: 3, day: 12, hour: 2, min: 30 },
+    { year: 2023, month: 3, day: 26, hour: 2, min: 30 }, { year: 2023, month: 11, day: 5, hour: 1, min: 30 }, { year: 2023, month: 10, day: 29, hour: 2, min: 30 },
+    { year: 2023, month: 4, day: 2, hour: 1, min: 45 }, { year: 2023, month: 10, day: 1, hour: 2, min: 15 }, { year: 1950, month: 6, day: 1 }, { year: 2100, month: 6, day: 1 },
+  ]) add(g, "os.time", T([], tt as Record<string, Arg>));
+}
+
 // ---------------------------------------------------------------- io cases (cwd: a temp dir with in.txt)
 
 const IN = "line1\nline2\n\n12 0x1F -3.5e2 nan inf 7abc\nlast";
@@ -596,7 +613,7 @@ function count(group: string): number {
   return (cases[group] ?? []).reduce((n, c) => n + c.steps.length, 0);
 }
 
-for (const group of ["table", "math", "bit", "jit", "os", "io"]) {
+for (const group of ["table", "math", "bit", "jit", "os", "io", ...ZONES.map((z) => "os:" + z)]) {
   test(`${group} library matches luajit (${count(group)} calls)`, (t) => {
     if (!hasLuajit) {
       t.skip("luajit not installed");
@@ -608,7 +625,18 @@ for (const group of ["table", "math", "bit", "jit", "os", "io"]) {
       writeFileSync(join(dir, "in.txt"), IN, "latin1");
       writeFileSync(join(dir, "nums.txt"), NUMS, "latin1");
       NUMCASES.forEach((txt, i) => writeFileSync(join(dir, `n${i}.txt`), txt, "latin1"));
-      const n = group === "io" ? withCwd(dir, () => compareGroup(group, dir)) : compareGroup(group, dir);
+      let n: number;
+      if (group.startsWith("os:")) {
+        const tz = group.slice(3);
+        process.env["TZ"] = tz;
+        try {
+          n = compareGroup(group, dir, { TZ: tz });
+        } finally {
+          process.env["TZ"] = "UTC";
+        }
+      } else {
+        n = group === "io" ? withCwd(dir, () => compareGroup(group, dir)) : compareGroup(group, dir);
+      }
       assert.ok(n > 0);
     } finally {
       process.chdir(cwd);

@@ -186,20 +186,43 @@ function gmtime(t: number): Tm | undefined {
   return breakDown(t, 0, false, "GMT");
 }
 
+/** glibc's mktime remembers the offset of its last result as its next first guess. */
+let lastMktimeOffset = 0;
+
 /** mktime: normalise the fields and interpret them as local time; undefined when it fails (-1). */
 function mktime(year: number, mon0: number, mday: number, hour: number, min: number, sec: number, isdst: number): number | undefined {
   const y = year + Math.floor(mon0 / 12);
   const m = ((mon0 % 12) + 12) % 12;
   const days = daysFromCivil(y, m + 1, 1) + (mday - 1);
   const s = days * 86400 + hour * 3600 + min * 60 + sec;
-  let t = s - jsOffset(s);
-  t = s - jsOffset(t);
+  // glibc's search: from a guess made with the offset of the previous mktime call, step
+  // by the difference between the wanted and the obtained local time until they agree.
+  // A repeated hour (clocks going back) is thus resolved by that previous offset.
+  let t = s - lastMktimeOffset;
+  let t1 = t, t2 = t;
+  for (let probes = 0; probes < 6; probes++) {
+    const gt = t + (s - (t + jsOffset(t)));
+    if (gt === t) break;
+    if (t === t1 && t !== t2) {
+      // Oscillating across a skipped hour: glibc ends on the side that is in DST.
+      t = localZone(t).isdst || !localZone(t2).isdst ? t : t2;
+      break;
+    }
+    t1 = t2;
+    t2 = t;
+    t = gt;
+  }
+  lastMktimeOffset = s - t;
   if (isdst >= 0) {
     const actual = localZone(t).isdst;
     const want = isdst > 0;
-    // glibc looks for a time with the requested DST flag; an hour is its shift.
-    if (want && !actual) t -= 3600;
-    else if (!want && actual) t += 3600;
+    // glibc looks for a time with the requested DST flag: it moves by the zone's DST
+    // shift (an hour where the zone has none).
+    const half = 182 * 86400;
+    const o = jsOffset(t);
+    const delta = Math.max(Math.abs(jsOffset(t + half) - o), Math.abs(jsOffset(t - half) - o)) || 3600;
+    if (want && !actual) t -= delta;
+    else if (!want && actual) t += delta;
   }
   return t === -1 ? undefined : t;
 }
