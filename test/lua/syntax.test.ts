@@ -431,6 +431,125 @@ describe("runtime error lines", () => {
   });
 });
 
+/**
+ * Random programs with exactly one failing operation (on the nil locals N and NF, or T.nope)
+ * inside expressions laid out over random lines. Returns the programs.
+ */
+function failingPrograms(n: number, seed: number): string[] {
+  const r = makeRandom(seed);
+  const k = (m: number): number => Math.floor(r() * m);
+  const pick = <T>(xs: readonly T[]): T => xs[k(xs.length)]!;
+  const gen = (): string => {
+    let badLeft = 1;
+    const num = (d: number): string[] => {
+      if (badLeft > 0 && r() < 0.12) {
+        badLeft--;
+        return bad(d);
+      }
+      const p = r();
+      if (d > 3 || p < 0.25) return pick([["1"], ["2.5"], ["T", ".", "a"], ["T", "[", "1", "]"], ["n"]]);
+      if (p < 0.45) return [...num(d + 1), pick(["+", "-", "*", "/", "%", "^"]), ...num(d + 1)];
+      if (p < 0.52) return ["(", ...num(d + 1), ")"];
+      if (p < 0.58) return ["-", ...num(d + 1)];
+      if (p < 0.62) return ["(", "#", "S", ")"];
+      if (p < 0.72) return ["F", "(", ...num(d + 1), ")"];
+      if (p < 0.8) return ["T", ":", "m", "(", ...num(d + 1), ")"];
+      if (p < 0.85) return ["T", ".", "t", ".", "a"];
+      if (p < 0.9) return ["F", "{", ...num(d + 1), "}", "[", "1", "]"];
+      return ["(", ...num(d + 1), ")", "*", "1"];
+    };
+    const bad = (d: number): string[] => {
+      switch (k(9)) {
+        case 0: return ["N", ".", "a"];
+        case 1: return ["N", "[", ...num(d + 1), "]"];
+        case 2: return ["NF", "(", ...num(d + 1), ")"];
+        case 3: return ["N", ":", "m", "(", ")"];
+        case 4: return [...num(d + 1), "+", "N"];
+        case 5: return ["-", "N"];
+        case 6: return ["#", "N"];
+        case 7: return ["N", "*", ...num(d + 1)];
+        default: return ["T", ".", "nope", ".", "a"];
+      }
+    };
+    const forms: (() => string[])[] = [
+      () => ["local", "r", "=", ...num(0)],
+      () => ["r", "=", ...num(0), ",", ...num(0)],
+      () => ["G", "(", ...num(0), ",", ...num(0), ")"],
+      () => ["return", ...num(0)],
+      () => ["T", ".", "x", "=", ...num(0)],
+      () => ["local", "q", "=", "{", ...num(0), ",", "k", "=", ...num(0), "}"],
+      () => ["if", ...num(0), "then", "end"],
+      () => ["for", "i", "=", ...num(0), ",", ...num(0), "do", "end"],
+      () => ["local", "a", ",", "b", "=", ...num(0), ",", ...num(0)],
+      () => ["return", "F", "(", ...num(0), ",", ...num(0), ")"],
+      () => ["return", "T", ":", "m", "(", ...num(0), ")"],
+      () => ["local", "r", "=", "(", ...num(0), ")", "..", "'s'", "..", ...num(0)],
+    ];
+    const stmts: string[][] = [pick(forms)()];
+    if (badLeft > 0) {
+      badLeft = 0;
+      stmts.unshift(pick([["N", ".", "a", "=", ...num(0)], ["N", "[", ...num(0), "]", "=", "1"], ["local", "z", "=", ...bad(0)]]));
+    }
+    // A line break anywhere but before '(' (that would be "ambiguous syntax").
+    const body = stmts.map((toks) => toks.map((t, i) => (i > 0 && t !== "(" && r() < 0.3 ? "\n" : " ") + t).join("")).join("\n");
+    return (
+      "local T = setmetatable({a = 1, t = {a = 2}, [1] = 3, m = function(self, x) return x or 1 end}, {})\n" +
+      "local S, n, F, G = 'abc', 4, function(x) return x end, function() end\nlocal N, NF, r\n" + body
+    );
+  };
+  return Array.from({ length: n }, gen);
+}
+
+/** The line our AST gives the operation that fails first in a failingPrograms() program. */
+function failingLine(chunk: unknown): number | undefined {
+  let found: number | undefined;
+  const isNil = (e: unknown): boolean => {
+    const o = e as Record<string, unknown> | null;
+    return o !== null && o.kind === "Identifier" && (o.name === "N" || o.name === "NF");
+  };
+  // Children first: operands are evaluated before the operation (and RHS before stores:
+  // the failing store's target holds no other nil).
+  const walk = (n: unknown): void => {
+    if (found !== undefined || n === null || typeof n !== "object") return;
+    if (Array.isArray(n)) {
+      for (const x of n) walk(x);
+      return;
+    }
+    const o = n as Record<string, unknown>;
+    for (const key of o.kind === "Assign" ? ["init", "targets"] : Object.keys(o)) if (key !== "kind") walk(o[key]);
+    if (found !== undefined) return;
+    const obj = o.obj as Record<string, unknown> | undefined;
+    if (o.kind === "Index" && (isNil(obj) || (obj?.kind === "Index" && (obj.key as { value?: string }).value === "nope"))) found = o.line as number;
+    else if (o.kind === "Call" && isNil(o.callee)) found = o.line as number;
+    else if (o.kind === "MethodCall" && isNil(obj)) found = o.nameLine as number;
+    else if (o.kind === "Binary" && (isNil(o.left) || isNil(o.right))) found = o.line as number;
+    else if (o.kind === "Unary" && isNil(o.arg)) found = o.line as number;
+  };
+  walk(chunk);
+  return found;
+}
+
+describe("runtime error lines, random layouts", () => {
+  test("the failing operation's line is luajit's", (t) => {
+    if (!HAVE_LUAJIT) return t.skip("luajit not installed");
+    const programs = failingPrograms(1500, 31337);
+    const out = luajitEach(
+      programs,
+      `local f, e = loadstring(s, "=t")
+       if f then local ok, err = pcall(f); e = ok and "no error" or tostring(err) end
+       io.write(e)`,
+    );
+    let checked = 0;
+    programs.forEach((src, i) => {
+      const m = /^t:(\d+): /.exec(out[i]!);
+      assert.ok(m, `${out[i]} for ${JSON.stringify(src)}`);
+      assert.equal(failingLine(parse(src)), Number(m[1]), `${out[i]} for ${JSON.stringify(src)}`);
+      checked++;
+    });
+    assert.equal(checked, programs.length);
+  });
+});
+
 // -- (b) Syntax errors -----------------------------------------------------------------------
 
 const manyLocals = (n: number): string => Array.from({ length: n }, (_, i) => "local a" + i).join("\n");
