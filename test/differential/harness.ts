@@ -49,6 +49,8 @@ export interface DiffCase {
   readonly requests: readonly DiffRequest[];
   /** Compare the error logs too (default true). */
   readonly errorLog?: boolean;
+  /** Compare logs/access.log too (default false), with [$time_local] masked. */
+  readonly accessLog?: boolean;
   /** Error-log lines to ignore (matched against the masked line). */
   readonly ignoreLog?: readonly RegExp[];
   /** Response headers to leave out of the comparison, lowercase (Date always is). */
@@ -66,6 +68,7 @@ export interface SideResult {
   readonly responses: readonly (readonly ParsedResponse[])[];
   readonly closed: readonly boolean[];
   readonly errorLog: readonly string[];
+  readonly accessLog: readonly string[];
 }
 
 export function referenceAvailable(): boolean {
@@ -331,7 +334,15 @@ export async function runSide(c: DiffCase, which: "tsresty" | "reference"): Prom
   const errorLog = maskLog(log, port, prefix + "/")
     .filter((l) => !/\[notice\]/.test(l))
     .filter((l) => !ignore.some((re) => re.test(l)));
-  return { responses, closed, errorLog, prefix, port };
+  let access = "";
+  try {
+    access = fs.readFileSync(path.join(prefix, "logs/access.log"), "latin1");
+  } catch {
+    // no access log
+  }
+  const accessLog = access.split("\n").filter((l) => l.length > 0)
+    .map((l) => l.replace(/\[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]/, "[TIME]").split(String(port)).join("PORT"));
+  return { responses, closed, errorLog, accessLog, prefix, port };
 }
 
 function normHeaders(r: ParsedResponse, port: number, ignore: readonly string[]): string[] {
@@ -381,6 +392,9 @@ export async function compareCase(c: DiffCase): Promise<Difference[]> {
     if (onlyTs.length === 0 && onlyRef.length === 0) {
       diffs.push({ request: "(all)", what: "error log (same lines, other order or count)", tsresty: ts.errorLog, reference: ref.errorLog });
     } else diffs.push({ request: "(all)", what: "error log lines on one side only", tsresty: onlyTs, reference: onlyRef });
+  }
+  if (c.accessLog === true && ts.accessLog.join("\n") !== ref.accessLog.join("\n")) {
+    diffs.push({ request: "(all)", what: "access log", tsresty: ts.accessLog, reference: ref.accessLog });
   }
   fs.rmSync(ts.prefix, { recursive: true, force: true });
   fs.rmSync(ref.prefix, { recursive: true, force: true });

@@ -16,6 +16,7 @@ http {
     location /small { client_max_body_size 10; return 200 "ok\\n"; }
     location /ka { keepalive_timeout 30 20; return 200 "ka\\n"; }
     location /nka { keepalive_timeout 0; return 200 "nka\\n"; }
+    location /kr { keepalive_requests 2; return 200 "kr\\n"; }
     location /tokens { server_tokens off; return 404; }
     location /empty { return 200; }
     location /html { return 200 "<b>x</b>"; }
@@ -94,6 +95,7 @@ test("keep-alive, pipelining, HEAD, HTTP/1.0 and 0.9, bodies", async (t) => {
       raw("bare LF", "GET / HTTP/1.1\nHost: a\nConnection: close\n\n"),
       raw("extra spaces", `GET  /  HTTP/1.1  \r\n${H}Connection: close\r\n\r\n`),
       raw("HTTP/1.2", `GET / HTTP/1.2\r\n${H}Connection: close\r\n\r\n`),
+      raw("keepalive_requests", `GET /kr HTTP/1.1\r\n${H}\r\nGET /kr HTTP/1.1\r\n${H}\r\nGET /kr HTTP/1.1\r\n${H}\r\n`, 2),
       raw("types by extension", `GET /html/a.html HTTP/1.1\r\n${H}Connection: close\r\n\r\n`),
     ],
   });
@@ -116,6 +118,21 @@ test("error pages and status lines, byte for byte", async (t) => {
       raw("HEAD 404", `HEAD /s/404 HTTP/1.1\r\n${H}Connection: close\r\n\r\n`),
       raw("MSIE padding", `GET /s/404 HTTP/1.1\r\n${H}User-Agent: Mozilla/4.0 (compatible; MSIE 6.0)\r\nConnection: close\r\n\r\n`),
       raw("relative redirect", `GET /s/302x HTTP/1.1\r\n${H}Connection: close\r\n\r\n`),
+    ],
+  });
+});
+
+test("the access log's combined format, for good and bad requests", async (t) => {
+  await diffCase(t, {
+    name: "access-log",
+    conf: CONF.replace("access_log off;", "log_format custom '$request_method $uri $args $status $body_bytes_sent [$http_x_a] $request_length';\n  access_log logs/access.log;\n  access_log logs/access.log custom;"),
+    accessLog: true,
+    requests: [
+      raw("plain", `GET /?a=1 HTTP/1.1\r\n${H}User-Agent: ua "quoted"\r\nReferer: http://r/\r\nConnection: close\r\n\r\n`),
+      raw("404", `GET /tokens HTTP/1.1\r\n${H}X-A: \x01\xff\r\nConnection: close\r\n\r\n`),
+      raw("bad request", "GARBAGE\r\n\r\n"),
+      raw("too large", `POST /small HTTP/1.1\r\n${H}Content-Length: 20\r\n\r\n01234567890123456789`),
+      raw("HEAD", `HEAD / HTTP/1.1\r\n${H}Connection: close\r\n\r\n`),
     ],
   });
 });
