@@ -38,20 +38,25 @@ function tohex(...a: LuaValue[]): LuaResult {
   return s;
 }
 
+// The common calls (two int32 numbers) take a fast path without a rest array.
 function variadic(name: string, op: (x: number, y: number) => number): (...a: LuaValue[]) => LuaResult {
-  return (...a: LuaValue[]) => {
+  const slow = (a: LuaValue[]): LuaResult => {
     let r = checkBit(a, 0, name);
     for (let i = 1; i < a.length; i++) r = op(r, checkBit(a, i, name));
     return r;
   };
+  return function (this: unknown, x?: LuaValue, y?: LuaValue): LuaResult {
+    if (arguments.length === 2 && typeof x === "number" && typeof y === "number" && (x | 0) === x && (y | 0) === y) return op(x, y);
+    return slow(Array.prototype.slice.call(arguments) as LuaValue[]);
+  } as (...a: LuaValue[]) => LuaResult;
 }
 
 function shift(name: string, op: (x: number, n: number) => number): (...a: LuaValue[]) => LuaResult {
-  return (...a: LuaValue[]) => {
-    const x = checkBit(a, 0, name);
-    const n = checkBit(a, 1, name) & 31;
-    return op(x, n);
-  };
+  return function (this: unknown, x?: LuaValue, n?: LuaValue): LuaResult {
+    if (typeof x === "number" && typeof n === "number" && (x | 0) === x && (n | 0) === n) return op(x, n & 31);
+    const a = Array.prototype.slice.call(arguments) as LuaValue[];
+    return op(checkBit(a, 0, name), checkBit(a, 1, name) & 31);
+  } as (...a: LuaValue[]) => LuaResult;
 }
 
 let bitLib: LuaTable | undefined;

@@ -219,8 +219,13 @@ function min(...a: LuaValue[]): LuaResult {
   return m;
 }
 
+/** A one-argument function with a fast path for a number (no rest array, no checks). */
 function unary(name: string, f: (x: number) => number): (...a: LuaValue[]) => LuaResult {
-  return (...a: LuaValue[]) => f(checkNumber(a, 0, name));
+  return function (this: unknown, x?: LuaValue): LuaResult {
+    if (typeof x === "number") return f(x);
+    // eslint-disable-next-line prefer-rest-params
+    return f(checkNumber(Array.prototype.slice.call(arguments) as LuaValue[], 0, name));
+  } as (...a: LuaValue[]) => LuaResult;
 }
 
 export function openMath(G: LuaTable): void {
