@@ -828,6 +828,13 @@ gsub("abc", "%w", F_errt)
 gsub("abc", "(a", F_cat)
 gsub("abc", "x", F_err)
 gsub("abc", "%w", F_cat, 2)
+gsub("abc", "^(a)", T_repl)
+gsub("abc", "^a", T_repl)
+gsub("hello", "^h", F_upper)
+gsub("hello", "^(h)(e)", F_cat)
+gsub("hello", "^x", F_err)
+gsub("hello", "^", F_cat)
+gsub("hello", "^(h)", F_nil, 0)
 gsub("abc", "b", true)
 gsub("abc", "x", true)
 gsub("abc", "b")
@@ -1401,6 +1408,12 @@ function depthCases(): string[] {
     out.push(`gsub(B300, ${luaQuote("a*".repeat(k))}, "")`);
     out.push(`gmatch("bbb", ${luaQuote("a*".repeat(k))})`);
   }
+  // Long patterns of items that do not nest: no limit, and no JS stack to exhaust.
+  out.push(`find(X9000, ${luaQuote(".".repeat(5000))})`);
+  out.push(`find(X9000, ${luaQuote("%a".repeat(3000) + "(x+)$")})`);
+  out.push(`find(X9000, ${luaQuote("%f[x]" + "x".repeat(100) + "[x]".repeat(4000) + "()")})`);
+  out.push(`find(X9000, ${luaQuote("[x]".repeat(4000) + "y")})`);
+  out.push(`match(A300 .. X9000, ${luaQuote("a+" + "%w".repeat(2000) + "%bxx")})`);
   return out;
 }
 GROUPS["depth"] = depthCases();

@@ -35,6 +35,8 @@ interface Spec {
   readonly prec: number;
   /** For invalid options: the text of the option, for the message. */
   readonly bad: string;
+  /** No flags, width nor precision. */
+  readonly plain: boolean;
 }
 
 const VALID = new Uint8Array(128);
@@ -88,7 +90,7 @@ function parseFormat(fmt: string): Spec[] {
     }
     const c = fmt.charCodeAt(p);
     if (c < 128 && VALID[c] === 1) {
-      specs.push({ lit, conv: c, flags, width, prec, bad: "" });
+      specs.push({ lit, conv: c, flags, width, prec, bad: "", plain: flags === 0 && width === 0 && prec < 0 });
       lit = "";
       i = p + 1;
       continue;
@@ -97,10 +99,10 @@ function parseFormat(fmt: string): Spec[] {
     let bad = fmt.slice(pc, p + 1);
     const z = bad.indexOf("\0");
     if (z >= 0) bad = bad.slice(0, z);
-    specs.push({ lit, conv: -1, flags, width, prec, bad });
+    specs.push({ lit, conv: -1, flags, width, prec, bad, plain: false });
     return specs; // nothing after an invalid option is ever reached
   }
-  if (lit.length > 0) specs.push({ lit, conv: 0, flags: 0, width: 0, prec: -1, bad: "" });
+  if (lit.length > 0) specs.push({ lit, conv: 0, flags: 0, width: 0, prec: -1, bad: "", plain: true });
   return specs;
 }
 
@@ -178,11 +180,11 @@ function formatInt(v: LuaValue[], argn: number, sp: Spec): string {
     else if ((flags & F_PLUS) !== 0) prefix = "+";
     else if ((flags & F_SPACE) !== 0) prefix = " ";
   } else {
-    const x = toUint64(n);
+    const x = n >= 0 && n <= 9007199254740991 ? Math.floor(n) : toUint64(n);
     const base = conv === 111 ? 8 : conv === 117 ? 10 : 16;
     digits = x.toString(base);
     if (conv === 88) digits = digits.toUpperCase();
-    zero = x === 0 || x === 0n;
+    zero = typeof x === "number" ? x === 0 : x === 0n;
     if ((flags & F_ALT) !== 0 && !zero) {
       if (conv === 120) prefix = "0x";
       else if (conv === 88) prefix = "0X";
@@ -336,7 +338,14 @@ export function format(...a: LuaValue[]): LuaResult {
         out += sp.width > 0 ? pad(s, sp.width, (sp.flags & F_LEFT) !== 0) : s;
         break;
       }
-      case 100: case 105: case 117: case 120: case 88: case 111: // d i u x X o
+      case 100: case 105: { // d i
+        // Fast path: a plain %d of an int32.
+        const v = a[argn];
+        if (sp.plain && typeof v === "number" && (v | 0) === v) out += String(v);
+        else out += formatInt(a, argn, sp);
+        break;
+      }
+      case 117: case 120: case 88: case 111: // u x X o
         out += formatInt(a, argn, sp);
         break;
       case 99: { // c

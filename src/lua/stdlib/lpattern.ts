@@ -535,8 +535,54 @@ function build(source: string, literalCaret: boolean): LuaPattern {
     }
   };
 
+  /** A deterministic item (one way to match, or none) as a step: the position after it, or -1. */
+  const step = (it: Item): K | undefined => {
+    switch (it.k) {
+      case "char": {
+        if (it.q !== 0) return undefined;
+        const t = it.t;
+        if (typeof t === "number") return (i) => (S.charCodeAt(i) === t ? i + 1 : -1);
+        const tb = t === "any" ? ANY : t;
+        return (i) => (i < N && tb[S.charCodeAt(i)] === 1 ? i + 1 : -1);
+      }
+      case "lit": {
+        const lit = it.s, len = lit.length;
+        return (i) => (S.startsWith(lit, i) ? i + len : -1);
+      }
+      case "eos":
+        return (i) => (i === N ? i : -1);
+      case "bal": case "front": case "backref":
+        // The node with an identity continuation is the step.
+        return node(it, (i) => i, undefined);
+      default:
+        return undefined;
+    }
+  };
+  // Long runs of deterministic items are matched by one loop over their steps: as a chain of
+  // continuations, a pattern of thousands of "%d" would exhaust the JS stack, which LuaJIT's
+  // matcher (looping over them) does not.
+  const LONG_RUN = 8;
   let k: K = (i) => i;
-  for (let x = items.length - 1; x >= 0; x--) k = node(items[x]!, k, items[x + 1]);
+  for (let x = items.length - 1; x >= 0; ) {
+    let y = x;
+    while (y >= 0 && step(items[y]!) !== undefined) y--;
+    if (x - y > LONG_RUN) {
+      const steps = items.slice(y + 1, x + 1).map((it) => step(it)!);
+      const next = k;
+      const isLast = x === items.length - 1;
+      k = (i) => {
+        for (let q = 0; q < steps.length; q++) {
+          i = steps[q]!(i);
+          if (i < 0) return -1;
+        }
+        return isLast ? i : next(i);
+      };
+      x = y;
+      continue;
+    }
+    k = node(items[x]!, k, items[x + 1]);
+    x--;
+  }
   const start = k;
 
   const matchAt = exact

@@ -378,9 +378,10 @@ function gsub(...a: LuaValue[]): LuaResult {
     } else if (tbl !== undefined) {
       const key = pt.capture(s, 0, m, e);
       appendValue(out, tbl.mt === undefined ? tbl.get(key) : index(tbl, key), s, m, e);
+    } else if (pt.ncap <= 1) {
+      appendValue(out, first(call(fn, pt.capture(s, 0, m, e))), s, m, e);
     } else {
-      const args = pt.captures(s, m, e, true);
-      appendValue(out, first(call(fn, ...args)), s, m, e);
+      appendValue(out, first(call(fn, ...pt.captures(s, m, e, true))), s, m, e);
     }
   };
 
