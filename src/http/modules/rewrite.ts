@@ -36,7 +36,11 @@ function compileReturn(d: Directive): RewriteOp {
     return (r) => sendResponse(r, code, "");
   }
   const text = compileComplexValue(d.args[1]!);
-  return (r) => sendResponse(r, code, text(r));
+  // nginx sets the status before it evaluates the text ($status in it is the new one).
+  return (r) => {
+    r.status = code;
+    return sendResponse(r, code, text(r));
+  };
 }
 
 /** ngx_http_send_response: a redirect with its Location, or the text as the body. */
