@@ -1449,3 +1449,25 @@ function numberFuzz(count: number): string[] {
   return out;
 }
 GROUPS["number-fuzz"] = numberFuzz(4000);
+
+/** Random byte strings through %q, %s with width and precision, and the byte functions. */
+function bytesFuzz(count: number): string[] {
+  const r = rng(31337);
+  const out: string[] = [];
+  const alphabet = "\0\x01\x09\n\r\x1f \"\\'0123456789az\x7f\x80\xff%";
+  for (let k = 0; k < count; k++) {
+    let s = "";
+    const n = Math.floor(r() * 10);
+    for (let i = 0; i < n; i++) s += r() < 0.5 ? alphabet[Math.floor(r() * alphabet.length)] : String.fromCharCode(Math.floor(r() * 256));
+    const q = luaQuote(s);
+    switch (k % 6) {
+      case 0: case 1: out.push(`format("%q", ${q})`); break;
+      case 2: out.push(`format("[%${r() < 0.5 ? "-" : ""}${Math.floor(r() * 12)}.${Math.floor(r() * 8)}s]", ${q})`); break;
+      case 3: out.push(`byte(${q}, ${Math.floor(r() * 14) - 7}, ${Math.floor(r() * 14) - 7})`); break;
+      case 4: out.push(`sub(${q}, ${Math.floor(r() * 14) - 7}, ${Math.floor(r() * 14) - 7})`); break;
+      default: out.push(`${["upper", "lower", "reverse", "len"][Math.floor(r() * 4)]}(${q})`); break;
+    }
+  }
+  return out;
+}
+GROUPS["bytes-fuzz"] = bytesFuzz(600);

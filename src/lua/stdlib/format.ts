@@ -269,29 +269,31 @@ function fmtTostring(v: LuaValue): string {
   return plainTostring(v);
 }
 
-const NEEDS_QUOTING = /["\\\x00-\x1f\x7f]/;
-
-/** %q: LuaJIT's quoting. */
+/**
+ * %q: LuaJIT's quoting. '"' and '\' are escaped, a newline becomes '\' and a newline, other
+ * control bytes (and 127) are written in decimal, on three digits when a digit follows so
+ * that they read back ("\0", "\0001", "\13"); bytes >= 128 are kept as they are.
+ */
 export function quoteString(s: string): string {
-  if (!NEEDS_QUOTING.test(s)) return '"' + s + '"';
   let out = '"';
-  const n = s.length;
   let from = 0;
+  const n = s.length;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
+    if (c >= 32 && c !== 34 && c !== 92 && c !== 127) continue;
     let esc: string;
     if (c === 34) esc = '\\"';
     else if (c === 92) esc = "\\\\";
     else if (c === 10) esc = "\\\n";
-    else if (c < 32 || c === 127) {
-      // Control bytes in decimal; three digits when a digit follows, so that it reads back.
+    else {
       const d = s.charCodeAt(i + 1);
-      esc = "\\" + (isDigit(d) ? String(c).padStart(3, "0") : String(c));
-    } else continue;
-    out += s.slice(from, i) + esc;
+      esc = isDigit(d) ? (c < 10 ? "\\00" : c < 100 ? "\\0" : "\\") + c : "\\" + c;
+    }
+    if (i > from) out += s.slice(from, i);
+    out += esc;
     from = i + 1;
   }
-  return out + s.slice(from) + '"';
+  return from === 0 ? '"' + s + '"' : out + s.slice(from) + '"';
 }
 
 function formatPointer(v: LuaValue): string {
