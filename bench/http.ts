@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const REF = path.resolve(ROOT, "../shared/ref/ref-nginx");
-const DURATION = process.env.BENCH_DURATION ?? "5s";
+const DURATION = process.env.BENCH_DURATION ?? "3s";
 const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? "32";
 
 interface BenchCase {
@@ -69,6 +69,38 @@ const CASES: readonly BenchCase[] = [
 interface Result {
   readonly rps: number;
   readonly p99: string;
+  /** Server CPU time per request in microseconds (user + system), when it could be read. */
+  readonly cpuUs?: number;
+}
+
+/** utime + stime of `pids` in clock ticks (100 per second on Linux). */
+function cpuTicks(pids: readonly number[]): number {
+  let t = 0;
+  for (const pid of pids) {
+    try {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, "latin1");
+      const parts = f.slice(f.lastIndexOf(")") + 2).split(" ");
+      t += Number(parts[11]) + Number(parts[12]);
+    } catch {
+      // gone
+    }
+  }
+  return t;
+}
+
+/** Children of `ppid` (nginx's workers under its master). */
+function childrenOf(ppid: number): number[] {
+  const out: number[] = [];
+  for (const d of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const f = fs.readFileSync(`/proc/${d}/stat`, "latin1");
+      if (Number(f.slice(f.lastIndexOf(")") + 2).split(" ")[1]) === ppid) out.push(Number(d));
+    } catch {
+      // gone
+    }
+  }
+  return out;
 }
 
 function freePort(): Promise<number> {
@@ -118,8 +150,8 @@ async function stop(p: ChildProcess): Promise<void> {
   if (p.exitCode === null && p.signalCode === null) p.kill("SIGKILL");
 }
 
-function wrk(port: number, urlPath: string): Result {
-  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${DURATION}`, "--latency", `http://127.0.0.1:${port}${urlPath}`], { encoding: "utf8" });
+function wrk(port: number, urlPath: string, duration = DURATION): Result {
+  const out = execFileSync("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${duration}`, "--latency", `http://127.0.0.1:${port}${urlPath}`], { encoding: "utf8" });
   const rps = Number(/Requests\/sec:\s+([0-9.]+)/.exec(out)?.[1] ?? 0);
   const p99 = /\s99%\s+(\S+)/.exec(out)?.[1] ?? "?";
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out);
@@ -127,20 +159,37 @@ function wrk(port: number, urlPath: string): Result {
   return { rps, p99 };
 }
 
-async function runServer(kind: "reference" | "tsresty", c: BenchCase): Promise<Result | undefined> {
+interface Started {
+  readonly port: number;
+  /** The processes doing the work (tsresty itself; nginx's master and worker). */
+  readonly pids: () => number[];
+  stop(): Promise<void>;
+}
+
+async function startServer(kind: "reference" | "tsresty", c: BenchCase): Promise<Started | undefined> {
   const port = await freePort();
   const prefix = prefixFor(c, port, kind);
   const proc = kind === "reference"
     ? spawn(REF, ["-p", prefix], { stdio: "ignore" })
     : spawn(process.execPath, [path.join(ROOT, "bin/tsresty"), "serve", "-p", prefix], { stdio: "ignore" });
-  try {
-    if (!(await waitPort(port))) return undefined;
-    wrk(port, c.path); // warm-up (JIT, connection setup)
-    return wrk(port, c.path);
-  } finally {
+  const stopIt = async (): Promise<void> => {
     await stop(proc);
     fs.rmSync(prefix, { recursive: true, force: true });
+  };
+  if (!(await waitPort(port))) {
+    await stopIt();
+    return undefined;
   }
+  const pids = (): number[] => {
+    if (kind === "tsresty") return [proc.pid!];
+    try {
+      const master = Number(fs.readFileSync(path.join(prefix, "logs/ref-nginx.pid"), "latin1"));
+      return [master, ...childrenOf(master)];
+    } catch {
+      return [];
+    }
+  };
+  return { port, pids, stop: stopIt };
 }
 
 /** A minimal responder on node:net, for scale: what any Node HTTP layer can hope for. */
@@ -160,16 +209,48 @@ net.createServer((s) => {
 }).listen(Number(process.argv[1]), "127.0.0.1");
 `;
 
-async function runBare(): Promise<Result | undefined> {
+async function startBare(): Promise<Started | undefined> {
   const port = await freePort();
   const proc = spawn(process.execPath, ["-e", BARE, String(port)], { stdio: "ignore" });
-  try {
-    if (!(await waitPort(port))) return undefined;
-    wrk(port, "/");
-    return wrk(port, "/");
-  } finally {
+  if (!(await waitPort(port))) {
     await stop(proc);
+    return undefined;
   }
+  return { port, pids: () => [proc.pid!], stop: () => stop(proc) };
+}
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/**
+ * Run wrk on every server in turn, ROUNDS times, and keep each one's median: the servers
+ * are measured interleaved, so a change in the machine's load hits them alike.
+ */
+function measure(targets: readonly (Started | undefined)[], urlPath: string): (Result | undefined)[] {
+  const runs: Result[][] = targets.map(() => []);
+  for (const t of targets) if (t) wrk(t.port, urlPath, "1s"); // warm-up: JIT, connections
+  for (let round = 0; round < ROUNDS; round++) {
+    targets.forEach((t, i) => {
+      if (!t) return;
+      const pids = t.pids();
+      const before = cpuTicks(pids);
+      const r = wrk(t.port, urlPath);
+      const ticks = cpuTicks(pids) - before;
+      const secs = Number(DURATION.replace(/s$/, "")) || 3;
+      runs[i]!.push({ ...r, cpuUs: r.rps > 0 && pids.length > 0 ? (ticks * 10_000) / (r.rps * secs) : undefined });
+    });
+  }
+  return runs.map((rs) => {
+    if (rs.length === 0) return undefined;
+    const sorted = [...rs].sort((a, b) => a.rps - b.rps);
+    return sorted[Math.floor(sorted.length / 2)];
+  });
+}
+
+/** requests/s ratio, and the reference's CPU per request over ours (1.0 = as cheap as nginx). */
+function ratios(ref: Result | undefined, x: Result | undefined): string {
+  if (!ref || !x || ref.rps <= 0) return "-";
+  const cpu = ref.cpuUs !== undefined && x.cpuUs !== undefined && x.cpuUs > 0 ? ` (${(ref.cpuUs / x.cpuUs).toFixed(2)})` : "";
+  return (x.rps / ref.rps).toFixed(2) + cpu;
 }
 
 function luaAvailable(): boolean {
@@ -185,7 +266,8 @@ function haveWrk(): boolean {
   }
 }
 
-const fmt = (r: Result | undefined): string => (r ? `${Math.round(r.rps).toString().padStart(8)} req/s  p99 ${r.p99.padStart(8)}` : "        (n/a)                ");
+const fmt = (r: Result | undefined): string =>
+  r ? `${Math.round(r.rps).toString().padStart(7)} req/s p99 ${r.p99.padStart(8)} ${r.cpuUs !== undefined ? r.cpuUs.toFixed(0).padStart(4) + "us" : "     "}` : "        (n/a)                      ";
 
 export async function main(): Promise<void> {
   if (!haveWrk()) {
@@ -194,18 +276,27 @@ export async function main(): Promise<void> {
   }
   const haveRef = fs.existsSync("/usr/sbin/nginx") && fs.existsSync(REF);
   if (!haveRef) console.log("# http: the reference nginx is not installed: tsresty only");
-  console.log(`wrk -t1 -c${CONNECTIONS} -d${DURATION}, one worker each, access_log off\n`);
-  console.log(`${"case".padEnd(38)} ${"reference".padEnd(30)} ${"tsresty".padEnd(30)} ratio`);
+  console.log(`wrk -t1 -c${CONNECTIONS} -d${DURATION}, median of ${ROUNDS} interleaved rounds, one worker each, access_log off`);
+  console.log(`load average: ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} CPUs\n`);
+  console.log("Each column: requests/s, p99 latency, server CPU time per request. The ratio is tsresty's");
+  console.log("requests/s over the reference's; on a loaded machine CPU per request is the steadier measure.\n");
+  console.log(`${"case".padEnd(38)} ${"reference".padEnd(36)} ${"tsresty".padEnd(36)} ratio (cpu)`);
   for (const c of CASES) {
     if (c.lua && !luaAvailable()) {
       console.log(`${c.name.padEnd(38)} (waits for the Lua module: src/http/modules/lua.ts)`);
       continue;
     }
-    const ref = haveRef ? await runServer("reference", c) : undefined;
-    const ts = await runServer("tsresty", c);
-    const ratio = ref && ts && ref.rps > 0 ? (ts.rps / ref.rps).toFixed(2) : "-";
-    console.log(`${c.name.padEnd(38)} ${fmt(ref)} ${fmt(ts)} ${ratio}`);
+    const ref = haveRef ? await startServer("reference", c) : undefined;
+    const ts = await startServer("tsresty", c);
+    const bare = c === CASES[0] ? await startBare() : undefined;
+    try {
+      const [r, t, b] = measure([ref, ts, bare], c.path);
+      console.log(`${c.name.padEnd(38)} ${fmt(r)} ${fmt(t)} ${ratios(r, t)}`);
+      if (b) console.log(`${"  bare node:net responder (scale)".padEnd(38)} ${"".padEnd(36)} ${fmt(b)} ${ratios(r, b)}`);
+    } finally {
+      await ref?.stop();
+      await ts?.stop();
+      await bare?.stop();
+    }
   }
-  const bare = await runBare();
-  console.log(`${"bare node:net responder (scale)".padEnd(38)} ${"".padEnd(30)} ${fmt(bare)}`);
 }

@@ -146,12 +146,29 @@ export class Request {
   // ---- variables and module storage ----
   /** Regex captures of the last match ($0 .. $9), set by location and server_name regexes. */
   captures: string[] | undefined;
+  // Allocated on first use: most requests never touch them.
+  private vars_: Map<string, string> | undefined;
+  private ctx_: Map<string, unknown> | undefined;
+  private notes_: Map<string, unknown> | undefined;
+
   /** Variables set by `set`, named captures and ngx.var (user variables). */
-  vars: Map<string, string>;
+  get vars(): Map<string, string> {
+    return (this.vars_ ??= new Map());
+  }
+  set vars(m: Map<string, string>) {
+    this.vars_ = m;
+  }
   /** Per-module storage (ngx.ctx lives here under "lua"). Cleared on internal redirects. */
-  ctx = new Map<string, unknown>();
+  get ctx(): Map<string, unknown> {
+    return (this.ctx_ ??= new Map());
+  }
+  set ctx(m: Map<string, unknown>) {
+    this.ctx_ = m;
+  }
   /** Other variable-like values modules keep ($limit_rate and the like). */
-  readonly notes = new Map<string, unknown>();
+  get notes(): Map<string, unknown> {
+    return (this.notes_ ??= new Map());
+  }
 
   private completion: ((r: Request) => void) | undefined;
 
@@ -184,7 +201,6 @@ export class Request {
     this.exten = h.exten;
     this.internal = init.parent !== undefined;
     this.keepalive = h.keepAlive;
-    this.vars = new Map();
     this.bodyFilters = true;
     this.sink = init.exchange ? mainSink(init.exchange) : captureSink();
   }
@@ -195,7 +211,7 @@ export class Request {
   suffix(): string {
     let s = `, client: ${this.conn.remoteAddress}, server: ${this.server.serverName}, request: "${this.main.requestLine}"`;
     if (this !== this.main) s += `, subrequest: "${this.uri}"`;
-    const up = this.notes.get("upstream_log") as string | undefined;
+    const up = this.notes_?.get("upstream_log") as string | undefined;
     if (up) s += up;
     const host = this.main.headersIn.get("host");
     if (host !== undefined) s += `, host: "${host}"`;
@@ -303,7 +319,7 @@ export class Request {
   private restart(phase: number, clearLoc = true): void {
     this.generation++;
     this.internal = true;
-    this.ctx = new Map();
+    this.ctx_ = undefined;
     if (clearLoc) this.loc = this.server.root;
     this.status = 0;
     queueMicrotask(() => this.run(phase));

@@ -8,7 +8,7 @@
 // the current response is finished, as in nginx. Every callback into the core is guarded,
 // so a throwing handler closes its own connection and nothing else.
 import * as net from "node:net";
-import { HeadParser, type ParsedHead } from "./parser.js";
+import { HeadParser, type ParsedHead, type ParserOptions } from "./parser.js";
 import { ChunkedDecoder } from "./chunked.js";
 import { nextConnectionNumber } from "./connection-counter.js";
 import type {
@@ -102,6 +102,7 @@ class NetListener implements Listener {
 }
 
 const enum St { Head, Active, Closing }
+const enum Tm { None, Head, Keepalive }
 
 class Connection implements ConnectionInfo {
   readonly id = nextConnectionNumber();
@@ -133,7 +134,8 @@ class Connection implements ConnectionInfo {
     sock.on("end", () => this.guard(() => this.onEnd()));
     sock.on("error", () => this.destroy());
     sock.on("close", () => this.onClose());
-    this.armTimer(this.limits.headerTimeout, () => this.headTimeout());
+    this.parserOpts = { ...this.limits, mergeSlashes: handler.mergeSlashes?.() ?? true };
+    this.armTimer(Tm.Head, this.limits.headerTimeout);
   }
 
   get bytesWritten(): number {
@@ -150,10 +152,48 @@ class Connection implements ConnectionInfo {
     }
   }
 
-  private armTimer(ms: number, fn: () => void): void {
+  /**
+   * One timer per connection for the header and keep-alive deadlines. Arming only moves the
+   * deadline; the timer, when it fires early, sleeps again for the rest. So a busy keep-alive
+   * connection does not touch the timer list per request.
+   */
+  private armTimer(kind: Tm, ms: number): void {
+    if (ms <= 0) {
+      this.timerKind = Tm.None;
+      return;
+    }
+    this.timerKind = kind;
+    const deadline = Date.now() + ms;
+    this.deadline = deadline;
+    if (this.timer && this.timerAt <= deadline) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = ms > 0 ? setTimeout(() => this.guard(fn), ms) : undefined;
+    this.timerAt = deadline;
+    this.timer = setTimeout(() => this.guard(() => this.onTimer()), ms);
   }
+
+  private disarm(): void {
+    this.timerKind = Tm.None;
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    const k = this.timerKind;
+    if (k === Tm.None) return;
+    const left = this.deadline - Date.now();
+    if (left > 0) {
+      this.timerAt = this.deadline;
+      this.timer = setTimeout(() => this.guard(() => this.onTimer()), left);
+      return;
+    }
+    this.timerKind = Tm.None;
+    if (k === Tm.Head) this.headTimeout();
+    else if (k === Tm.Keepalive) this.destroy();
+  }
+
+  private deadline = 0;
+  private timerAt = 0;
+  private timerKind = Tm.None;
+  private readonly parserOpts: ParserOptions;
 
   private append(d: Buffer): void {
     if (this.len === 0) {
@@ -206,14 +246,13 @@ class Connection implements ConnectionInfo {
     if (this.len === 0) return;
     if (this.idle) {
       this.idle = false;
-      this.armTimer(this.limits.headerTimeout, () => this.headTimeout());
+      this.armTimer(Tm.Head, this.limits.headerTimeout);
     }
-    const p = (this.parser ??= new HeadParser({ ...this.limits, mergeSlashes: this.handler.mergeSlashes?.() ?? true }));
+    const p = (this.parser ??= new HeadParser(this.parserOpts));
     const r = p.feed(this.buf, this.len);
     if (r.kind === "more") return;
     this.parser = undefined;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarm();
     this.requests++;
     this.state = St.Active;
     if (r.kind === "error") {
@@ -265,7 +304,7 @@ class Connection implements ConnectionInfo {
       this.parseHead();
       return;
     }
-    this.armTimer(this.keepaliveMs, () => this.destroy());
+    this.armTimer(Tm.Keepalive, this.keepaliveMs);
   }
 
   /** Close after the output is flushed, reading (and dropping) what the client still sends. */
@@ -275,8 +314,7 @@ class Connection implements ConnectionInfo {
     this.ex = undefined;
     this.len = 0;
     this.buf = EMPTY;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.disarm();
     if (this.paused) {
       this.paused = false;
       this.sock.resume();
