@@ -349,6 +349,8 @@ function compareGroup(group: string, cwd: string, env: Record<string, string> = 
     }
   });
   if (ulpDiffs > 0) process.stderr.write(`# ${group}: ${ulpDiffs} results one ulp from glibc's\n`);
+  // glibc misrounds a few tenths of a percent of these; V8's Math is off in several percent.
+  if (group === "math") assert.ok(ulpDiffs <= 20, `${ulpDiffs} math results differ from glibc's by one ulp`);
   if (failures.length > 0) assert.fail(`${failures.length} of ${n} ${group} cases differ:\n` + failures.join("\n"));
   return n;
 }
@@ -480,6 +482,20 @@ for (const x of [0, 1, -1, 0.5, 2, 10, -0, Infinity, NaN]) {
 add("math", "math.atan2", 0, -0);
 add("math", "math.atan2", -0, -0);
 add("math", "math.atan", 1, 2);
+// Random arguments (a fixed sequence): glibc is correctly rounded in all but a few
+// tenths of a percent of these; so must we be, to agree with it.
+{
+  let seed = 12345;
+  const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const ranges: [string, () => Arg[]][] = [
+    ["exp", () => [(rnd() - 0.5) * 1400]], ["log", () => [10 ** ((rnd() - 0.5) * 600)]], ["log10", () => [10 ** ((rnd() - 0.5) * 40)]],
+    ["sin", () => [(rnd() - 0.5) * 20]], ["cos", () => [(rnd() - 0.5) * 2000]], ["tan", () => [(rnd() - 0.5) * 10]],
+    ["atan", () => [(rnd() - 0.5) * 20]], ["asin", () => [(rnd() - 0.5) * 2]], ["acos", () => [(rnd() - 0.5) * 2]],
+    ["sinh", () => [(rnd() - 0.5) * 60]], ["cosh", () => [(rnd() - 0.5) * 60]], ["tanh", () => [(rnd() - 0.5) * 10]],
+    ["pow", () => [rnd() * 10, (rnd() - 0.5) * 100]], ["atan2", () => [(rnd() - 0.5) * 10, (rnd() - 0.5) * 10]], ["log", () => [rnd() * 1e6, 2]],
+  ];
+  for (const [f, gen] of ranges) for (let i = 0; i < 150; i++) add("math", "math." + f, ...gen());
+}
 seq("math", "random sequence", [S("math.random"), S("math.random"), S("math.random", 10), S("math.random", 5, 7), S("math.random", 0), S("math.random", 5, 1), S("math.random", -3.5), S("math.random", 1.5), S("math.random", 2.5, 3.7), S("math.random", 1, 2, 3), S("math.random", "x"), S("math.random", 1e9), S("math.random", -10, 10)]);
 for (const seed of [0, 42, 1, -1, 0.5, 1e10, -12345.678, "12", 2 ** 60, NaN, Infinity]) {
   const steps = [S("math.randomseed", seed)];
