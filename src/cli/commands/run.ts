@@ -2,13 +2,14 @@
 // `resty` and LuaJIT's own command line (the arg table, print to stdout, errors to stderr
 // with a traceback and exit status 1, os.exit).
 import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import type { Command } from "commander";
 import { newGlobals } from "../../lua/state.js";
 import { bundledModules } from "../../lib/index.js";
 import { loadLua, LuaLoadError } from "../../lua/compile.js";
 import { LuaTable } from "../../lua/runtime/table.js";
 import { errorValue, tostring } from "../../lua/runtime/ops.js";
-import { typeName, utf8ToLua } from "../../lua/runtime/convert.js";
+import { utf8ToLua } from "../../lua/runtime/convert.js";
 import { flushStdout, writeStderr } from "../../lua/stdlib/stdio.js";
 import { rememberStack, tracebackText } from "../../lua/stdlib/debug.js";
 import { LuaError } from "../../lua/runtime/error.js";
@@ -56,20 +57,41 @@ export function runLua(opts: RunOptions): number {
   } catch (e) {
     if (e instanceof Error) rememberStack(e);
     const v = errorValue(e);
-    let msg: string;
-    if (typeof v === "string" || typeof v === "number") msg = tostring(v);
-    else if (metamethod(v, "__tostring") !== undefined) msg = tostring(v);
-    else msg = v === undefined ? "nil" : `(error object is a ${typeName(v)} value)`;
     if (!(e instanceof LuaError) && !(e instanceof RangeError)) {
       // A bug in tsresty itself: say so, with the JS stack, rather than hide it as a Lua error.
       writeStderr(`tsresty: internal error: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       return 1;
     }
+    // As luajit's command line: nil prints nothing, other non-strings print a fixed text.
+    if (v === undefined) return 1;
+    let msg: string;
+    if (typeof v === "string" || typeof v === "number") msg = tostring(v);
+    else if (metamethod(v, "__tostring") !== undefined) msg = tostring(v);
+    else msg = "(error object is not a string)";
     writeStderr(`tsresty: ${msg}\n${e instanceof Error ? tracebackText(1, e) : ""}\n`);
     return 1;
   }
   flushStdout();
   return 0;
+}
+
+/**
+ * Run a Lua program in a worker thread with a large stack: LuaJIT recurses hundreds of
+ * thousands of levels deep (and has proper tail calls), where the main thread's 8 MB stack
+ * gives JS about ten thousand frames. Resolves to the exit status.
+ */
+export function runLuaInWorker(opts: RunOptions): Promise<number> {
+  return new Promise((resolvePromise) => {
+    const worker = new Worker(new URL("../run-worker.js", import.meta.url), {
+      workerData: opts,
+      resourceLimits: { stackSizeMb: 256 },
+    });
+    worker.on("error", (e) => {
+      writeStderr(`tsresty: internal error: ${e.stack ?? e.message}\n`);
+      resolvePromise(1);
+    });
+    worker.on("exit", (code) => resolvePromise(code));
+  });
 }
 
 export function registerRun(program: Command): void {
@@ -81,15 +103,13 @@ export function registerRun(program: Command): void {
     .argument("[args...]", "arguments for the program (its arg table)")
     .allowUnknownOption()
     .passThroughOptions()
-    .action((file: string | undefined, args: string[], opts: { e?: string }) => {
+    .action(async (file: string | undefined, args: string[], opts: { e?: string }) => {
       if (opts.e === undefined && file === undefined) {
         process.stderr.write("tsresty run: a FILE or -e CODE is needed\n");
         process.exitCode = 1;
         return;
       }
-      const status = opts.e !== undefined
-        ? runLua({ code: opts.e, args: file !== undefined ? [file, ...args] : args })
-        : runLua({ file, args });
-      process.exitCode = status;
+      const run: RunOptions = opts.e !== undefined ? { code: opts.e, args: file !== undefined ? [file, ...args] : args } : { file, args };
+      process.exitCode = await runLuaInWorker(run);
     });
 }

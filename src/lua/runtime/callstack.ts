@@ -108,11 +108,25 @@ export function calledDirectly(): boolean {
   return false;
 }
 
-/** "chunk:line: " for the Lua frame at `level` (1 = innermost), or "" when there is none. */
+/**
+ * "chunk:line: " for the function at `level` (1 = the caller of the builtin asking), or ""
+ * when that function is not Lua. Levels count Lua frames and the builtins that call
+ * functions (pcall, xpcall), which are C functions to LuaJIT and so have no position.
+ */
 export function where(level: number): string {
-  if (level === 1 && calledDirectly()) return "";
-  const frames = luaFrames();
-  const f = frames[level - 1];
-  if (f === undefined || f.line <= 0) return "";
-  return `${f.chunk.shortSrc}:${f.line}: `;
+  let n = 0;
+  for (const s of captureSites()) {
+    const file = s.getFileName();
+    const chunk = file !== undefined && file !== null ? chunks.get(file) : undefined;
+    if (chunk === undefined) {
+      const name = s.getFunctionName();
+      if (name !== null && DIRECT_CALLERS.test(name) && ++n === level) return "";
+      continue;
+    }
+    if (++n === level) {
+      const line = chunk.luaLine[s.getLineNumber() ?? 0] ?? 0;
+      return line > 0 ? `${chunk.shortSrc}:${line}: ` : "";
+    }
+  }
+  return "";
 }

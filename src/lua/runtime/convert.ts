@@ -307,6 +307,12 @@ export function stringToNumber(s: string): number | undefined {
     if (m[4] !== undefined) v *= Math.pow(2, parseInt(m[4], 10));
     return m[1] === "-" ? -v : v;
   }
+  if (/^[+-]?0[bB][01]+$/.test(t)) {
+    // LuaJIT's lj_strscan also reads binary literals.
+    const neg = t[0] === "-";
+    const v = parseInt(t.replace(/^[+-]?0[bB]/, ""), 2);
+    return neg ? -v : v;
+  }
   const lower = t.toLowerCase();
   if (lower === "inf" || lower === "+inf" || lower === "infinity" || lower === "+infinity") return Infinity;
   if (lower === "-inf" || lower === "-infinity") return -Infinity;

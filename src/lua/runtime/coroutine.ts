@@ -14,7 +14,14 @@ export class Coroutine {
   readonly mt = undefined;
   status: CoStatus = "suspended";
   gen: Generator<Suspension, LuaResult, unknown> | undefined;
-  constructor(readonly fn: LuaFunction) {}
+  /**
+   * What the host attaches to a thread (the server: its request), inherited by the
+   * coroutines created while it runs, so that ngx.* finds its request in any of them.
+   */
+  readonly host: unknown;
+  constructor(readonly fn: LuaFunction, host?: unknown) {
+    this.host = host !== undefined ? host : current?.host;
+  }
 }
 
 let current: Coroutine | undefined;

@@ -5,6 +5,7 @@
 // "upvalue 'u'", "method 'm'", "constant 'c'" (or undefined: "a nil value" only).
 import { LuaTable } from "./table.js";
 import { LuaError, luaError } from "./error.js";
+import { keepStack, luaFrames } from "./callstack.js";
 import { numberToString, stringToNumber, typeName, addressOf } from "./convert.js";
 import { LUA_NULL, type LuaFunction, type LuaResult, type LuaUserdata, type LuaValue, type Suspension } from "./value.js";
 
@@ -324,6 +325,15 @@ export function truthy(v: LuaValue): boolean {
 
 // ---------------------------------------------------------------- tostring
 
+// LuaJIT names its fast functions "builtin#N"; tsresty numbers its builtins as they are first printed.
+const builtinIds = new WeakMap<object, number>();
+let nextBuiltinId = 1;
+function builtinId(f: object): number {
+  let id = builtinIds.get(f);
+  if (id === undefined) builtinIds.set(f, (id = nextBuiltinId++));
+  return id;
+}
+
 /** tostring(v), with __tostring. */
 export function tostring(v: LuaValue): string {
   switch (typeof v) {
@@ -333,7 +343,7 @@ export function tostring(v: LuaValue): string {
     case "boolean": return v ? "true" : "false";
     case "function": {
       const name = (v as LuaFunction).$name;
-      return name !== undefined ? `function: builtin: ${addressOf(v)}` : `function: ${addressOf(v)}`;
+      return name !== undefined ? `function: builtin#${builtinId(v)}` : `function: ${addressOf(v)}`;
     }
   }
   const h = metamethod(v, "__tostring");
@@ -352,7 +362,12 @@ export function tostring(v: LuaValue): string {
 /** Any thrown JS value as the Lua error value pcall returns. */
 export function errorValue(e: unknown): LuaValue {
   if (e instanceof LuaError) return e.value;
-  if (e instanceof RangeError && /call stack/.test(e.message)) return "stack overflow";
+  if (e instanceof RangeError && /call stack/.test(e.message)) {
+    // The position of the innermost Lua frame where the stack ran out.
+    keepStack(e);
+    const f = luaFrames(e)[0];
+    return (f !== undefined && f.line > 0 ? `${f.chunk.shortSrc}:${f.line}: ` : "") + "stack overflow";
+  }
   // A JS exception from a host function: report its message as a Lua string.
   return e instanceof Error ? e.message : String(e);
 }

@@ -151,8 +151,10 @@ export function tbls(arr: LuaValue[], kv: LuaValue[]): LuaTable {
 }
 
 export function tblk(arr: LuaValue[], kv: LuaValue[]): LuaTable {
-  const t = new LuaTable(arr);
+  // Keyed items first: positional ones are stored last and win (`{[1]="a", "b"}` has t[1] == "b").
+  const t = new LuaTable();
   for (let i = 0; i < kv.length; i += 2) rawSet(t, kv[i], kv[i + 1]);
+  for (let i = 0; i < arr.length; i++) t.set(i + 1, arr[i]);
   return t;
 }
 

@@ -1,26 +1,42 @@
 // The base library: print, type, pcall, error, pairs, select, load and friends.
 import { LuaTable } from "../runtime/table.js";
-import { LuaError, luaError, argError, argTypeError } from "../runtime/error.js";
+import { LuaError, luaError, argError } from "../runtime/error.js";
 import { where } from "../runtime/callstack.js";
 import { typeName, stringToNumber } from "../runtime/convert.js";
-import { call, errorValue, metatableOf, rawSet, tostring } from "../runtime/ops.js";
+import { call, errorValue, first, metamethod, metatableOf, rawSet, tostring } from "../runtime/ops.js";
 import { fn as callableOf, many, registerIterators } from "../runtime/prims.js";
 import { builtin, checkAny, checkInt, checkString, checkTable, optInt } from "./args.js";
 import { writeStdout } from "./stdio.js";
 import { setHandlingError } from "./debug.js";
 import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../runtime/value.js";
 
-export function print(...args: LuaValue[]): LuaResult {
-  let s = "";
-  for (let i = 0; i < args.length; i++) s += (i > 0 ? "\t" : "") + tostring(args[i]);
-  writeStdout(s + "\n");
-  return [];
+/** print(...), which converts with the global `tostring` as Lua 5.1 does (so overriding it works). */
+export function makePrint(G: LuaTable, write: (s: string) => void): LuaFunction {
+  return (...args: LuaValue[]): LuaResult => {
+    const ts = G.getStr("tostring");
+    let s = "";
+    for (let i = 0; i < args.length; i++) {
+      let piece: LuaValue;
+      if (ts === tostringB) piece = tostring(args[i]);
+      else {
+        piece = first(call(ts, args[i]));
+        if (typeof piece !== "string") {
+          if (typeof piece !== "number") return luaError("'tostring' must return a string to 'print'");
+          piece = tostring(piece);
+        }
+      }
+      s += (i > 0 ? "\t" : "") + piece;
+    }
+    write(s + "\n");
+    return [];
+  };
 }
 
 function error(...a: LuaValue[]): never {
   const v = a[0];
   const level = a[1] === undefined ? 1 : checkInt(a, 1, "error");
-  if (typeof v === "string" && level > 0) throw new LuaError(where(level) + v);
+  // Numbers are strings to error() too: they get the position and become strings.
+  if ((typeof v === "string" || typeof v === "number") && level > 0) throw new LuaError(where(level) + tostring(v));
   throw new LuaError(v);
 }
 
@@ -48,8 +64,9 @@ function handle(handler: LuaValue, e: unknown): LuaResult {
   setHandlingError(e);
   try {
     return [false, many(call(handler, errorValue(e)))[0]];
-  } catch (e2) {
-    return [false, errorValue(e2)];
+  } catch {
+    // LUA_ERRERR: the handler itself failed.
+    return [false, "error in error handling"];
   } finally {
     setHandlingError(undefined);
   }
@@ -80,8 +97,12 @@ function assert(...a: LuaValue[]): LuaResult {
   if (a.length === 0) return argError(1, "assert", "value expected");
   const v = a[0];
   if (v === undefined || v === false) {
-    if (a.length > 1) throw new LuaError(a[1]);
-    throw new LuaError("assertion failed!");
+    // A string message gets the caller's position, as LuaJIT's assert does.
+    if (a.length > 1) {
+      if (typeof a[1] === "string") return luaError(a[1]);
+      throw new LuaError(a[1]);
+    }
+    return luaError("assertion failed!");
   }
   return a;
 }
@@ -114,8 +135,11 @@ function tonumber(...a: LuaValue[]): LuaValue {
   return neg ? -n : n;
 }
 
-function tostringB(...a: LuaValue[]): string {
-  return tostring(checkAny(a, 0, "tostring"));
+function tostringB(...a: LuaValue[]): LuaValue {
+  const v = checkAny(a, 0, "tostring");
+  const h = metamethod(v, "__tostring");
+  // LuaJIT returns whatever __tostring returns; only print insists on a string.
+  return h !== undefined ? first(call(h, v)) : tostring(v);
 }
 
 function getmetatable(...a: LuaValue[]): LuaValue {
@@ -128,7 +152,7 @@ function getmetatable(...a: LuaValue[]): LuaValue {
 function setmetatable(...a: LuaValue[]): LuaValue {
   const t = checkTable(a, 0, "setmetatable");
   const mt = a[1];
-  if (mt !== undefined && !(mt instanceof LuaTable)) return argTypeError(2, "setmetatable", "nil or table", a.length > 1 ? typeName(mt) : "no value");
+  if (a.length < 2 || (mt !== undefined && !(mt instanceof LuaTable))) return argError(2, "setmetatable", "nil or table expected");
   if (t.mt !== undefined && t.mt.getStr("__metatable") !== undefined) return luaError("cannot change a protected metatable");
   t.mt = mt;
   return t;
@@ -162,10 +186,11 @@ function pairs(...a: LuaValue[]): LuaResult {
 function ipairsAux(t: LuaValue, i: LuaValue): LuaResult {
   const k = (i as number) + 1;
   const v = t instanceof LuaTable ? t.get(k) : undefined;
-  return v === undefined ? undefined : [k, v];
+  return v === undefined ? [] : [k, v];
 }
 
 function ipairs(...a: LuaValue[]): LuaResult {
+  checkAny(a, 0, "ipairs");
   return [ipairsAux, checkTable(a, 0, "ipairs"), 0];
 }
 
@@ -224,8 +249,8 @@ const nextB = builtin("next", next as LuaFunction);
 /** Install the base library into G (load, require and friends come from package.ts). */
 export function openBase(G: LuaTable): void {
   const fns: Record<string, LuaFunction> = {
-    print, error: error as LuaFunction, pcall: pcall as LuaFunction, xpcall: xpcall as LuaFunction, assert, type, tonumber,
-    tostring: tostringB, getmetatable, setmetatable, rawget, rawset, rawequal, pairs, ipairs: ipairs, select, unpack,
+    print: makePrint(G, writeStdout), error: error as LuaFunction, pcall: pcall as LuaFunction, xpcall: xpcall as LuaFunction, assert, type, tonumber,
+    tostring: tostringB as LuaFunction, getmetatable, setmetatable, rawget, rawset, rawequal, pairs, ipairs: ipairs, select, unpack,
     collectgarbage, gcinfo, newproxy,
   };
   for (const k of Object.keys(fns)) G.setStr(k, builtin(k, fns[k]!));

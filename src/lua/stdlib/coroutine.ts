@@ -26,8 +26,8 @@ resumeB.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unkn
 };
 
 function yieldB(..._a: LuaValue[]): LuaResult {
-  // Reached only from code that cannot suspend: a builtin's callback or the main thread.
-  if (running() === undefined) return luaError("attempt to yield from outside a coroutine");
+  // Reached only from code that cannot suspend: a builtin's callback, or the main chunk,
+  // which LuaJIT's command line also runs behind a C call.
   return luaError("attempt to yield across C-call boundary");
 }
 yieldB.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
@@ -49,9 +49,11 @@ function isyieldable(): boolean {
   return running() !== undefined;
 }
 
-/** wrap's error: a string error gains no new position; the value propagates as it is. */
+/** wrap's error: a string error gains the position of the wrap call, as in LuaJIT. */
 function rethrow(r: LuaValue[]): never {
-  throw new LuaError(r[1]);
+  const v = r[1];
+  if (typeof v === "string") return luaError(v);
+  throw new LuaError(v);
 }
 
 function wrap(...a: LuaValue[]): LuaValue {

@@ -345,6 +345,25 @@ function build(source: string, literalCaret: boolean): LuaPattern {
   const single = (t: CharTest, q: number, next: K, after: Item | undefined, last: boolean): K => {
     const r = rec(next);
     const fb = firstByte(after);
+    if (q !== 0 && !exact && after !== undefined && after.k === "eos") {
+      // A quantified item just before the final '$' ("%s*$"): only a run reaching the end
+      // of the subject can match, whichever way the quantifier tries its counts.
+      const tb = typeof t === "number" ? undefined : t === "any" ? ANY : t;
+      const c = typeof t === "number" ? t : -1;
+      const min = q === 43 ? 1 : 0;
+      if (q === 63) {
+        return (i) => {
+          if (i === N) return N;
+          return i + 1 === N && (tb === undefined ? S.charCodeAt(i) === c : tb[S.charCodeAt(i)] === 1) ? N : -1;
+        };
+      }
+      return (i) => {
+        let j = i;
+        if (tb === undefined) while (S.charCodeAt(j) === c) j++;
+        else while (j < N && tb[S.charCodeAt(j)] === 1) j++;
+        return j === N && j - i >= min ? N : -1;
+      };
+    }
     if (typeof t === "number") {
       const c = t;
       switch (q) {

@@ -80,7 +80,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
       }
       source = parts.join("");
     } else {
-      return argError(1, "load", `string expected, got ${a.length === 0 ? "no value" : typeName(chunk)}`);
+      return argError(1, "load", `function expected, got ${a.length === 0 ? "no value" : typeName(chunk)}`);
     }
     const name = optString(a, 1, "load", defName);
     const env = a[3] instanceof LuaTable ? a[3] : G;
@@ -137,7 +137,6 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
     }
     let loader: LuaValue = preload.getStr(name);
     let msg = `\n\tno field package.preload['${name}']`;
-    let arg: LuaValue = name;
     if (loader === undefined) {
       const path = pkg.getStr("path");
       if (typeof path !== "string") return luaError("'package.path' must be a string");
@@ -151,7 +150,6 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
           if (e instanceof LuaLoadError) return luaError(`error loading module '${name}' from file '${found.file}':\n\t${e.message}`);
           throw e;
         }
-        arg = found.file;
       } else {
         const cpath = pkg.getStr("cpath");
         if (typeof cpath === "string") {
@@ -163,7 +161,8 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
     loaded.setStr(name, LOADING);
     let r: LuaValue;
     try {
-      r = first(callableOf(loader)(name, arg));
+      // Lua 5.1 passes the loader the module name only.
+      r = first(callableOf(loader)(name));
     } catch (e) {
       loaded.setStr(name, undefined);
       throw e;
@@ -205,6 +204,51 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
     return f as LuaValue;
   };
 
+  /** Lua 5.1's module(name, ...): the module table becomes the caller's environment. */
+  const module = (...a: LuaValue[]): LuaResult => {
+    const name = checkString(a, 0, "module");
+    const have = loaded.getStr(name);
+    let m: LuaTable;
+    if (have instanceof LuaTable) m = have;
+    else {
+      // Find or create the nested tables a.b.c in the globals.
+      let t: LuaTable = G;
+      for (const part of name.split(".")) {
+        const next = t.getStr(part);
+        if (next === undefined) {
+          const created = new LuaTable();
+          t.setStr(part, created);
+          t = created;
+        } else if (next instanceof LuaTable) {
+          t = next;
+        } else {
+          return luaError(`name conflict for module '${name}'`);
+        }
+      }
+      m = t;
+      loaded.setStr(name, m);
+    }
+    if (m.getStr("_NAME") === undefined) {
+      m.setStr("_M", m);
+      m.setStr("_NAME", name);
+      m.setStr("_PACKAGE", name.includes(".") ? name.slice(0, name.lastIndexOf(".") + 1) : "");
+    }
+    const caller = atLevel(1, "module");
+    if (typeof caller === "function") (caller as CompiledFunction).$env = m;
+    for (const opt of a.slice(1)) call(opt, m);
+    return [];
+  };
+
+  /** package.seeall(m): globals visible through the module table. */
+  const seeall = (...a: LuaValue[]): LuaResult => {
+    const m = checkTable(a, 0, "seeall");
+    if (m.mt === undefined) m.mt = new LuaTable();
+    m.mt.setStr("__index", G);
+    return [];
+  };
+
+  pkg.setStr("seeall", builtin("seeall", seeall));
+  G.setStr("module", builtin("module", module));
   pkg.setStr("searchpath", builtin("searchpath", searchpath));
   pkg.setStr("loaders", new LuaTable());
   const fns: Record<string, LuaFunction> = { load: loadB, loadstring, loadfile, dofile, require, getfenv, setfenv };
