@@ -8,7 +8,7 @@
 // time of each workload is kept.
 //
 // Environment: LUAJIT=/path/to/luajit, LUA_STRING_BENCH_SCALE=0.2 (fewer iterations),
-// LUA_STRING_BENCH_ROUNDS=3.
+// LUA_STRING_BENCH_ROUNDS=3, LUA_STRING_BENCH_FILTER=gsub (workloads whose name contains it).
 import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
@@ -44,7 +44,7 @@ interface Workload {
 const upper: LuaFunction = (s) => (s as string).toUpperCase();
 const lenOf = (v: LuaValue): number => (typeof v === "string" ? v.length : 0);
 
-const WORKLOADS: Workload[] = [
+const ALL_WORKLOADS: Workload[] = [
   {
     name: "gsub %s+ -> ' ' (1 KB)",
     iters: 20000,
@@ -158,6 +158,9 @@ const WORKLOADS: Workload[] = [
 ];
 
 const tostringNum = (n: number): string => numberToString(n);
+
+const FILTER = process.env["LUA_STRING_BENCH_FILTER"];
+const WORKLOADS = FILTER ? ALL_WORKLOADS.filter((w) => w.name.includes(FILTER)) : ALL_WORKLOADS;
 
 function luaQuote(s: string): string {
   let o = '"';
