@@ -358,9 +358,10 @@ function build(source: string, literalCaret: boolean): LuaPattern {
         };
       }
       return (i) => {
+        const str = S, n = N;
         let j = i;
-        if (tb === undefined) while (S.charCodeAt(j) === c) j++;
-        else while (j < N && tb[S.charCodeAt(j)] === 1) j++;
+        if (tb === undefined) while (str.charCodeAt(j) === c) j++;
+        else while (j < n && tb[str.charCodeAt(j)] === 1) j++;
         return j === N && j - i >= min ? N : -1;
       };
     }
@@ -394,14 +395,16 @@ function build(source: string, literalCaret: boolean): LuaPattern {
           const min = q === 43 ? 1 : 0;
           if (last) {
             return (i) => {
+              const str = S;
               let j = i;
-              while (S.charCodeAt(j) === c) j++;
+              while (str.charCodeAt(j) === c) j++;
               return j - i >= min ? j : -1;
             };
           }
           return (i) => {
+            const str = S;
             let j = i;
-            while (S.charCodeAt(j) === c) j++;
+            while (str.charCodeAt(j) === c) j++;
             const lo = i + min;
             for (; j >= lo; j--) {
               if (fb >= 0 && S.charCodeAt(j) !== fb) continue;
@@ -444,15 +447,17 @@ function build(source: string, literalCaret: boolean): LuaPattern {
         if (last) {
           if (t === "any") return (i) => (N - i >= min ? N : -1);
           return (i) => {
+            const str = S, n = N;
             let j = i;
-            while (j < N && tb[S.charCodeAt(j)] === 1) j++;
+            while (j < n && tb[str.charCodeAt(j)] === 1) j++;
             return j - i >= min ? j : -1;
           };
         }
         return (i) => {
+          const str = S, n = N;
           let j = i;
-          if (t === "any") j = N;
-          else while (j < N && tb[S.charCodeAt(j)] === 1) j++;
+          if (t === "any") j = n;
+          else while (j < n && tb[str.charCodeAt(j)] === 1) j++;
           const lo = i + min;
           if (fb >= 0) {
             // Only positions where the rest can start: jump between occurrences of its byte.

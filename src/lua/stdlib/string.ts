@@ -4,6 +4,12 @@
 // integer arguments are converted to int32 as LuaJIT does it (truncation, and any value out of
 // range or NaN becomes -2^31, so string.sub(s, 2^31) is the whole string), arguments are
 // checked in LuaJIT's order, and errors are worded as LuaJIT words them.
+//
+// Where tsresty cannot do what LuaJIT does:
+//   - string.dump: there is no LuaJIT bytecode for JS-compiled functions, so every function
+//     gets LuaJIT's "unable to dump given function" (LuaJIT says it for builtins only).
+//   - V8 strings stop at 2^29-24 bytes, LuaJIT's at 2^31-256: string.rep and gsub results in
+//     between fail with LuaJIT's "not enough memory" instead of succeeding.
 import { LuaTable } from "../runtime/table.js";
 import { LuaError, argError, argTypeError, luaError } from "../runtime/error.js";
 import { call, first, index, setStringMetatable } from "../runtime/ops.js";
