@@ -414,7 +414,7 @@ export class Request {
           this.keepalive = false;
           reject(new BodyError(status || 499, message));
         },
-      }, c.client_max_body_size);
+      }, c.client_max_body_size, c.client_body_timeout);
     });
     return this.bodyPromise;
   }
@@ -448,10 +448,20 @@ export class Request {
     this.headerSent = true;
     decideFraming(this);
     if (this !== this.main) return OK;
+    const st = this.loc.core.send_timeout;
+    if (st > 0) this.exchange?.setSendTimeout(st, this);
     if (this.version === 9) return OK;
     this.pendingHead = buildHeader(this);
     this.headerBytes = this.pendingHead.length;
     return OK;
+  }
+
+  /** send_timeout expired: the transport closes the connection after this. */
+  sendTimedOut(): void {
+    this.log("info", "client timed out (110: Connection timed out) while sending response to client");
+    this.keepalive = false;
+    this.detached = true;
+    if (!this.finalized) this.complete();
   }
 
   /** Send body bytes through the body filters (sends the header first if needed). */

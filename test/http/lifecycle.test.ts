@@ -19,6 +19,11 @@ http {
 }
 `;
 
+/** The pid file is written just after the sockets open: wait for it too. */
+async function waitPid(prefix: string): Promise<void> {
+  for (let i = 0; i < 200 && !fs.existsSync(path.join(prefix, "logs/nginx.pid")); i++) await sleep(25);
+}
+
 function cli(args: string[]): { status: number | null; stderr: string } {
   const r = spawnSync(process.execPath, [TSRESTY, ...args], { encoding: "latin1" });
   return { status: r.status, stderr: r.stderr };
@@ -76,6 +81,7 @@ test("reload under load: no failed request, the new configuration serves", async
   const prefix = makePrefix(conf("v1"), port);
   const srv = await startTsresty(prefix, port);
   try {
+    await waitPid(prefix);
     assert.ok(fs.existsSync(path.join(prefix, "logs/nginx.pid")), "pid file written");
     const l = load(port, 8);
     await sleep(300);
@@ -122,8 +128,10 @@ test("-s stop, and -s without a running instance", async () => {
   const port = await freePort();
   const prefix = makePrefix(conf("x"), port);
   const srv = await startTsresty(prefix, port);
+  await waitPid(prefix);
   const exited = new Promise<number | null>((r) => srv.proc.once("exit", (c) => r(c)));
-  assert.equal(cli(["-s", "stop", "-p", prefix]).status, 0);
+  const stopped = cli(["-s", "stop", "-p", prefix]);
+  assert.equal(stopped.status, 0, stopped.stderr);
   assert.equal(await exited, 0);
   const again = cli(["-s", "stop", "-p", prefix]);
   assert.equal(again.status, 1);
@@ -135,7 +143,7 @@ test("a broken configuration at start: nginx's message with file:line, exit stat
   const port = await freePort();
   const prefix = makePrefix("events {}\nhttp {\n  server { listen 127.0.0.1:__PORT__; foo bar; }\n}\n", port);
   const r = cli(["serve", "-p", prefix]);
-  assert.equal(r.status, 1);
+  assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /\[emerg\] unknown directive "foo" in .*conf\/nginx\.conf:3/);
   const dup = makePrefix("events {}\nhttp {\n  server { listen 127.0.0.1:__PORT__; location /a {} location /a {} }\n}\n", port);
   const d = cli(["serve", "-p", dup]);

@@ -404,7 +404,23 @@ class NetExchange implements Exchange {
     return this.c;
   }
 
-  readBody(sink: BodySink, maxSize: number): void {
+  private bodyTimer: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private sendTimeoutMs = 0;
+  private sendOwner: { sendTimedOut(): void } | undefined;
+
+  readBody(sink: BodySink, maxSize: number, timeoutMs = 0): void {
+    if (timeoutMs > 0 && this.bodyMode === Body.Waiting && this.head && (this.head.chunked || this.head.contentLength > 0)) {
+      // client_body_timeout: the time allowed between two reads of the body.
+      this.bodyTimer = setTimeout(() => {
+        this.bodyTimer = undefined;
+        if (this.bodyMode !== Body.Fixed && this.bodyMode !== Body.Chunked) return;
+        this.bodyMode = Body.Failed;
+        const s = this.sink;
+        this.sink = undefined;
+        s?.error(408, "client timed out (110: Connection timed out) while reading client request body", "info");
+      }, timeoutMs);
+    }
     const h = this.head;
     if (!h || this.bodyMode === Body.Done) {
       sink.end();
@@ -439,6 +455,7 @@ class NetExchange implements Exchange {
 
   pumpBody(): void {
     const c = this.c;
+    if (this.bodyTimer && c.bufferedLength() > 0) this.bodyTimer.refresh();
     if (this.bodyMode === Body.Fixed) {
       const n = Math.min(this.remaining, c.bufferedLength());
       if (n > 0) {
@@ -475,6 +492,8 @@ class NetExchange implements Exchange {
   }
 
   private bodyDone(): void {
+    if (this.bodyTimer) clearTimeout(this.bodyTimer);
+    this.bodyTimer = undefined;
     this.bodyMode = Body.Done;
     const s = this.sink;
     this.sink = undefined;
@@ -483,6 +502,8 @@ class NetExchange implements Exchange {
   }
 
   private afterBody(): void {
+    if (this.bodyTimer) clearTimeout(this.bodyTimer);
+    this.bodyTimer = undefined;
     if (this.discardAfter) {
       this.discardAfter = false;
       this.c.next();
@@ -498,7 +519,33 @@ class NetExchange implements Exchange {
   write(data: string | Buffer): boolean {
     if (this.done || this.closed) return false;
     this.wroteAny = true;
-    return typeof data === "string" ? this.c.sock.write(data, "latin1") : this.c.sock.write(data);
+    const ok = typeof data === "string" ? this.c.sock.write(data, "latin1") : this.c.sock.write(data);
+    if (!ok && this.sendTimeoutMs > 0 && !this.sendTimer) this.armSend();
+    return ok;
+  }
+
+  setSendTimeout(ms: number, owner: { sendTimedOut(): void }): void {
+    this.sendTimeoutMs = ms;
+    this.sendOwner = owner;
+  }
+
+  private armSend(): void {
+    const s = this.c.sock;
+    const clear = (): void => {
+      if (this.sendTimer) clearTimeout(this.sendTimer);
+      this.sendTimer = undefined;
+      s.off("drain", clear);
+    };
+    s.on("drain", clear);
+    this.sendTimer = setTimeout(() => {
+      this.sendTimer = undefined;
+      s.off("drain", clear);
+      try {
+        this.sendOwner?.sendTimedOut();
+      } finally {
+        this.c.destroy();
+      }
+    }, this.sendTimeoutMs);
   }
 
   drained(): Promise<void> {

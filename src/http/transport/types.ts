@@ -78,7 +78,7 @@ export interface ConnectionInfo {
 export interface BodySink {
   data(chunk: Buffer): void;
   end(): void;
-  /** A framing error (status 400 "client sent invalid chunked body"), a limit (413) or a closed peer (0). */
+  /** A framing error (400 "client sent invalid chunked body"), a limit (413), a timeout (408) or a closed peer (0). */
   error(status: number, message: string, level: "info" | "error"): void;
 }
 
@@ -92,7 +92,12 @@ export interface Exchange {
    * Read the body into `sink`. `maxSize` (client_max_body_size, 0 = no limit) is checked against
    * the chunked total as it grows; a Content-Length over it is the caller's check, as in nginx.
    */
-  readBody(sink: BodySink, maxSize: number): void;
+  readBody(sink: BodySink, maxSize: number, timeoutMs?: number): void;
+  /**
+   * send_timeout: when the client takes nothing for `ms` while output is pending,
+   * `owner.sendTimedOut()` runs (the core logs it) and the connection is closed.
+   */
+  setSendTimeout(ms: number, owner: { sendTimedOut(): void }): void;
   /**
    * Start throwing the body away now (nginx's ngx_http_discard_request_body): what is already
    * buffered is decoded at once, so a malformed chunked body gives its error here.
