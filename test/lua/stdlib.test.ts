@@ -14,7 +14,8 @@ process.env["TZ"] = "UTC";
 
 import { LuaTable } from "../../src/lua/runtime/table.js";
 import { LuaError } from "../../src/lua/runtime/error.js";
-import { call, index, le as luaLe, lt, values } from "../../src/lua/runtime/ops.js";
+import { call, index, le as luaLe, lt, tostring, values } from "../../src/lua/runtime/ops.js";
+import { typeName } from "../../src/lua/runtime/convert.js";
 import type { LuaFunction, LuaValue } from "../../src/lua/runtime/value.js";
 import { openTable, preloads as tablePreloads } from "../../src/lua/stdlib/table.js";
 import { openMath } from "../../src/lua/stdlib/math.js";
@@ -621,6 +622,13 @@ const fileMethods = (): LuaValue => (index(G.getStr("io"), "stdout") as { mt: Lu
 seq("io", "file method on non-file", [S(":read", R("setmetatable({}, {__index = getmetatable(io.stdout)})", () => { const t = new LuaTable(); t.mt = new LuaTable(); t.mt.setStr("__index", fileMethods()); return t; }))]);
 seq("io", "directory", [S("io.open", "/"), S(":read", new Ref(0)), S(":read", new Ref(0), "*a"), S(":close", new Ref(0))]);
 seq("io", "io.input file", [S("io.open", "in.txt"), S("io.input", new Ref(0)), S("io.read", "*l"), S("io.read", 2, "*n"), S("io.read", "*a"), S("io.read", "*x"), S("io.lines"), S("io.input", R("io.stdin", () => index(G.getStr("io"), "stdin")))]);
+seq("io", "popen read", [S("io.popen", "echo hello; echo world"), S("io.type", new Ref(0)), S(":read", new Ref(0), "*l"), S(":read", new Ref(0), "*a"), S(":read", new Ref(0), "*l"), S(":close", new Ref(0)), S("io.popen", "exit 3"), S(":close", new Ref(6)), S("io.popen", "ls", "x"), S("io.popen", "ls", "rw")]);
+seq("io", "popen write", [S("io.popen", "cat > piped.txt", "w"), S(":write", new Ref(0), "to cat\n", 42), S(":read", new Ref(0)), S(":close", new Ref(0)), S("io.open", "piped.txt"), S(":read", new Ref(4), "*a"), S(":close", new Ref(4))]);
+for (const fmt of ["*a", "*l", 1, 5000, "*n"] as Arg[]) {
+  seq("io", `read ${String(fmt)} from a write-only file`, [S("io.open", "wo.txt", "w"), S(":write", new Ref(0), "hello"), S(":read", new Ref(0), fmt), S(":seek", new Ref(0)), S(":write", new Ref(0), "X"), S(":close", new Ref(0)), S("io.open", "wo.txt"), S(":read", new Ref(6), "*a"), S(":close", new Ref(6))]);
+}
+seq("io", "tmpfile", [S("io.tmpfile"), S("io.type", new Ref(0)), S(":write", new Ref(0), "abc", 1.5), S(":seek", new Ref(0), "set"), S(":read", new Ref(0), "*a"), S(":seek", new Ref(0), "cur", -2), S(":read", new Ref(0), "*n"), S(":close", new Ref(0))]);
+seq("io", "standard files", [S(":write", R("io.stdin", () => index(G.getStr("io"), "stdin")), "x"), S(":close", R("io.stdin", () => index(G.getStr("io"), "stdin"))), S(":close", R("io.stderr", () => index(G.getStr("io"), "stderr"))), S(":setvbuf", R("io.stderr", () => index(G.getStr("io"), "stderr")), "no"), S("io.type", R("io.stdin", () => index(G.getStr("io"), "stdin")))]);
 seq("io", "os.remove/rename on files", [S("io.open", "rm.txt", "w"), S(":close", new Ref(0)), S("os.rename", "rm.txt", "rm2.txt"), S("io.open", "rm.txt"), S("os.remove", "rm2.txt"), S("os.remove", "rm2.txt"), S("os.remove", "."), S("os.rename", "nope", "x")]);
 
 // ---------------------------------------------------------------- running
@@ -685,6 +693,28 @@ test("os.time, os.clock and os.tmpname give values of the right kind", () => {
   assert.ok(existsSync(name));
   rmSync(name);
   assert.equal(typeof call(index(os, "date")), "string");
+});
+
+test("os.exit flushes stdout and exits with the status", () => {
+  const os = JSON.stringify(new URL("../../src/lua/stdlib/os.js", import.meta.url).href);
+  const stdio = JSON.stringify(new URL("../../src/lua/stdlib/stdio.js", import.meta.url).href);
+  const table = JSON.stringify(new URL("../../src/lua/runtime/table.js", import.meta.url).href);
+  for (const [arg, status] of [["3", 3], ["true", 0], ["false", 1], ["undefined", 0], ["256 + 7", 7], ['"2"', 2]] as const) {
+    const script = `import { LuaTable } from ${table}; import { openOs } from ${os}; import { writeStdout } from ${stdio};
+      const G = new LuaTable(); openOs(G); writeStdout("before exit\\n"); G.getStr("os").getStr("exit")(${arg}); writeStdout("not reached\\n");`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script]);
+    assert.equal(r.stdout.toString(), "before exit\n");
+    assert.equal(r.status, status);
+  }
+});
+
+test("file handles print as LuaJIT's do", () => {
+  const io = G.getStr("io") as LuaTable;
+  const f = call(index(io, "tmpfile")) as LuaValue;
+  assert.match(tostring(f), /^file \(0x[0-9a-f]+\)$/);
+  call(index(f, "close"), f);
+  assert.equal(tostring(f), "file (closed)");
+  assert.equal(typeName(f), "userdata");
 });
 
 test("require 'ffi' fails with tsresty's message", () => {
