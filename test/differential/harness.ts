@@ -36,6 +36,8 @@ export interface DiffRequest {
   readonly responses?: number;
   /** Milliseconds to wait for the responses (default 3000). */
   readonly timeout?: number;
+  /** Address to connect to (default 127.0.0.1; any 127.x.y.z reaches a wildcard listener). */
+  readonly connectHost?: string;
 }
 
 export interface DiffCase {
@@ -187,7 +189,7 @@ export function exchange(port: number, q: DiffRequest): Promise<{ responses: Par
   const want = q.responses ?? 1;
   const methods = methodsOf(raw);
   return new Promise((resolve) => {
-    const sock = net.connect(port, "127.0.0.1");
+    const sock = net.connect(port, q.connectHost ?? "127.0.0.1");
     let buf = Buffer.alloc(0);
     let closed = false;
     let done = false;

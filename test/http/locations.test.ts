@@ -174,3 +174,22 @@ test("server selection (expected)", async () => {
     "dot dot.net dot.net", "dot dot.net x.dot.net", "default _ other.org",
   ]);
 });
+
+test("listen: a specific address beside a wildcard on one port, default_server per address", async (t) => {
+  const conf = `
+events {}
+http {
+  access_log off;
+  server { listen 127.0.0.1:__PORT__; server_name a; return 200 "specific a $server_addr\\n"; }
+  server { listen 127.0.0.1:__PORT__ default_server; server_name b; return 200 "specific default b\\n"; }
+  server { listen __PORT__; server_name a; return 200 "wildcard a $server_addr\\n"; }
+  server { listen *:__PORT__; server_name c; return 200 "wildcard c\\n"; }
+}
+`;
+  const req = (host: string, to: string): DiffRequest => ({ name: `${host} via ${to}`, connectHost: to, raw: `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n` });
+  await diffCase(t, {
+    name: "listen",
+    conf,
+    requests: [req("a", "127.0.0.1"), req("c", "127.0.0.1"), req("zzz", "127.0.0.1"), req("a", "127.0.0.2"), req("c", "127.0.0.2"), req("zzz", "127.0.0.2")],
+  });
+});
