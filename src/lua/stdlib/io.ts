@@ -325,7 +325,15 @@ function readFormats(f: LuaFile, fmts: readonly LuaValue[], argBase: number, fna
       v = readCount(f, n);
     } else if (typeof fmt === "string") {
       const c = fmt[0] === "*" ? fmt[1] : fmt[0];
-      if (c === "n") v = readNumber(f);
+      if (c === "n") {
+        // fscanf failing to read leaves no error on the stream: just nil.
+        try {
+          v = readNumber(f);
+        } catch (e) {
+          if (!(e instanceof ErrnoError)) throw e;
+          v = undefined;
+        }
+      }
       else if (c === "l") v = readLine(f, false);
       else if (c === "L") v = readLine(f, true);
       else if (c === "a") v = readAll(f);
