@@ -238,9 +238,13 @@ class ByteBuilder {
 
   private flush(): void {
     if (this.o > 0) {
-      this.out += this.buf.toString("latin1", 0, this.o);
+      this.append(this.buf.toString("latin1", 0, this.o));
       this.o = 0;
     }
+  }
+  private append(piece: string): void {
+    if (this.out.length + piece.length > MAX_STRING) noMemory();
+    this.out += piece;
   }
   /** Append s[a..b). */
   slice(s: string, a: number, b: number): void {
@@ -248,7 +252,7 @@ class ByteBuilder {
     if (n <= 0) return;
     if (n > LONG_PIECE) {
       this.flush();
-      this.out += a === 0 && b === s.length ? s : s.slice(a, b);
+      this.append(a === 0 && b === s.length ? s : s.slice(a, b));
       return;
     }
     if (this.o + n > BUF_SIZE) this.flush();
@@ -352,9 +356,10 @@ function gsub(...a: LuaValue[]): LuaResult {
   let parts: ReplPart[] | string | undefined;
   if (typeof repl === "string") parts = parseRepl(repl);
 
-  // A literal pattern replaced by a string: split and join.
+  // A literal pattern replaced by a string: split and join. (Not for huge subjects: V8
+  // aborts the process when an array outgrows its limit, which split could reach.)
   const lit = pt.literal;
-  if (lit !== undefined && lit.length > 0 && parts !== undefined && maxN > 0) {
+  if (lit !== undefined && lit.length > 0 && parts !== undefined && maxN > 0 && len < 1e7 * lit.length) {
     const pieces = s.split(lit);
     const count = pieces.length - 1;
     if (count === 0) return [s, 0];
