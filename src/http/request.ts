@@ -635,6 +635,16 @@ export class Request {
     this.completion?.(this);
   }
 
+  /** The request head as received (ngx.req.raw_header), "" when unknown. */
+  rawHeader(): string {
+    return this.main.exchange?.head?.rawHead?.toString("latin1") ?? "";
+  }
+
+  /** The client closed the connection before the response was done (ngx.on_abort). */
+  onClientAbort(cb: () => void): void {
+    this.main.exchange?.onAbort(cb);
+  }
+
   /** Called when the main request is done, for callers that wait (tests, graceful quit). */
   onComplete(cb: (r: Request) => void): void {
     const prev = this.completion;

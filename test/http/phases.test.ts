@@ -8,6 +8,7 @@ import { registerModule } from "../../src/http/module.js";
 import { DONE, NEXT, OK, type PhaseHandler } from "../../src/http/phases.js";
 import type { Request } from "../../src/http/request.js";
 import { startInProcess, sleep } from "./support.js";
+import { getResponseHeader, setResponseHeader } from "../../src/http/headers-out.js";
 
 const order: string[] = [];
 
@@ -47,6 +48,14 @@ const HANDLERS: Record<string, Partial<Record<string, PhaseHandler>>> = {
       const body = await r.readBody();
       r.status = 202;
       r.write(`${r.method} ${r.args} ${body.data?.toString("latin1")}\n`);
+      return OK;
+    },
+  },
+  "/raw": {
+    content: (r: Request) => {
+      setResponseHeader(r, "X-Multi", ["1", "2"]);
+      setResponseHeader(r, "Content-Type", "text/x");
+      r.write(r.rawHeader() + JSON.stringify(getResponseHeader(r, "x-multi")));
       return OK;
     },
   },
@@ -92,6 +101,7 @@ http {
     location /sub2 {}
     location /throws {}
     location /body {}
+    location /raw {}
   }
 }
 `;
@@ -165,4 +175,16 @@ test("graceful quit lets the in-flight request finish and refuses new ones", asy
   assert.equal(r!.body, "slow done\n");
   assert.equal(refused.length, 0);
   fs.rmSync(s.prefix, { recursive: true, force: true });
+});
+
+test("raw header, response headers by name", async () => {
+  const s = await startInProcess(CONF);
+  try {
+    const raw = "GET /raw HTTP/1.1\r\nHost: a\r\nX-Case: Kept\r\nConnection: close\r\n\r\n";
+    const [r] = await s.get(raw);
+    assert.equal(r!.body, raw + '["1","2"]');
+    assert.deepEqual(r!.headers.filter(([n]) => /^(x-multi|content-type)$/i.test(n)), [["Content-Type", "text/x"], ["X-Multi", "1"], ["X-Multi", "2"]]);
+  } finally {
+    await s.close();
+  }
 });

@@ -2,7 +2,10 @@
 // Issue 6's core modules and the Lua module (modules/lua.ts) add themselves here.
 import { registerModule } from "../module.js";
 import { rewriteModule } from "./rewrite.js";
+import { luaModule } from "./lua.js";
 import "../config/core-settings.js";
 import "../content-type.js";
 
 registerModule(rewriteModule);
+// After rewrite: rewrite_by_lua runs at the end of the rewrite phase, as nginx postpones it.
+registerModule(luaModule);

@@ -260,6 +260,8 @@ class Connection implements ConnectionInfo {
       this.buf = EMPTY;
       this.ex = new NetExchange(this, undefined, r.error);
     } else {
+      // The bytes stay valid: the read buffer is never written over, only replaced.
+      r.head.rawHead = this.buf.subarray(0, r.consumed);
       this.consume(r.consumed);
       this.ex = new NetExchange(this, r.head, undefined);
     }

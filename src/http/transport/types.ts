@@ -27,6 +27,8 @@ export interface RequestHead {
   readonly expectContinue: boolean;
   /** Bytes of the head, request line to the empty line (part of $request_length). */
   readonly headBytes: number;
+  /** The head as received (ngx.req.raw_header), when the transport keeps it. */
+  rawHead?: Buffer;
 }
 
 /** A malformed request: nginx's status, its log line and the context it logs it in. */

@@ -1,0 +1,382 @@
+// ngx_http_lua_module: the *_by_lua directives in their inline, _block and _file forms, the
+// lua_* settings, and the phase handlers that run Lua for a request. The ngx API itself is
+// in src/ngx; this file decides what a Lua thread's end means for the request in each
+// phase (OpenResty's rules for ngx.exit, ngx.exec, errors).
+import type { Directive } from "../../conf/ast.js";
+import type { HttpConfig, LocationConf } from "../config/model.js";
+import type { HttpModule } from "../module.js";
+import type { Request } from "../request.js";
+import { requestHooks } from "../request.js";
+import { DONE, ERROR, NEXT, OK, type BodyChunk, type PhaseHandler, type PhaseName, type PhaseResult } from "../phases.js";
+import { flag, list, msTime, num, registerSettings, size, str, type SettingSpec } from "../config/settings.js";
+import { REWRITE_OPS } from "./rewrite.js";
+import { compileComplexValue } from "../script.js";
+import { setVariable } from "../variables.js";
+import { parseSize } from "../config/values.js";
+import { LuaVm } from "../../ngx/vm.js";
+import { NgxHost, requestState } from "../../ngx/host.js";
+import { entryAbortText, failedToRunText, runEntry, type ThreadEnd } from "../../ngx/thread.js";
+import { touchHeaders } from "../../ngx/output.js";
+import { makePrint } from "../../ngx/log.js";
+import type { LuaPhase } from "../../ngx/phases.js";
+import { tostring } from "../../lua/runtime/ops.js";
+import { bindChunk, recordChunk, reloadChunk, takePending, type LuaChunk } from "./lua/chunks.js";
+
+const FORMS = (base: string): string[] => [base, `${base}_block`, `${base}_file`];
+
+/** A setting whose value is the chunk of one of a phase's three directives (inherited as nginx merges them). */
+function chunkSetting(base: string, suspendable: boolean): SettingSpec<LuaChunk | undefined>[] {
+  return FORMS(base).map((directive) => ({
+    directive,
+    key: `lua:${base}`,
+    default: undefined,
+    parse: (d: Directive) => recordChunk(d, suspendable),
+  }));
+}
+
+export const LUA_SETTINGS: readonly SettingSpec[] = [
+  flag("lua_code_cache", true),
+  str("lua_package_path", ""),
+  str("lua_package_cpath", ""),
+  flag("lua_need_request_body", false),
+  flag("rewrite_by_lua_no_postpone", false),
+  flag("access_by_lua_no_postpone", false),
+  flag("lua_check_client_abort", false),
+  flag("lua_transform_underscores_in_response_headers", true),
+  num("lua_regex_cache_max_entries", 1024),
+  num("lua_regex_match_limit", 0),
+  msTime("lua_socket_connect_timeout", 60000),
+  msTime("lua_socket_send_timeout", 60000),
+  msTime("lua_socket_read_timeout", 60000),
+  size("lua_socket_buffer_size", 4096),
+  num("lua_socket_pool_size", 30),
+  msTime("lua_socket_keepalive_timeout", 60000),
+  flag("lua_socket_log_errors", true),
+  num("lua_max_pending_timers", 1024),
+  num("lua_max_running_timers", 256),
+  list("lua_shared_dict", (d) => ({ name: d.args[0] ?? "", size: parseSize(d.args[1] ?? "") ?? 0 }), "lua_shared_dict"),
+  ...chunkSetting("init_by_lua", false),
+  ...chunkSetting("init_worker_by_lua", false),
+  ...chunkSetting("exit_worker_by_lua", false),
+  ...chunkSetting("rewrite_by_lua", true),
+  ...chunkSetting("access_by_lua", true),
+  ...chunkSetting("header_filter_by_lua", false),
+  ...chunkSetting("body_filter_by_lua", false),
+  ...chunkSetting("log_by_lua", false),
+];
+
+registerSettings(LUA_SETTINGS);
+
+// ------------------------------------------------------------------ binding
+
+interface Bound {
+  readonly vm: LuaVm;
+  readonly prefix: string;
+  readonly confPrefix: string;
+  readonly codeCacheOff: boolean;
+  readonly config: HttpConfig;
+}
+
+// The configuration a chunk belongs to, to make fresh VMs under lua_code_cache off.
+const boundOf = new WeakMap<LuaChunk, Bound>();
+
+function vmOptions(cfg: HttpConfig): ConstructorParameters<typeof LuaVm>[0] {
+  const s = cfg.httpSettings;
+  const opt = (k: string): string | undefined => (typeof s[k] === "string" && s[k] !== "" ? (s[k] as string) : undefined);
+  return {
+    prefix: cfg.main.prefix,
+    packagePath: opt("lua_package_path"),
+    packageCpath: opt("lua_package_cpath"),
+    errorLog: cfg.main.errorLog,
+    codeCache: s.lua_code_cache !== false,
+    sharedDicts: (s.lua_shared_dict as { name: string; size: number }[] | undefined) ?? [],
+  };
+}
+
+function newVm(cfg: HttpConfig): LuaVm {
+  const vm = new LuaVm(vmOptions(cfg));
+  vm.config = cfg;
+  vm.G.setStr("print", makePrint(vm));
+  return vm;
+}
+
+/** The chunk to run for this request: itself, or under lua_code_cache off a fresh load in a fresh VM. */
+function chunkFor(c: LuaChunk, r: Request | undefined): LuaChunk {
+  const b = boundOf.get(c);
+  if (b === undefined || !b.codeCacheOff || r === undefined || r.loc.settings.lua_code_cache !== false) return c;
+  let vm = r.main.notes.get("lua.vm") as LuaVm | undefined;
+  if (vm === undefined) r.main.notes.set("lua.vm", (vm = newVm(b.config)));
+  return reloadChunk(c, vm, b.prefix, b.confPrefix);
+}
+
+// ------------------------------------------------------------------ running a chunk
+
+/** Run the chunk for `phase`; a load error is reported as a thrown message. */
+function start(c: LuaChunk, phase: LuaPhase, r: Request | undefined, setup?: (h: NgxHost) => void):
+  { h: NgxHost; end: ThreadEnd | Promise<ThreadEnd> } | { loadError: string } {
+  const cc = chunkFor(c, r);
+  if (cc.fn === undefined || cc.vm === undefined) return { loadError: cc.loadError ?? "Lua code not loaded" };
+  const h = new NgxHost(phase, cc.vm, r);
+  setup?.(h);
+  return { h, end: runEntry(cc.fn, h) };
+}
+
+/** What an entry thread's end means for the request (rewrite, access, content). */
+function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
+  if (r.finalized) return DONE;
+  const content = h.phase === "content";
+  if (end.error !== undefined) {
+    r.log("error", entryAbortText(end.error));
+    if (r.headerSent) {
+      r.terminate();
+      return DONE;
+    }
+    return 500;
+  }
+  if (h.exec !== undefined) {
+    const { uri, args } = h.exec;
+    if (uri.startsWith("@")) r.namedRedirect(uri);
+    else r.internalRedirect(uri, args);
+    return DONE;
+  }
+  const code = h.exitCode;
+  if (code === undefined || code === OK || (code === NEXT && !content)) {
+    if (!content) return NEXT;
+    if (!r.headerSent) touchHeaders(r);
+    if (!r.eofSent) r.eof();
+    return OK;
+  }
+  if (code === ERROR) return ERROR;
+  if (code >= 200) {
+    if (r.headerSent) {
+      if (code >= 300 && code !== r.status) {
+        r.log("error", `attempt to set status ${code} via ngx.exit after sending out the response status ${r.status}`);
+      }
+      if (!r.eofSent) r.eof();
+      r.finalize(0);
+      return DONE;
+    }
+    if (code < 300 && code !== 204) {
+      if (r.status === 0) r.status = code;
+      touchHeaders(r);
+      r.eof();
+      r.finalize(0);
+      return DONE;
+    }
+    return code;
+  }
+  return content ? OK : NEXT;
+}
+
+function entryHandler(c: LuaChunk, phase: "rewrite" | "access" | "content"): PhaseHandler {
+  const run = (r: Request): PhaseResult | Promise<PhaseResult> => {
+    if (phase === "content") requestState(r).enteredContent = true;
+    const s = start(c, phase, r);
+    if ("loadError" in s) {
+      r.log("error", s.loadError);
+      return 500;
+    }
+    const { h, end } = s;
+    if (end instanceof Promise) return end.then((e) => afterEntry(r, h, e));
+    return afterEntry(r, h, end);
+  };
+  return (r) => {
+    // lua_need_request_body: the body is read before the handler runs.
+    if (r.loc.settings.lua_need_request_body === true && r.body === undefined) {
+      return r.readBody().then(() => run(r), (e: { status?: number }) => e.status ?? 400).then((x) => x);
+    }
+    return run(r);
+  };
+}
+
+/** Run a chunk that may not wait (set, header/body filter, log, init...). Errors as ngx_lua words them. */
+function runPlain(c: LuaChunk, phase: LuaPhase, r: Request | undefined, setup?: (h: NgxHost) => void): { h?: NgxHost; error?: string } {
+  const s = start(c, phase, r, setup);
+  if ("loadError" in s) return { error: s.loadError };
+  let end = s.end;
+  if (end instanceof Promise) {
+    // Only reached if a builtin waited where it may not: the phase check refuses first.
+    void end;
+    end = { error: undefined, value: [] };
+  }
+  if (end.error !== undefined) return { h: s.h, error: failedToRunText(s.h.context, end.error) };
+  return { h: s.h };
+}
+
+function headerFilter(c: LuaChunk): (r: Request) => PhaseResult | void {
+  return (r) => {
+    const { error } = runPlain(c, "header_filter", r);
+    if (error !== undefined) {
+      r.log("error", error);
+      return ERROR;
+    }
+    return OK;
+  };
+}
+
+function bodyFilter(c: LuaChunk): (r: Request, chunk: BodyChunk) => void {
+  return (r, chunk) => {
+    const st = requestState(r);
+    if (st.bodyEof) {
+      chunk.data = "";
+      return;
+    }
+    const { error } = runPlain(c, "body_filter", r, (h) => {
+      h.chunk = chunk;
+    });
+    if (error !== undefined) {
+      r.log("error", error);
+      chunk.data = "";
+      chunk.eof = true;
+      r.keepalive = false;
+    }
+  };
+}
+
+function logHandler(c: LuaChunk): PhaseHandler {
+  return (r) => {
+    const { error } = runPlain(c, "log", r);
+    if (error !== undefined) r.log("error", error, "logging request");
+    return OK;
+  };
+}
+
+// ------------------------------------------------------------------ set_by_lua
+
+function compileSet(d: Directive): (r: Request) => PhaseResult {
+  const isBlock = d.name.endsWith("_block");
+  const v = d.args[0] ?? "";
+  const varName = v.startsWith("$") ? v.slice(1) : v;
+  const c = recordChunk(d, false, 1);
+  const args = (isBlock ? d.args.slice(1) : d.args.slice(2)).map(compileComplexValue);
+  return (r) => {
+    const vals = args.map((a) => a(r));
+    const s = start(c, "set", r, (h) => {
+      h.setArgs = vals;
+    });
+    if ("loadError" in s) {
+      r.log("error", s.loadError);
+      return 500;
+    }
+    let end = s.end;
+    if (end instanceof Promise) end = { error: undefined, value: [] };
+    if (end.error !== undefined) {
+      r.log("error", failedToRunText("set_by_lua*", end.error));
+      return 500;
+    }
+    const res = Array.isArray(end.value) ? end.value[0] : end.value;
+    setVariable(r, varName, res === undefined ? "" : tostring(res));
+    return NEXT;
+  };
+}
+
+for (const n of FORMS("set_by_lua")) REWRITE_OPS[n] = compileSet;
+
+// ------------------------------------------------------------------ the module
+
+const CONTENT = new Set(FORMS("content_by_lua"));
+
+function own(loc: LocationConf, key: string): LuaChunk | undefined {
+  return loc.settings[`lua:${key}`] as LuaChunk | undefined;
+}
+
+async function runInitLike(cfg: HttpConfig, key: string, phase: LuaPhase, label: string, fatal: boolean): Promise<void> {
+  const vm = cfg.moduleData.get("lua") as LuaVm | undefined;
+  const c = cfg.httpSettings[`lua:${key}`] as LuaChunk | undefined;
+  if (vm === undefined || c === undefined) return;
+  const { error } = runPlain(c, phase, undefined);
+  if (error === undefined) return;
+  const msg = `${label} error: ${error.replace(/^failed to run [^:]+: /, "")}`;
+  if (fatal) {
+    const { ConfigError } = await import("../config/settings.js");
+    throw new ConfigError(msg);
+  }
+  cfg.main.errorLog.log("error", msg);
+}
+
+export const luaModule: HttpModule = {
+  name: "lua",
+  settings: LUA_SETTINGS,
+  directives: [...CONTENT, ...FORMS("set_by_lua")],
+  handler(phase: PhaseName, loc: LocationConf) {
+    if (phase === "rewrite") {
+      const c = own(loc, "rewrite_by_lua");
+      return c ? entryHandler(c, "rewrite") : undefined;
+    }
+    if (phase === "access") {
+      const c = own(loc, "access_by_lua");
+      return c ? entryHandler(c, "access") : undefined;
+    }
+    if (phase === "log") {
+      const c = own(loc, "log_by_lua");
+      return c ? logHandler(c) : undefined;
+    }
+    return undefined;
+  },
+  contentHandler(loc: LocationConf) {
+    let d: Directive | undefined;
+    for (const x of loc.directives) if (CONTENT.has(x.name)) d = x;
+    if (d === undefined) return undefined;
+    return entryHandler(recordChunk(d, true), "content");
+  },
+  headerFilter(loc) {
+    const c = own(loc, "header_filter_by_lua");
+    return c ? headerFilter(c) : undefined;
+  },
+  bodyFilter(loc) {
+    const c = own(loc, "body_filter_by_lua");
+    return c ? bodyFilter(c) : undefined;
+  },
+  async postConfiguration(cfg: HttpConfig) {
+    const chunks = takePending();
+    const vm = newVm(cfg);
+    cfg.moduleData.set("lua", vm);
+    const codeCacheOff = chunks.some((c) => c.directive !== undefined) && cfg.httpSettings.lua_code_cache === false;
+    const b: Bound = { vm, prefix: cfg.main.prefix, confPrefix: cfg.main.confPrefix, codeCacheOff: cfg.httpSettings.lua_code_cache === false || codeCacheOff, config: cfg };
+    for (const c of chunks) {
+      bindChunk(c, vm, b.prefix, b.confPrefix);
+      boundOf.set(c, b);
+    }
+    if (cfg.httpSettings.lua_code_cache === false) {
+      const d = findDirective(cfg.tree, "lua_code_cache");
+      const where = d ? ` in ${d.file}:${d.line}` : "";
+      cfg.main.errorLog.log("alert", `lua_code_cache is off; this will hurt performance${where}`);
+      process.stderr.write(`nginx: [alert] lua_code_cache is off; this will hurt performance${where}\n`);
+    }
+    await runInitLike(cfg, "init_by_lua", "init", "init_by_lua", true);
+  },
+  async initWorker(cfg: HttpConfig) {
+    await runInitLike(cfg, "init_worker_by_lua", "init_worker", "init_worker_by_lua", false);
+  },
+  async exitWorker(cfg: HttpConfig) {
+    const vm = cfg.moduleData.get("lua") as LuaVm | undefined;
+    if (vm === undefined) return;
+    vm.exiting = true;
+    for (const cb of [...vm.exitHooks]) {
+      try {
+        cb();
+      } catch {
+        // one hook failing must not keep the others from running
+      }
+    }
+    await runInitLike(cfg, "exit_worker_by_lua", "exit_worker", "exit_worker_by_lua", false);
+  },
+};
+
+function findDirective(ds: readonly Directive[], name: string): Directive | undefined {
+  for (const d of ds) {
+    if (d.name === name) return d;
+    if (d.block) {
+      const x = findDirective(d.block, name);
+      if (x) return x;
+    }
+  }
+  return undefined;
+}
+
+// ngx.on_abort and the async API's cleanups run when the main request ends.
+requestHooks.cleanup.push((r) => {
+  const s = r.notes.get("lua") as ReturnType<typeof requestState> | undefined;
+  if (s?.cleanups) for (const cb of s.cleanups.splice(0)) cb();
+});
+
