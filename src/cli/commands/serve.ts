@@ -76,6 +76,15 @@ export async function serve(flags: NginxFlags): Promise<number> {
     flushLogFiles();
     process.exit(0);
   };
+  // A worker that crashes takes only itself down in nginx, and the master starts another.
+  // Here the worker is this process: log what escaped (a module's timer, a stray promise)
+  // and keep serving.
+  process.on("uncaughtException", (e) => {
+    current.main.errorLog.log("alert", `uncaught exception: ${(e as Error)?.stack ?? String(e)}`);
+  });
+  process.on("unhandledRejection", (e) => {
+    current.main.errorLog.log("alert", `unhandled rejection: ${(e as Error)?.stack ?? String(e)}`);
+  });
   let stopping = false;
   process.on("SIGTERM", () => void server.stop().then(exit));
   process.on("SIGINT", () => void server.stop().then(exit));
