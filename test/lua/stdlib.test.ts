@@ -420,6 +420,30 @@ add("table", "table.sort", [3, 1, 2], boom);
 add("table", "table.sort", ["ccc", "a", "bb", "dddd", ""], byLen);
 add("table", "table.sort");
 add("table", "table.sort", "x");
+// Metamethods: sort's default order uses __lt; insert, remove, concat and move are raw.
+const ltMeta = `local mt = {__lt = function(a, b) return a.v < b.v end}`;
+const mkLt = (vals: number[]) => R(`(function() ${ltMeta} local t = {} for i, v in ipairs({${vals.join(",")}}) do t[i] = setmetatable({v = v}, mt) end return t end)()`, () => {
+  const mt = new LuaTable();
+  mt.setStr("__lt", (a: LuaValue, b: LuaValue) => ((a as LuaTable).getStr("v") as number) < ((b as LuaTable).getStr("v") as number));
+  return new LuaTable(vals.map((v) => { const e = new LuaTable(); e.setStr("v", v); e.mt = mt; return e; }));
+});
+seq("table", "sort with __lt", [S("call", R("function(t) table.sort(t) local o = {} for i, e in ipairs(t) do o[i] = e.v end return table.concat(o, ' ') end", () => (t: LuaValue) => { call(index(G.getStr("table"), "sort"), t); const o: string[] = []; for (let i = 1; i <= (t as LuaTable).length(); i++) o.push(String(((t as LuaTable).get(i) as LuaTable).getStr("v"))); return o.join(" "); }), mkLt([5, 3, 9, 1, 7, 2, 8]))]);
+const proxy = F(`function() return setmetatable({1, 2, 3}, {__index = function(t, k) return "I" .. tostring(k) end, __newindex = function(t, k, v) rawset(t, k, "N" .. tostring(v)) end}) end`, () => {
+  const t = new LuaTable([1, 2, 3]);
+  t.mt = new LuaTable();
+  t.mt.setStr("__index", (_t: LuaValue, k: LuaValue) => "I" + tostring(k));
+  t.mt.setStr("__newindex", (tt: LuaValue, k: LuaValue, v: LuaValue) => { (tt as LuaTable).set(k, "N" + tostring(v)); return []; });
+  return t;
+});
+const dump = F("function(t) local o = {} for k, v in pairs(t) do o[#o + 1] = tostring(k) .. '=' .. tostring(v) end table.sort(o) return table.concat(o, ',') end", (t: LuaValue) => {
+  const o: string[] = [];
+  let k: LuaValue = undefined;
+  for (;;) { const e = (t as LuaTable).next(k); if (e === undefined || e === false) break; k = e[0]; o.push(tostring(e[0]) + "=" + tostring(e[1])); }
+  return o.sort().join(",");
+});
+for (const [fn, ...args] of [["table.insert", "x"], ["table.insert", 1, "x"], ["table.insert", 5, "x"], ["table.remove"], ["table.remove", 1], ["table.concat", ",", 1, 3], ["table.concat", ",", 1, 4], ["table.move", 1, 3, 2], ["table.maxn"], ["table.getn"], ["table.foreachi", F("function(i, v) end", () => [])]] as [string, ...Arg[]][]) {
+  seq("table", `${fn} on a table with __index/__newindex`, [S("call", proxy), S(fn, new Ref(0), ...args), S("call", dump, new Ref(0))]);
+}
 for (const t of [T([1, 2], { x: 1 }), T([]), T([], { "-3": 1 }), T([5])] as Arg[]) {
   add("table", "table.maxn", t);
   add("table", "table.getn", t);
