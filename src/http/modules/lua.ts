@@ -18,6 +18,7 @@ import { NgxHost, requestState } from "../../ngx/host.js";
 import { entryAbortText, failedToRunText, runEntry, type ThreadEnd } from "../../ngx/thread.js";
 import { touchHeaders } from "../../ngx/output.js";
 import { makePrint } from "../../ngx/log.js";
+import { loadAsyncApi } from "../../ngx/async-host.js";
 import type { LuaPhase } from "../../ngx/phases.js";
 import { tostring } from "../../lua/runtime/ops.js";
 import { bindChunk, recordChunk, reloadChunk, takePending, type LuaChunk } from "./lua/chunks.js";
@@ -329,6 +330,7 @@ export const luaModule: HttpModule = {
   },
   async postConfiguration(cfg: HttpConfig) {
     const chunks = takePending();
+    await loadAsyncApi();
     const vm = newVm(cfg);
     cfg.moduleData.set("lua", vm);
     const codeCacheOff = chunks.some((c) => c.directive !== undefined) && cfg.httpSettings.lua_code_cache === false;

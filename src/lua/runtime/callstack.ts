@@ -9,6 +9,8 @@ export interface ChunkInfo {
   readonly source: string;
   /** luaLine[jsLine] for every line of the generated JS (0 where unknown). */
   readonly luaLine: Int32Array;
+  /** JS positions of method calls (line * 100000 + column), for argument numbering. */
+  readonly methodSites?: Set<number>;
   /** The protos of the latest instance of the chunk (set when it is instantiated), by index. */
   protos?: readonly { last?: unknown }[];
 }
@@ -97,6 +99,21 @@ export function luaFrames(from?: Error): LuaFrame[] {
 // its errors carry no position and name it '?', as LuaJIT reports them.
 const DIRECT_CALLERS = /^(pcall|xpcall)\b/;
 
+/** True when the innermost Lua frame is at a method call (`s:sub()`): LuaJIT then does not count self. */
+export function calledAsMethod(): boolean {
+  for (const s of captureSites()) {
+    const file = s.getFileName();
+    if (file === undefined || file === null) continue;
+    const chunk = chunks.get(file);
+    if (chunk === undefined) {
+      if (DIRECT_CALLERS.test(s.getFunctionName() ?? "")) return false;
+      continue;
+    }
+    return chunk.methodSites?.has((s.getLineNumber() ?? 0) * 100000 + (s.getColumnNumber() ?? 0)) === true;
+  }
+  return false;
+}
+
 /** True when the builtin raising an error was called by pcall/xpcall rather than by Lua code. */
 export function calledDirectly(): boolean {
   for (const s of captureSites()) {
@@ -129,4 +146,24 @@ export function where(level: number): string {
     }
   }
   return "";
+}
+
+/**
+ * For an error kept with keepStack: the JS function directly called by the innermost Lua
+ * frame when the error was raised (a builtin such as `error`, or a runtime helper), so
+ * that tracebacks can show LuaJIT's `[C]: in function 'error'` line. Undefined when the
+ * error has no Lua frame.
+ */
+export function calleeOfError(e: Error): { readonly name: string; readonly file: string } | undefined {
+  keepStack(e);
+  const sites = sitesOf.get(e) ?? [];
+  let above: CallSite | undefined;
+  for (const s of sites) {
+    const file = s.getFileName();
+    if (file !== undefined && file !== null && chunks.has(file)) {
+      return above === undefined ? undefined : { name: above.getFunctionName() ?? "?", file: above.getFileName() ?? "" };
+    }
+    above = s;
+  }
+  return undefined;
 }

@@ -1,0 +1,243 @@
+// The response from Lua: ngx.say, print, flush, eof, exit, redirect, exec, ngx.status and
+// ngx.header. ngx.exit/exec/redirect stop the entry thread (see thread.ts); what the
+// stopped thread means for the request is decided by the phase handler (http/modules/lua.ts).
+import { LuaTable } from "../lua/runtime/table.js";
+import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../lua/runtime/value.js";
+import { numberToString, typeName } from "../lua/runtime/convert.js";
+import { argError, luaError } from "../lua/runtime/error.js";
+import type { Request } from "../http/request.js";
+import { setContentType } from "../http/content-type.js";
+import { hostFor, requestFor, requestState, type NgxHost } from "./host.js";
+import { EXIT, NgxExitSignal } from "./thread.js";
+import { checkNum, checkStr, outputPiece } from "./values.js";
+import { encodeArgs } from "./encoding.js";
+
+/** ngx_http_lua's first header touch: the default Content-Type is set before user changes. */
+export function touchHeaders(r: Request): void {
+  const s = requestState(r);
+  if (s.headersSet) return;
+  s.headersSet = true;
+  setContentType(r);
+}
+
+function write(fname: string, args: LuaValue[], nl: boolean): { r: Request; res: LuaResult } {
+  const { r } = requestFor(`ngx.${fname}`);
+  let s = "";
+  for (let i = 0; i < args.length; i++) s += outputPiece(args[i], i + 1, fname);
+  if (nl) s += "\n";
+  if (r.eofSent) return { r, res: [undefined, "seen eof"] };
+  if (!r.headerSent) touchHeaders(r);
+  if (s.length > 0) r.write(s);
+  else if (!r.headerSent) r.sendHeader();
+  return { r, res: 1 };
+}
+
+function say(...a: LuaValue[]): LuaResult {
+  return write("say", a, true).res;
+}
+function print(...a: LuaValue[]): LuaResult {
+  return write("print", a, false).res;
+}
+
+function flushCheck(a: LuaValue[]): Request | undefined {
+  const { r } = requestFor("ngx.flush");
+  if (a[0] !== undefined && typeof a[0] !== "boolean") return argError(1, "flush", `boolean expected, got ${typeName(a[0])}`);
+  if (r.eofSent) return undefined;
+  if (!r.headerSent) {
+    touchHeaders(r);
+    r.sendHeader();
+  }
+  return r;
+}
+function flush(...a: LuaValue[]): LuaResult {
+  const r = flushCheck(a);
+  if (r === undefined) return [undefined, "seen eof"];
+  void r.flush();
+  return 1;
+}
+flush.$g = function* flush(...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+  const r = flushCheck(a);
+  if (r === undefined) return [undefined, "seen eof"];
+  const p = r.flush();
+  if (a[0] === true) yield p.then(() => undefined, () => undefined);
+  return 1;
+};
+
+function eof(...a: LuaValue[]): LuaResult {
+  void a;
+  const { r } = requestFor("ngx.eof");
+  if (r.eofSent) return [undefined, "seen eof"];
+  if (!r.headerSent) touchHeaders(r);
+  r.eof();
+  return 1;
+}
+
+function exitCode(a: LuaValue[]): { h: NgxHost; code: number } {
+  const h = hostFor("ngx.exit");
+  if (a.length < 1) return luaError("expecting one argument");
+  const code = checkNum(a[0], 1, "exit");
+  return { h, code: Math.trunc(code) };
+}
+function exit(...a: LuaValue[]): LuaResult {
+  const { h, code } = exitCode(a);
+  h.exitCode = code;
+  throw new NgxExitSignal();
+}
+exit.$g = function* exit(...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+  const { h, code } = exitCode(a);
+  h.exitCode = code;
+  yield EXIT;
+  return [];
+};
+
+const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
+
+function redirectPrep(a: LuaValue[]): NgxHost {
+  const { h, r } = requestFor("ngx.redirect");
+  const uri = checkStr(a[0], 1, "redirect");
+  let code = 302;
+  if (a[1] !== undefined) {
+    code = Math.trunc(checkNum(a[1], 2, "redirect"));
+    if (!REDIRECT_CODES.has(code)) {
+      return luaError("only ngx.HTTP_MOVED_TEMPORARILY, ngx.HTTP_MOVED_PERMANENTLY, ngx.HTTP_PERMANENT_REDIRECT, ngx.HTTP_SEE_OTHER, and ngx.HTTP_TEMPORARY_REDIRECT are allowed");
+    }
+  }
+  if (r.headerSent) return luaError("attempt to call ngx.redirect after sending out the headers");
+  touchHeaders(r);
+  r.headersOut.set("Location", uri);
+  h.exitCode = code;
+  return h;
+}
+function redirect(...a: LuaValue[]): LuaResult {
+  redirectPrep(a);
+  throw new NgxExitSignal();
+}
+redirect.$g = function* redirect(...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+  redirectPrep(a);
+  yield EXIT;
+  return [];
+};
+
+function execPrep(a: LuaValue[]): NgxHost {
+  const { h, r } = requestFor("ngx.exec");
+  const uri = checkStr(a[0], 1, "exec");
+  let args: string | undefined;
+  const x = a[1];
+  if (x instanceof LuaTable) args = encodeArgs(x, "exec");
+  else if (x !== undefined) args = checkStr(x, 2, "exec");
+  if (uri === "") return luaError("The uri argument is empty");
+  if (r.headerSent) return luaError("attempt to call ngx.exec after sending out response headers");
+  h.exec = { uri, args };
+  h.exitCode = -4;
+  return h;
+}
+function exec(...a: LuaValue[]): LuaResult {
+  execPrep(a);
+  throw new NgxExitSignal();
+}
+exec.$g = function* exec(...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+  execPrep(a);
+  yield EXIT;
+  return [];
+};
+
+export const outputApi: Record<string, LuaFunction> = { say, print, flush, eof, exit, redirect, exec };
+
+// ---------------------------------------------------------------- ngx.status
+
+export function getStatus(): LuaValue {
+  const { r } = requestFor("ngx.status");
+  return r.status;
+}
+
+export function setStatus(v: LuaValue): void {
+  const { r } = requestFor("ngx.status");
+  if (r.headerSent) {
+    r.log("error", "attempt to set ngx.status after sending out response headers");
+    return;
+  }
+  const n = typeof v === "string" ? Number(v) : v;
+  if (typeof n !== "number" || Number.isNaN(n)) return luaError(`bad argument to 'ngx.status' (number expected, got ${typeName(v)})`) as never;
+  r.status = Math.trunc(n);
+  r.statusLine = undefined;
+}
+
+// ---------------------------------------------------------------- ngx.header
+
+function headerKey(k: LuaValue): string {
+  if (typeof k !== "string") return luaError(`bad argument #2 to '__index' (string expected, got ${typeName(k)})`);
+  return k.replace(/_/g, "-");
+}
+
+function headerValue(v: LuaValue): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number") return numberToString(v);
+  if (typeof v === "boolean") return v ? "true" : "false";
+  return luaError(`attempt to set ngx.header.HEADER to a ${typeName(v)} value`);
+}
+
+function headerIndex(_t: LuaValue, k: LuaValue): LuaResult {
+  const { r } = requestFor("ngx.header");
+  const name = headerKey(k);
+  const l = name.toLowerCase();
+  if (l === "content-type") {
+    if (r.contentType === undefined) return undefined;
+    return r.charset ? `${r.contentType}; charset=${r.charset}` : r.contentType;
+  }
+  if (l === "content-length") return r.contentLength >= 0 ? String(r.contentLength) : undefined;
+  if (l === "last-modified" && r.lastModified !== undefined) return r.lastModified;
+  if (l === "location" && r.location !== undefined) return r.location;
+  const all = r.headersOut.getAll(name);
+  if (all.length === 0) return undefined;
+  if (all.length === 1) return all[0];
+  return new LuaTable(all);
+}
+
+/** ngx.header.NAME = value (nil clears, a table sets several values). */
+export function setResponseHeader(r: Request, name: string, v: LuaValue): void {
+  const l = name.toLowerCase();
+  let values: string[];
+  if (v === undefined) values = [];
+  else if (v instanceof LuaTable) {
+    values = [];
+    const n = v.length();
+    for (let i = 1; i <= n; i++) values.push(headerValue(v.get(i)));
+  } else values = [headerValue(v)];
+  touchHeaders(r);
+  switch (l) {
+    case "content-type":
+      r.contentType = values.length ? values[values.length - 1] : undefined;
+      r.charset = undefined;
+      return;
+    case "content-length":
+      r.contentLength = values.length ? Number(values[values.length - 1]) : -1;
+      if (Number.isNaN(r.contentLength)) r.contentLength = -1;
+      return;
+    case "last-modified":
+      r.lastModified = values.length ? values[values.length - 1] : undefined;
+      return;
+  }
+  if (values.length === 0) r.headersOut.remove(name);
+  else r.headersOut.set(name, values);
+}
+
+function headerNewIndex(_t: LuaValue, k: LuaValue, v: LuaValue): LuaResult {
+  const { r } = requestFor("ngx.header");
+  const name = headerKey(k);
+  if (r.headerSent) {
+    r.log("error", "attempt to set ngx.header.HEADER after sending out response headers");
+    return [];
+  }
+  setResponseHeader(r, name, v);
+  return [];
+}
+
+/** The ngx.header table: reads and writes go to the current request's response headers. */
+export function makeHeaderTable(): LuaTable {
+  const t = new LuaTable();
+  const mt = new LuaTable();
+  mt.setStr("__index", headerIndex as LuaFunction);
+  mt.setStr("__newindex", headerNewIndex as LuaFunction);
+  t.mt = mt;
+  return t;
+}

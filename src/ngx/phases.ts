@@ -1,0 +1,86 @@
+// The Lua phases and which API may run in which, as data. Every ngx function checks its
+// entry here before doing anything, and refuses with OpenResty's words:
+// "API disabled in the context of log_by_lua*". docs/ngx-api.md is generated from API_PHASES.
+
+export const LUA_PHASES = [
+  "init", "init_worker", "set", "rewrite", "access", "content", "header_filter", "body_filter",
+  "log", "timer", "exit_worker",
+] as const;
+export type LuaPhase = (typeof LUA_PHASES)[number];
+
+/** The context name in "API disabled in the context of ..." messages. */
+export const PHASE_CONTEXT: Readonly<Record<LuaPhase, string>> = {
+  init: "init_by_lua*",
+  init_worker: "init_worker_by_lua*",
+  set: "set_by_lua*",
+  rewrite: "rewrite_by_lua*",
+  access: "access_by_lua*",
+  content: "content_by_lua*",
+  header_filter: "header_filter_by_lua*",
+  body_filter: "body_filter_by_lua*",
+  log: "log_by_lua*",
+  timer: "ngx.timer",
+  exit_worker: "exit_worker_by_lua*",
+};
+
+// Phase sets as the lua-nginx-module README lists each API's "context:" line.
+const RAC = ["rewrite", "access", "content"] as const;
+const RACT = [...RAC, "timer"] as const;
+const REQ = ["set", "rewrite", "access", "content", "header_filter", "body_filter", "log"] as const;
+const REQT = [...REQ, "timer"] as const;
+const ALL = LUA_PHASES;
+const NOT_INIT = ["init_worker", ...REQT, "exit_worker"] as const;
+
+/** API name -> the phases it runs in. A name missing here runs everywhere. */
+export const API_PHASES: Readonly<Record<string, readonly LuaPhase[]>> = {
+  "ngx.say": RAC,
+  "ngx.print": RAC,
+  "ngx.flush": RAC,
+  "ngx.eof": RAC,
+  "ngx.exit": [...RACT, "header_filter"],
+  "ngx.exec": RAC,
+  "ngx.redirect": RAC,
+  "ngx.sleep": [...RACT],
+  "ngx.status": REQ,
+  "ngx.header": REQ,
+  "ngx.ctx": REQT,
+  "ngx.var": REQ,
+  "ngx.on_abort": RACT,
+  "ngx.location.capture": RAC,
+  "ngx.location.capture_multi": RAC,
+  "ngx.req.get_method": REQ,
+  "ngx.req.set_method": ["set", "rewrite", "access", "content", "header_filter", "body_filter"],
+  "ngx.req.get_uri_args": REQ,
+  "ngx.req.set_uri_args": ["set", "rewrite", "access", "content", "header_filter", "body_filter"],
+  "ngx.req.get_post_args": ["rewrite", "access", "content", "header_filter", "body_filter", "log"],
+  "ngx.req.read_body": RAC,
+  "ngx.req.discard_body": RAC,
+  "ngx.req.get_body_data": ["rewrite", "access", "content", "log"],
+  "ngx.req.get_body_file": RAC,
+  "ngx.req.set_body_data": RAC,
+  "ngx.req.set_body_file": RAC,
+  "ngx.req.init_body": RAC,
+  "ngx.req.append_body": RAC,
+  "ngx.req.finish_body": RAC,
+  "ngx.req.get_headers": REQ,
+  "ngx.req.set_header": ["set", "rewrite", "access", "content", "header_filter", "body_filter"],
+  "ngx.req.clear_header": ["set", "rewrite", "access", "content", "header_filter", "body_filter"],
+  "ngx.req.http_version": REQ,
+  "ngx.req.raw_header": REQ,
+  "ngx.req.start_time": REQ,
+  "ngx.req.is_internal": REQ,
+  "ngx.req.set_uri": ["set", "rewrite", "access", "content"],
+  "ngx.req.set_uri_args_jump": ["rewrite"],
+  "ngx.resp.get_headers": REQ,
+  "ngx.get_phase": ALL,
+  "ngx.worker.id": NOT_INIT,
+  "ngx.update_time": ALL,
+};
+
+/** Phases that have a request. */
+export const REQUEST_PHASES: ReadonlySet<LuaPhase> = new Set(REQ);
+
+export function allowed(api: string, phase: LuaPhase): boolean {
+  const l = API_PHASES[api];
+  return l === undefined || l.includes(phase);
+}

@@ -1,0 +1,158 @@
+// Running Lua for a phase: an entry thread on a Coroutine whose host is the NgxHost, driven
+// synchronously for as long as it does not wait (a plain request costs no Promise), then on
+// the event loop. ngx.exit, ngx.exec and ngx.redirect stop the thread: their suspendable
+// form yields EXIT, which the driver answers by abandoning the generator (so that a pcall
+// on the way cannot catch it, as in OpenResty where they are yields too).
+import { Coroutine, running, setRunning } from "../lua/runtime/coroutine.js";
+import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../lua/runtime/value.js";
+import { LuaError } from "../lua/runtime/error.js";
+import { calleeOfError, luaFrames, keepStack, type LuaFrame } from "../lua/runtime/callstack.js";
+import { errorValue, tostring } from "../lua/runtime/ops.js";
+import type { Proto } from "../lua/runtime/prims.js";
+import type { NgxHost } from "./host.js";
+
+/** Yielded by the suspendable forms of ngx.exit/exec/redirect: stop the thread. */
+export const EXIT: Promise<unknown> = new Promise(() => {});
+
+/** Thrown by their plain forms (called where a yield cannot happen). */
+export class NgxExitSignal extends Error {}
+
+export interface ThreadEnd {
+  /** The thread raised this (a Lua error or a JS exception); undefined when it ended. */
+  readonly error: unknown;
+  readonly value: LuaResult;
+}
+
+const ENDED: ThreadEnd = { error: undefined, value: [] };
+
+type Gen = Generator<Suspension, LuaResult, unknown>;
+
+/** Run `fn(...args)` as an entry thread for `host`. Synchronous until it first waits. */
+export function runEntry(fn: LuaFunction, host: NgxHost, args: LuaValue[] = []): ThreadEnd | Promise<ThreadEnd> {
+  const co = new Coroutine(fn, host);
+  const prev = running();
+  setRunning(co);
+  co.status = "running";
+  try {
+    const g = fn.$g;
+    if (g === undefined) {
+      const v = fn(...args);
+      co.status = "dead";
+      return { error: undefined, value: v };
+    }
+    const gen = g(...args);
+    co.gen = gen;
+    return drive(co, gen, gen.next());
+  } catch (e) {
+    co.status = "dead";
+    return failed(e);
+  } finally {
+    setRunning(prev);
+  }
+}
+
+function failed(e: unknown): ThreadEnd {
+  if (e instanceof NgxExitSignal) return ENDED;
+  if (e instanceof Error) keepStack(e);
+  return { error: e, value: undefined };
+}
+
+/** Step the generator until it ends or waits; `co` is the running coroutine. */
+function drive(co: Coroutine, gen: Gen, r: IteratorResult<Suspension, LuaResult>): ThreadEnd | Promise<ThreadEnd> {
+  for (;;) {
+    if (r.done === true) {
+      co.status = "dead";
+      return { error: undefined, value: r.value };
+    }
+    const v = r.value;
+    if (v instanceof CoYield) {
+      // A yield at the top of an entry thread resumes it at once, as ngx_lua does.
+      r = gen.next([]);
+      continue;
+    }
+    if (v === EXIT) {
+      co.status = "dead";
+      gen.return([]);
+      return ENDED;
+    }
+    co.status = "suspended";
+    return resumeLater(co, gen, v);
+  }
+}
+
+async function resumeLater(co: Coroutine, gen: Gen, p: Promise<unknown>): Promise<ThreadEnd> {
+  let x: unknown;
+  try {
+    x = await p;
+  } catch (e) {
+    x = undefined;
+    void e;
+  }
+  const prev = running();
+  setRunning(co);
+  co.status = "running";
+  try {
+    return drive(co, gen, gen.next(x));
+  } catch (e) {
+    co.status = "dead";
+    return failed(e);
+  } finally {
+    setRunning(prev);
+  }
+}
+
+// ---------------------------------------------------------------- error texts
+
+/** The message OpenResty shows for an error value ("unknown reason" for non-strings). */
+export function errorMessage(e: unknown): string {
+  if (e instanceof LuaError) {
+    const v = e.value;
+    if (typeof v === "string") return v;
+    if (typeof v === "number") return tostring(v);
+    return "unknown reason";
+  }
+  const v = errorValue(e);
+  return typeof v === "string" ? v : "unknown reason";
+}
+
+function protoOf(f: unknown): Proto | undefined {
+  return typeof f === "function" ? (f as { $p?: Proto }).$p : undefined;
+}
+
+function label(f: LuaFrame): string {
+  const p = protoOf(f.func);
+  if (p === undefined || p.line === 0) return "in main chunk";
+  if (p.name !== undefined) return `in function '${p.name.replace(/^.*[.:]/, "")}'`;
+  return `in function <${f.chunk.shortSrc}:${p.line}>`;
+}
+
+/**
+ * The traceback lines of error `e` (each "\t..."): `[C]: in function 'NAME'` when a builtin
+ * raised it, then the Lua frames. `dead` is for an entry thread that died: LuaJIT then has
+ * no current line for the innermost Lua frame when the VM itself raised the error.
+ */
+export function tracebackLines(e: unknown, dead: boolean): string[] {
+  if (!(e instanceof Error)) return [];
+  const frames = luaFrames(e);
+  const callee = calleeOfError(e);
+  const out: string[] = [];
+  const builtin = callee !== undefined && !/\/lua\/runtime\//.test(callee.file) && callee.name !== "?";
+  if (builtin) out.push(`\t[C]: in function '${callee.name.replace(/^.*\./, "").replace(/\$g$/, "")}'`);
+  frames.forEach((f, i) => {
+    const noLine = dead && i === 0 && !builtin;
+    out.push(`\t${f.chunk.shortSrc}${noLine || f.line <= 0 ? "" : ":" + f.line}: ${label(f)}`);
+  });
+  return out;
+}
+
+/** "lua entry thread aborted: runtime error: MSG\nstack traceback:\ncoroutine 0:\n..." */
+export function entryAbortText(e: unknown): string {
+  const lines = tracebackLines(e, true);
+  return `lua entry thread aborted: runtime error: ${errorMessage(e)}\nstack traceback:\ncoroutine 0:${lines.length ? "\n" + lines.join("\n") : ""}`;
+}
+
+/** "failed to run log_by_lua*: MSG\nstack traceback:\n..." (phases run through a pcall). */
+export function failedToRunText(context: string, e: unknown): string {
+  const lines = tracebackLines(e, false);
+  return `failed to run ${context}: ${errorMessage(e)}\nstack traceback:${lines.length ? "\n" + lines.join("\n") : ""}`;
+}
