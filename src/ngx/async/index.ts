@@ -2,7 +2,15 @@
 // ngx.semaphore module, all reached through one AsyncHost (./host.ts).
 import type { LuaTable } from "../../lua/runtime/table.js";
 import type { AsyncHost } from "./host.js";
+import { LuaTable as Table } from "../../lua/runtime/table.js";
+import type { LuaFunction, LuaValue } from "../../lua/runtime/value.js";
 import { sharedTable, type StoreFactory } from "./shdict/lua.js";
+import { TimerState, timerTable } from "./timer.js";
+import { threadTable } from "./thread.js";
+import { semaphoreModule } from "./semaphore.js";
+import { socketTable } from "./socket/index.js";
+
+export { waitUserThreads } from "./thread.js";
 
 export type { AsyncHost, AsyncRequest, AsyncSettings, SharedDictZone } from "./host.js";
 export { DEFAULT_ASYNC_SETTINGS } from "./host.js";
@@ -23,4 +31,27 @@ export interface AsyncApiOptions {
 /** Set ngx.shared, ngx.timer, ngx.thread and ngx.socket on `ngx`. */
 export function installAsyncApi(ngx: LuaTable, host: AsyncHost, opts: AsyncApiOptions = {}): void {
   ngx.setStr("shared", sharedTable(host.sharedDicts, opts.storeFactory));
+  ngx.setStr("timer", timerTable(new TimerState(host)));
+  ngx.setStr("thread", threadTable(host));
+  ngx.setStr("socket", socketTable(host));
+  if (opts.globals !== undefined) {
+    const pkg = opts.globals.getStr("package");
+    const preload = pkg instanceof Table ? pkg.getStr("preload") : undefined;
+    if (preload instanceof Table) {
+      for (const [name, make] of Object.entries(asyncPreloads(host))) {
+        const loader = (() => make()) as LuaFunction;
+        loader.$name = name;
+        preload.setStr(name, loader);
+      }
+    }
+  }
+}
+
+/**
+ * The modules of the async API for package.preload: `require "ngx.semaphore"`. (lua-nginx-module
+ * 0.10.23 has no "resty.semaphore": its require fails there, and here too.)
+ */
+export function asyncPreloads(host: AsyncHost): Record<string, () => LuaValue> {
+  let sem: LuaValue;
+  return { "ngx.semaphore": () => (sem ??= semaphoreModule(host)) };
 }

@@ -5,7 +5,7 @@ import { loadLua } from "../../../src/lua/compile.js";
 import { Coroutine, running, runThread } from "../../../src/lua/runtime/coroutine.js";
 import { LuaTable } from "../../../src/lua/runtime/table.js";
 import type { LuaFunction, LuaValue } from "../../../src/lua/runtime/value.js";
-import { installAsyncApi, DEFAULT_ASYNC_SETTINGS, type AsyncHost, type AsyncRequest, type AsyncSettings, type SharedDictZone } from "../../../src/ngx/async/index.js";
+import { installAsyncApi, waitUserThreads, DEFAULT_ASYNC_SETTINGS, type AsyncHost, type AsyncRequest, type AsyncSettings, type SharedDictZone } from "../../../src/ngx/async/index.js";
 
 export class TestRequest implements AsyncRequest {
   private cleanups: (() => void)[] = [];
@@ -60,6 +60,7 @@ export class TestHost implements AsyncHost {
     const co = new Coroutine(fn, { req } satisfies HostData);
     try {
       await runThread(co, args);
+      await waitUserThreads(req);
     } catch (e) {
       this.errors.push(e);
       this.logs.push(`lua entry thread aborted: ${String((e as { value?: unknown }).value ?? e)}`);
@@ -89,6 +90,7 @@ export class TestHost implements AsyncHost {
     const co = new Coroutine(f, { req } satisfies HostData);
     try {
       const r = await runThread(co, []);
+      await waitUserThreads(req);
       return Array.isArray(r) ? r : [r];
     } finally {
       req.end();

@@ -1,0 +1,170 @@
+// ngx.socket.udp: setpeername, send, receive, settimeout, close on node:dgram.
+import * as dgram from "node:dgram";
+import * as net from "node:net";
+import { lookup } from "node:dns/promises";
+import { LuaTable } from "../../../lua/runtime/table.js";
+import { luaError } from "../../../lua/runtime/error.js";
+import { numberToString, stringToNumber, typeName } from "../../../lua/runtime/convert.js";
+import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/runtime/value.js";
+import type { AsyncHost, AsyncRequest } from "../host.js";
+import { YIELDABLE, checkPhase, yieldAcrossC } from "../phase.js";
+import { sendBytes } from "./buffer.js";
+import { errText } from "./tcp.js";
+
+type Res = LuaResult | Promise<LuaResult>;
+
+export class UdpSocket extends LuaTable {
+  sock: dgram.Socket | undefined = undefined;
+  readonly queue: Buffer[] = [];
+  readTimeout: number;
+  private wake: (() => void) | undefined;
+  error: string | undefined;
+  constructor(readonly host: AsyncHost, readonly req: AsyncRequest | undefined) {
+    super();
+    this.readTimeout = host.settings().socketReadTimeout;
+    req?.onCleanup(() => this.closeSock());
+  }
+  closeSock(): void {
+    const s = this.sock;
+    this.sock = undefined;
+    if (s !== undefined) s.close();
+    this.queue.length = 0;
+    this.notify();
+  }
+  notify(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    if (w !== undefined) w();
+  }
+  waitData(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = ms > 0 ? setTimeout(() => { this.wake = undefined; resolve(false); }, ms) : undefined;
+      this.wake = () => {
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(true);
+      };
+    });
+  }
+}
+
+function sockOf(self: LuaValue, host: AsyncHost): UdpSocket {
+  if (!(self instanceof UdpSocket)) return luaError("bad argument #1 to '?' (table expected, got " + typeName(self) + ")");
+  checkPhase(host, YIELDABLE);
+  if (self.req !== host.request()) luaError("bad request");
+  return self;
+}
+
+function num(v: LuaValue): number | undefined {
+  return typeof v === "number" ? v : typeof v === "string" ? stringToNumber(v) : undefined;
+}
+
+async function setpeername(s: UdpSocket, a: LuaValue[]): Promise<LuaResult> {
+  const target = a[0];
+  if (typeof target !== "string") return luaError(`bad argument #1 to 'setpeername' (string expected, got ${typeName(target)})`);
+  s.closeSock();
+  let sock: dgram.Socket;
+  let connectArgs: [number, string];
+  if (target.startsWith("unix:")) {
+    return [undefined, "unix domain datagram sockets are not supported"];
+  } else {
+    const p = num(a[1]);
+    if (p === undefined || p < 0 || p > 65535) return [undefined, `bad port number: ${String(a[1])}`];
+    let addr = target;
+    if (net.isIP(target) === 0) {
+      try {
+        addr = (await lookup(target)).address;
+      } catch {
+        return [undefined, `${target} could not be resolved (3: Host not found)`];
+      }
+    }
+    sock = dgram.createSocket(net.isIPv6(addr) ? "udp6" : "udp4");
+    connectArgs = [p, addr];
+  }
+  return new Promise<LuaResult>((resolve) => {
+    sock.once("error", (e) => resolve([undefined, errText(e)]));
+    sock.connect(connectArgs[0], connectArgs[1], () => {
+      sock.removeAllListeners("error");
+      sock.on("error", (e) => {
+        s.error = errText(e);
+        s.notify();
+      });
+      sock.on("message", (m) => {
+        s.queue.push(m);
+        s.notify();
+      });
+      s.sock = sock;
+      resolve(1);
+    });
+  });
+}
+
+async function receive(s: UdpSocket, size: number): Promise<LuaResult> {
+  for (;;) {
+    const m = s.queue.shift();
+    if (m !== undefined) return m.toString("latin1", 0, Math.min(size, m.length));
+    if (s.error !== undefined) {
+      const e = s.error;
+      s.error = undefined;
+      return [undefined, e];
+    }
+    if (s.sock === undefined) return [undefined, "closed"];
+    if (!(await s.waitData(s.readTimeout))) {
+      if (s.host.settings().socketLogErrors) s.host.log(4, "lua udp socket read timed out");
+      return [undefined, "timeout"];
+    }
+  }
+}
+
+const impls: Record<string, (s: UdpSocket, ...a: LuaValue[]) => Res> = {
+  setpeername: (s, ...a) => setpeername(s, a),
+  send(s, data) {
+    if (s.sock === undefined) return [undefined, "closed"];
+    const parts: Buffer[] = [];
+    const bad = sendBytes(parts, data, numberToString, (v): v is LuaTable => v instanceof LuaTable);
+    if (bad !== undefined) return luaError(`bad argument #1 to 'send' (bad data type ${bad} found)`);
+    const sock = s.sock;
+    return new Promise<LuaResult>((resolve) => {
+      sock.send(Buffer.concat(parts), (err) => resolve(err ? [undefined, errText(err)] : 1));
+    });
+  },
+  receive(s, size) {
+    let n = 65536;
+    if (size !== undefined) {
+      const k = num(size);
+      if (k === undefined || k <= 0) return luaError("bad argument #2 to 'receive' (bad size)");
+      n = Math.min(Math.floor(k), 65536);
+    }
+    if (s.sock === undefined && s.queue.length === 0) return [undefined, "closed"];
+    const m = s.queue.shift();
+    if (m !== undefined) return m.toString("latin1", 0, Math.min(n, m.length));
+    return receive(s, n);
+  },
+  settimeout(s, t) {
+    const n = t === undefined ? 0 : num(t);
+    if (n === undefined) return luaError(`bad argument #2 to 'settimeout' (number expected, got ${typeName(t)})`);
+    s.readTimeout = n < 0 ? 0 : n;
+    return [];
+  },
+  close(s) {
+    if (s.sock === undefined) return [undefined, "closed"];
+    s.closeSock();
+    return 1;
+  },
+};
+
+export function udpMethods(host: AsyncHost): LuaTable {
+  const t = new LuaTable();
+  for (const [name, impl] of Object.entries(impls)) {
+    const plain = ((self: LuaValue, ...a: LuaValue[]): LuaResult => {
+      const r = impl(sockOf(self, host), ...a);
+      return r instanceof Promise ? yieldAcrossC() : r;
+    }) as LuaFunction;
+    plain.$name = name;
+    plain.$g = function* (self: LuaValue, ...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+      const r = impl(sockOf(self, host), ...a);
+      return r instanceof Promise ? ((yield r) as LuaResult) : r;
+    };
+    t.setStr(name, plain);
+  }
+  return t;
+}
