@@ -14,7 +14,6 @@ import {
   DIRECTIVE_CHECKS,
   parseLocation,
   type BlockState,
-  type CheckEnv,
   type HttpState,
   type LocationInfo,
   type MainState,
@@ -24,7 +23,14 @@ import { readConfFile, type ReadFile } from "./file-source.js";
 import { expandGlob, hasGlobMagic } from "./glob.js";
 import type { DirectiveNode } from "./grammar-actions.js";
 import { parseText, type ParsedText } from "./parse.js";
-import { isLuaBlockDirective, resolveDirective, type ArgRule, type BlockKind, type Context } from "./registry/index.js";
+import {
+  isLuaBlockDirective,
+  resolveDirective,
+  type ArgRule,
+  type BlockKind,
+  type Context,
+  type RegistryEntry,
+} from "./registry/index.js";
 
 export interface CheckerOptions {
   /** Where relative includes resolve: the configuration file's directory, with a `/`. */
@@ -72,6 +78,18 @@ const CONTEXT_BLOCKS: ReadonlySet<BlockKind> = new Set<BlockKind>([
   "mail",
   "mail_server",
 ]);
+
+/** An error nginx reports about a directive; `inHandler` once the directive's handler runs. */
+class Complaint {
+  constructor(
+    readonly message: string,
+    readonly inHandler = false,
+    readonly level: Severity = "emerg",
+  ) {}
+}
+
+/** Like MAX_DEPTH for blocks: far beyond real configurations, well within the JS stack. */
+const MAX_INCLUDE_DEPTH = 128;
 
 function newBlock(location: LocationInfo | null, server: ServerInfo | null = null): BlockState {
   return { dups: new Map(), listens: new Set(), locations: null, location, server };
@@ -195,6 +213,10 @@ export class ConfigChecker {
     const arg = d.args[0]!;
     const full = arg.startsWith("/") ? arg : this.options.confPrefix + arg;
     const files = hasGlobMagic(full) ? expandGlob(full) : [full];
+    if (this.including.length >= MAX_INCLUDE_DEPTH) {
+      this.report("emerg", `includes nested more than ${MAX_INCLUDE_DEPTH} deep`, where);
+      return null;
+    }
     for (const f of files) {
       if (this.including.includes(canonical(f))) {
         this.report("emerg", `"include" directive makes a cycle: "${f}" is being included already`, where);
@@ -241,56 +263,21 @@ export class ConfigChecker {
     out: DirectiveNode[],
     silent: boolean,
   ): void {
-    const where = this.where(d.endLine);
-    const fail = (message: string, at: Where = where): void => {
-      this.report("emerg", message, at);
-      if (this.options.keepGoing) out.push(d);
-    };
     if (ctx === "main" && d.name === "events" && d.block !== undefined) this.sawEvents = true;
-
-    const found = resolveDirective(d.name, ctx);
-    if (found.kind === "unknown") return fail(`unknown directive "${d.name}"`);
-    if (found.kind === "not allowed here") return fail(`"${d.name}" directive is not allowed here`);
-    const e = found.entry;
-    const opensBlock = d.block !== undefined || d.lua !== undefined || d.luaFailed === true;
-    if (e.block === undefined && opensBlock) return fail(`directive "${d.name}" is not terminated by ";"`);
-    if (e.block !== undefined && !opensBlock) return fail(`directive "${d.name}" has no opening "{"`);
-    if (!TAKE[e.args](d.args.length)) return fail(`invalid number of arguments in "${d.name}" directive`);
-    // A Lua body that could not be read: the file's syntax error comes next.
-    if (d.luaFailed === true) return void out.push(d);
-
-    // From here on nginx is in the directive's handler; a Lua block's handler runs once
-    // its body is read, with the line counter at the closing brace.
-    const at = d.lua !== undefined && this.file !== null ? { file: this.file, line: d.lua.endLine } : where;
-    if (e.dup === true) {
-      const key = e.dupGroup ?? e.name;
-      const earlier = block.dups.get(key);
-      if (earlier !== undefined) {
-        if (e.block === "lua") return fail("is duplicate", at);
-        if (e.dupGroup === "root" && earlier !== d.name) {
-          return fail(`"${d.name}" directive is duplicate, "${earlier}" directive was specified earlier`, at);
-        }
-        return fail(`"${d.name}" directive is duplicate`, at);
-      }
-      block.dups.set(key, d.name);
-    }
-    if (e.args === "FLAG") {
-      const v = d.args[0]!.toLowerCase();
-      if (v !== "on" && v !== "off") {
-        return fail(`invalid value "${d.args[0]}" in "${d.name}" directive, it must be "on" or "off"`, at);
-      }
-    }
-    const env: CheckEnv = { block, http, main: this.main };
-    const complaint = DIRECTIVE_CHECKS.get(d.name)?.(d, env, e) ?? null;
-    if (typeof complaint === "string") return fail(complaint, at);
-    if (complaint !== null) {
-      this.report(complaint.level, complaint.message, at);
+    const verdict = this.judge(d, ctx, block, http);
+    if (verdict instanceof Complaint) {
+      // From the handler on, a Lua block's line is its closing brace's (nginx has read it).
+      const line = verdict.inHandler && d.lua !== undefined ? d.lua.endLine : d.endLine;
+      this.report(verdict.level, verdict.message, this.where(line));
       if (this.options.keepGoing) out.push(d);
       return;
     }
-    if (e.nginxWarning !== undefined) this.report("warn", e.nginxWarning, where);
+    // A Lua body that could not be read: the file's syntax error comes next.
+    if (d.luaFailed === true) return void out.push(d);
+    const e = verdict;
+    if (e.nginxWarning !== undefined) this.report("warn", e.nginxWarning, this.where(d.endLine));
     if (e.status === "unsupported" && !silent) {
-      this.report("warn", `"${d.name}" directive is not supported by tsresty, ignored`, where);
+      this.report("warn", `"${d.name}" directive is not supported by tsresty, ignored`, this.where(d.endLine));
     }
 
     if (d.name === "include" && e.moduleType === "conf") return this.include(d, ctx, block, http, out, silent);
@@ -314,7 +301,7 @@ export class ConfigChecker {
         block.locations = [];
         http?.locationSets.push(block.locations);
       }
-      block.locations.push({ info, where: at });
+      block.locations.push({ info, where: this.where(d.endLine) });
       return this.walkList(d.block, "location", newBlock(info), http, children, quiet);
     }
     if (kind === "http") {
@@ -331,6 +318,45 @@ export class ConfigChecker {
       return this.walkList(d.block, "server", newBlock(null, server), http, children, quiet);
     }
     this.walkList(d.block, kind as Context, newBlock(null), http, children, quiet);
+  }
+
+  /** ngx_conf_handler and the directive's handler: its registry entry, or what nginx says. */
+  private judge(d: DirectiveNode, ctx: Context, block: BlockState, http: HttpState | null): RegistryEntry | Complaint {
+    const found = resolveDirective(d.name, ctx);
+    if (found.kind === "unknown") return new Complaint(`unknown directive "${d.name}"`);
+    if (found.kind === "not allowed here") return new Complaint(`"${d.name}" directive is not allowed here`);
+    const e = found.entry;
+    const opensBlock = d.block !== undefined || d.lua !== undefined || d.luaFailed === true;
+    if (e.block === undefined && opensBlock) return new Complaint(`directive "${d.name}" is not terminated by ";"`);
+    if (e.block !== undefined && !opensBlock) return new Complaint(`directive "${d.name}" has no opening "{"`);
+    if (!TAKE[e.args](d.args.length)) return new Complaint(`invalid number of arguments in "${d.name}" directive`);
+    if (d.luaFailed === true) return e;
+
+    if (e.dup === true) {
+      const key = e.dupGroup ?? e.name;
+      const earlier = block.dups.get(key);
+      if (earlier !== undefined) {
+        if (e.block === "lua") return new Complaint("is duplicate", true);
+        if (e.dupGroup === "root" && earlier !== d.name) {
+          return new Complaint(`"${d.name}" directive is duplicate, "${earlier}" directive was specified earlier`, true);
+        }
+        return new Complaint(`"${d.name}" directive is duplicate`, true);
+      }
+      block.dups.set(key, d.name);
+    }
+    if (e.args === "FLAG") {
+      const v = d.args[0]!.toLowerCase();
+      if (v !== "on" && v !== "off") {
+        return new Complaint(`invalid value "${d.args[0]}" in "${d.name}" directive, it must be "on" or "off"`, true);
+      }
+    }
+    const check = DIRECTIVE_CHECKS.get(d.name);
+    if (check !== undefined) {
+      const said = check(d, { block, http, main: this.main }, e);
+      if (typeof said === "string") return new Complaint(said, true);
+      if (said !== null) return new Complaint(said.message, true, said.level);
+    }
+    return e;
   }
 
   /** Lines of `map`, `types`, `geo`... : data for their module, checked by its rules. */

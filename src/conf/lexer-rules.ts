@@ -17,8 +17,10 @@ const WORD_REST = String.raw`(?:\\[^]?|\$\{*|[^ \t\r\n;{\\$])`;
 const WORD_FIRST = String.raw`(?:\\[^]?|\$\{*|[^ \t\r\n;{}#"'\\$])`;
 
 export const TokenKind = {
+  /** Blanks after a closing quote. */
   ws: "ws",
-  comment: "comment",
+  /** Blanks and `#` comments between tokens, as one token (fewer tokens, less garbage). */
+  blank: "blank",
   semi: "semi",
   lbrace: "lbrace",
   rbrace: "rbrace",
@@ -36,8 +38,7 @@ export const TokenKind = {
 export function createMooLexer(): moo.Lexer {
   return moo.states({
     main: {
-      ws: WS,
-      comment: /#[^\n]*/,
+      blank: { match: /(?:[ \t\r\n]+|#[^\n]*)+/, lineBreaks: true },
       semi: ";",
       lbrace: "{",
       rbrace: "}",

@@ -12,12 +12,6 @@ import { createMooLexer, TokenKind } from "./lexer-rules.js";
 import { scanLuaBlock } from "./lua-block-scanner.js";
 import type { DirectiveNode } from "./grammar-actions.js";
 
-/** A word of a directive after unquoting, with the line it starts on. */
-interface Word {
-  readonly value: string;
-  readonly line: number;
-}
-
 /**
  * What the grammar reads: a directive ended by `;` or carrying its Lua body (`directive`),
  * the head of a block (`open`), or the `}` that closes it (`close`).
@@ -46,6 +40,12 @@ export interface TokenStreamOptions {
 }
 
 type MooInternals = moo.Lexer & { index: number; line: number; col: number };
+
+/**
+ * nginx has no limit but its C stack; tsresty walks the tree recursively, so it refuses
+ * nesting far beyond any real configuration instead of overflowing the JS stack.
+ */
+export const MAX_DEPTH = 512;
 
 const ESCAPE = /\\([^])/g;
 
@@ -85,7 +85,11 @@ export class ConfTokenStream implements NearleyLexer {
   private buf = new ConfBuffer(0, true);
   private readonly out: ConfToken[] = [];
   private outPos = 0;
-  private words: Word[] = [];
+  private outLen = 0;
+  // The pending words of the statement being read; reused, so as not to make garbage.
+  private readonly wordValues: string[] = [];
+  private readonly wordLines: number[] = [];
+  private wordCount = 0;
   private depth = 0;
   private done = false;
   // Buffer bookkeeping: nginx's `start` (and its line) as of the end of the last token.
@@ -101,9 +105,9 @@ export class ConfTokenStream implements NearleyLexer {
     this.text = text;
     this.buf = new ConfBuffer(text.length, this.options.isFile);
     this.moo.reset(text);
-    this.out.length = 0;
+    this.outLen = 0;
     this.outPos = 0;
-    this.words = [];
+    this.wordCount = 0;
     this.depth = 0;
     this.done = false;
     this.fault = null;
@@ -113,9 +117,9 @@ export class ConfTokenStream implements NearleyLexer {
   }
 
   next(): ConfToken | undefined {
-    while (this.outPos >= this.out.length) {
+    while (this.outPos >= this.outLen) {
       if (this.done) return undefined;
-      this.out.length = 0;
+      this.outLen = 0;
       this.outPos = 0;
       this.pull();
     }
@@ -143,53 +147,64 @@ export class ConfTokenStream implements NearleyLexer {
       if (isFile && !this.keepInBuffer(t)) return;
       switch (t.type) {
         case TokenKind.ws:
-        case TokenKind.comment:
+        case TokenKind.blank:
           break;
         case TokenKind.word:
         case TokenKind.parenWord:
-          this.words.push({ value: unescapeWord(t.text), line: t.line });
+          this.word(unescapeWord(t.text), t.line);
           break;
         case TokenKind.dquoted:
         case TokenKind.squoted:
-          this.words.push({ value: unescapeWord(t.text.slice(1, -1)), line: t.line });
+          this.word(unescapeWord(t.text.slice(1, -1)), t.line);
           break;
         case TokenKind.unclosed:
           return this.endOfInput(true);
         case TokenKind.stray:
           return this.fail(`unexpected "${t.text}"`, t.line);
         case TokenKind.semi:
-          if (this.words.length === 0) return this.fail('unexpected ";"', t.line);
+          if (this.wordCount === 0) return this.fail('unexpected ";"', t.line);
           this.note(t);
           return this.emit("directive", this.head(t.line));
         case TokenKind.lbrace:
-          if (this.words.length === 0) return this.fail('unexpected "{"', t.line);
+          if (this.wordCount === 0) return this.fail('unexpected "{"', t.line);
           this.note(t);
           if (!isFile) return this.fail("block directives are not supported in -g option", t.line);
-          if (this.options.isLuaBlock(this.words[0]!.value)) return this.luaBlock(t.offset + 1, t.line);
+          if (this.options.isLuaBlock(this.wordValues[0]!)) return this.luaBlock(t.offset + 1, t.line);
+          if (this.depth >= MAX_DEPTH) return this.fail(`blocks nested more than ${MAX_DEPTH} deep`, t.line);
           this.depth++;
           return this.emit("open", this.head(t.line));
         case TokenKind.rbrace:
-          if (this.words.length !== 0 || this.depth === 0) return this.fail('unexpected "}"', t.line);
+          if (this.wordCount !== 0 || this.depth === 0) return this.fail('unexpected "}"', t.line);
           this.note(t);
           this.depth--;
-          this.out.push({ type: "close", value: "}", line: t.line });
+          this.push({ type: "close", value: "}", line: t.line });
           return;
       }
       this.note(t);
     }
   }
 
+  private word(value: string, line: number): void {
+    this.wordValues[this.wordCount] = value;
+    this.wordLines[this.wordCount] = line;
+    this.wordCount++;
+  }
+
   /** The directive the pending words make, ended on line `endLine`. */
   private head(endLine: number): DirectiveNode {
-    const words = this.words;
-    const args = new Array<string>(words.length - 1);
-    for (let i = 1; i < words.length; i++) args[i - 1] = words[i]!.value;
-    this.words = [];
-    return { name: words[0]!.value, args, file: this.options.file, line: words[0]!.line, endLine };
+    const n = this.wordCount;
+    const args = new Array<string>(n - 1);
+    for (let i = 1; i < n; i++) args[i - 1] = this.wordValues[i]!;
+    this.wordCount = 0;
+    return { name: this.wordValues[0]!, args, file: this.options.file, line: this.wordLines[0]!, endLine };
+  }
+
+  private push(token: ConfToken): void {
+    this.out[this.outLen++] = token;
   }
 
   private emit(type: "directive" | "open", node: DirectiveNode): void {
-    this.out.push({ type, value: node.name, node, line: node.endLine });
+    this.push({ type, value: node.name, node, line: node.endLine });
   }
 
   private luaBlock(bodyStart: number, line: number): void {
@@ -215,7 +230,7 @@ export class ConfTokenStream implements NearleyLexer {
   private endOfInput(inToken: boolean): void {
     // nginx's counter, which the Lua scan may have left behind the real line count.
     const line = this.moo.line;
-    if (this.words.length !== 0 || inToken) {
+    if (this.wordCount !== 0 || inToken) {
       return this.fail(
         this.options.isFile ? 'unexpected end of file, expecting ";" or "}"' : 'unexpected end of parameter, expecting ";"',
         line,
@@ -227,9 +242,9 @@ export class ConfTokenStream implements NearleyLexer {
 
   private fail(message: string, line: number): void {
     this.fault = { message, line };
-    this.words = [];
+    this.wordCount = 0;
     // Blocks closed here were never closed in the file: their directives mark that.
-    for (; this.depth > 0; this.depth--) this.out.push({ type: "close", value: "", line });
+    for (; this.depth > 0; this.depth--) this.push({ type: "close", value: "", line });
     this.done = true;
   }
 
@@ -263,11 +278,9 @@ export class ConfTokenStream implements NearleyLexer {
     const a = t.offset;
     if (at === a) return [this.startAfter, this.startLineAfter];
     switch (t.type) {
-      case TokenKind.ws: {
-        const firstEndsWord = this.prevKind === TokenKind.word || this.prevKind === TokenKind.parenWord || this.prevKind === "quoted";
-        if (at - 1 === a && firstEndsWord) return [this.startAfter, this.startLineAfter];
-        return [at - 1, t.line + countLines(this.text.slice(a, at))];
-      }
+      case TokenKind.ws:
+      case TokenKind.blank:
+        return this.blankStart(t, at);
       case TokenKind.dquoted:
       case TokenKind.squoted:
       case TokenKind.unclosed:
@@ -277,20 +290,37 @@ export class ConfTokenStream implements NearleyLexer {
     }
   }
 
+  /**
+   * `start` once nginx has read a blank token up to `at`: a comment keeps its `#` as the
+   * start, a blank byte becomes the start itself, except the one that ends a word.
+   */
+  private blankStart(t: moo.Token, at: number): [number, number] {
+    const text = this.text;
+    const a = t.offset;
+    const c = at - 1;
+    // The line nginx is on after reading up to `to` (at the token's end, moo knows it).
+    const lines = (to: number): number =>
+      to === a + t.text.length ? t.line + t.lineBreaks : t.line + countLines(text.slice(a, to));
+    if (text.charCodeAt(c) !== 10) {
+      let i = Math.max(a, text.lastIndexOf("\n", c) + 1);
+      while (i <= c && text.charCodeAt(i) !== 35 /* # */) i++;
+      if (i <= c) return [i, lines(i)];
+    }
+    const endsWord = this.prevKind === TokenKind.word || this.prevKind === TokenKind.parenWord || this.prevKind === "quoted";
+    if (c === a && endsWord) return [this.startAfter, this.startLineAfter];
+    return [c, lines(at)];
+  }
+
   /** Records nginx's `start` after token `t` has been read in full. */
   private note(t: moo.Token): void {
     const a = t.offset;
     const end = a + t.text.length;
     switch (t.type) {
-      case TokenKind.ws: {
-        const firstEndsWord = this.prevKind === TokenKind.word || this.prevKind === TokenKind.parenWord || this.prevKind === "quoted";
-        if (!(end - a === 1 && firstEndsWord)) {
-          this.startAfter = end - 1;
-          this.startLineAfter = t.line + t.lineBreaks;
-        }
+      case TokenKind.ws:
+      case TokenKind.blank:
+        [this.startAfter, this.startLineAfter] = this.blankStart(t, end);
         this.prevKind = TokenKind.ws;
         return;
-      }
       case TokenKind.dquoted:
       case TokenKind.squoted:
         this.startAfter = a + 1;
