@@ -192,7 +192,7 @@ export const encodingApi: Record<string, LuaFunction> = {
     const type = a[1] === undefined ? 2 : Number(a[1]);
     return escapeUri(strOrEmpty(a[0], 1, "escape_uri"), type);
   },
-  unescape_uri: (...a): LuaResult => unescapeUri(strOrEmpty(a[0], 1, "unescape_uri")),
+  unescape_uri: (...a): LuaResult => unescapeUri(strOrEmpty(a[0], 1, "unescape_uri"), true),
   encode_args: (...a): LuaResult => {
     if (!(a[0] instanceof LuaTable)) return argError(1, "encode_args", `table expected, got ${typeName(a[0])}`);
     return encodeArgs(a[0]);
