@@ -23,12 +23,14 @@ const COMPLEX = /%|\/\.|\/\/|#/;
  * `client sent invalid request` (a bad escape, a decoded NUL, `..` above the root).
  */
 export function parseTarget(target: string, mergeSlashes: boolean): ParsedTarget | undefined {
+  // A fragment ends both the path and the arguments ($request_uri keeps it).
+  const hash = target.indexOf("#");
+  if (hash >= 0) target = target.slice(0, hash);
   const q = target.indexOf("?");
   let path = q < 0 ? target : target.slice(0, q);
   const args = q < 0 ? "" : target.slice(q + 1);
+  if (path === "") path = "/";
   if (COMPLEX.test(path)) {
-    const hash = path.indexOf("#");
-    if (hash >= 0) path = path.slice(0, hash); // a fragment never reaches the server's URI
     const decoded = percentDecode(path);
     if (decoded === undefined) return undefined;
     const norm = normalizePath(decoded, mergeSlashes);
@@ -130,5 +132,5 @@ export function splitAbsoluteTarget(target: string): { host: string; rest: strin
   const m = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)(.*)$/s.exec(target);
   if (!m) return undefined;
   const rest = m[2]!;
-  return { host: m[1]!, rest: rest.length === 0 || rest[0] === "?" ? "/" + rest : rest };
+  return { host: m[1]!, rest: rest.length === 0 ? "/" : rest };
 }

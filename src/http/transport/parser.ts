@@ -14,7 +14,8 @@ const METHOD = /^[A-Z_-]+$/;
 const FAST_LINE = /^([A-Z]+) (\/[^ \0\r]*) HTTP\/1\.([01])$/;
 const PLAIN_NAME = /^[A-Za-z0-9-]+$/;
 // Target, then one or more spaces, HTTP/major.minor with at most two digits each, spaces.
-const VERSION = /^HTTP\/([1-9][0-9]?)\.([0-9][0-9]?) *$/;
+// Each number may take one more digit while it is at most 99 (nginx checks before adding one).
+const VERSION = /^HTTP\/([1-9][0-9]{0,2})\.([0-9]{1,3}) *$/;
 
 /** Headers nginx refuses to see twice ("client sent duplicate header line"). Host has its own message. */
 const UNIQUE = new Set([
@@ -129,6 +130,12 @@ export class HeadParser {
   }
 
   private parseRequestLine(line: string): HeadError | undefined {
+    const cr = line.indexOf("\r");
+    if (cr >= 0) {
+      // nginx ends the line at a CR and then wants the LF: anything else is invalid.
+      this.requestLine = line.slice(0, cr);
+      return this.fail(400, "client sent invalid request", LINE);
+    }
     this.requestLine = line;
     const fast = FAST_LINE.exec(line);
     if (fast) {
@@ -214,7 +221,7 @@ export class HeadParser {
     }
     value = trimSpaces(value);
     if (invalid && this.opts.ignoreInvalidHeaders) {
-      this.warnings.push(`client sent invalid header line: "${line.replace(/[ \t]+$/, "")}"`);
+      this.warnings.push(`client sent invalid header line: "${line.replace(/ +$/, "")}"`);
       return undefined;
     }
     const lname = name.toLowerCase();
@@ -322,12 +329,12 @@ export class HeadParser {
   }
 }
 
-/** Drop leading and trailing spaces and tabs (cheaper than a regex for the usual clean value). */
+/** Drop leading and trailing spaces (nginx keeps tabs). */
 function trimSpaces(v: string): string {
   let a = 0;
   let b = v.length;
-  while (a < b && (v.charCodeAt(a) === 32 || v.charCodeAt(a) === 9)) a++;
-  while (b > a && (v.charCodeAt(b - 1) === 32 || v.charCodeAt(b - 1) === 9)) b--;
+  while (a < b && v.charCodeAt(a) === 32) a++;
+  while (b > a && v.charCodeAt(b - 1) === 32) b--;
   return a === 0 && b === v.length ? v : v.slice(a, b);
 }
 
@@ -345,7 +352,7 @@ function isNameChar(c: number, underscores: boolean): boolean {
  * `\`, NUL, `..` and a leading dot. Returns undefined when invalid.
  */
 export function validateHost(h: string): string | undefined {
-  let dotPos = -1;
+  let dotPos = h.length;
   let hostLen = h.length;
   let inBracket = false;
   for (let i = 0; i < h.length; i++) {
@@ -367,7 +374,7 @@ export function validateHost(h: string): string | undefined {
       case 93: // ]
         inBracket = false;
         break;
-      case 0: case 47: case 92:
+      case 0: case 47:
         return undefined;
     }
   }
