@@ -17,6 +17,14 @@
 //   `goto` is an ordinary name unless a name follows it; a call's `(` on a new line is
 //   "ambiguous syntax".
 //
+// Where tsresty differs from LuaJIT on purpose:
+// - FFI cdata literals (`1LL`, `2ULL`, `3i`) are a syntax error, "FFI cdata literal not
+//   supported by tsresty near '1LL'" (tsresty has no FFI). It is reported only when the rest
+//   of the chunk is valid, so a chunk LuaJIT rejects still gets LuaJIT's error.
+// - A bytecode dump (first byte 0x1b) is refused: LuaSyntaxError("cannot load incompatible
+//   bytecode", 0), line 0 meaning no position (LuaJIT shows "chunk: message").
+// - The register, constant and jump-distance limits are not replicated (see above).
+//
 // Node lines. `line` is the line LuaJIT's bytecode has for the operation, which is what its
 // runtime errors report. LuaJIT records ls->lastline (the line of the last token consumed)
 // when it emits an instruction, so:

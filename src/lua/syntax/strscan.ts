@@ -28,6 +28,11 @@ const FMT_U64 = 6;
 /** LuaJIT rejects exponents (and fraction lengths) of 2^20 and beyond. */
 const MAXEXP = 1 << 20;
 
+/** The char code at i, or 0 past the end (reading past the end deoptimizes V8's code). */
+function code(s: string, i: number): number {
+  return i < s.length ? s.charCodeAt(i) : 0;
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -50,11 +55,11 @@ export function scanNumberLiteral(s: string): number {
   let base = 10;
   let hasdig = false;
   let dp = -1;
-  const c0 = s.charCodeAt(0);
+  const c0 = code(s, 0);
   if (c0 <= 48) {
     // Leading '0' or '.': a base prefix, then leading zeros and the dot are skipped.
     if (c0 === 48) {
-      const c1 = s.charCodeAt(1) | 0x20;
+      const c1 = code(s, 1) | 0x20;
       if (c1 === 120) {
         base = 16;
         p = 2;
@@ -64,7 +69,7 @@ export function scanNumberLiteral(s: string): number {
       }
     }
     for (; ; p++) {
-      const c = s.charCodeAt(p);
+      const c = code(s, p);
       if (c === 48) {
         hasdig = true;
       } else if (c === 46) {
@@ -81,7 +86,7 @@ export function scanNumberLiteral(s: string): number {
   const sp = p;
   let dig = 0;
   for (; ; p++) {
-    const c = s.charCodeAt(p);
+    const c = code(s, p);
     if (base === 16 ? isXDigit(c) : isDigit(c)) {
       dig++;
     } else if (c === 46) {
@@ -102,7 +107,7 @@ export function scanNumberLiteral(s: string): number {
       // ex = -(digits after the dot), less the trailing zeros, which do not count.
       ex = dp - (p - 1);
       let q = p - 1;
-      while (ex < 0 && s.charCodeAt(q--) === 48) {
+      while (ex < 0 && code(s, q--) === 48) {
         ex++;
         dig--;
       }
@@ -112,19 +117,19 @@ export function scanNumberLiteral(s: string): number {
   }
 
   // Exponent: 'e' for decimal, 'p' (binary exponent) for hex; none for binary literals.
-  if (base >= 10 && (s.charCodeAt(p) | 0x20) === (base === 16 ? 112 : 101)) {
+  if (base >= 10 && (code(s, p) | 0x20) === (base === 16 ? 112 : 101)) {
     fmt = FMT_NUM;
     p++;
     let negx = false;
-    const c = s.charCodeAt(p);
+    const c = code(s, p);
     if (c === 43 || c === 45) {
       negx = c === 45;
       p++;
     }
-    if (!isDigit(s.charCodeAt(p))) return SCAN_ERROR;
-    let xx = s.charCodeAt(p++) - 48;
-    while (isDigit(s.charCodeAt(p))) {
-      xx = xx * 10 + (s.charCodeAt(p) - 48);
+    if (!isDigit(code(s, p))) return SCAN_ERROR;
+    let xx = code(s, p++) - 48;
+    while (isDigit(code(s, p))) {
+      xx = xx * 10 + (code(s, p) - 48);
       if (xx >= MAXEXP) return SCAN_ERROR;
       p++;
     }
@@ -134,21 +139,21 @@ export function scanNumberLiteral(s: string): number {
   // Suffixes: i (imaginary), LL, ULL, LLU; a lone U or L is C-only and rejected.
   const end = p;
   if (p < n) {
-    if ((s.charCodeAt(p) | 0x20) === 105) {
+    if ((code(s, p) | 0x20) === 105) {
       p++;
       fmt = FMT_IMAG;
     } else if (fmt === FMT_INT) {
-      if ((s.charCodeAt(p) | 0x20) === 117) {
+      if ((code(s, p) | 0x20) === 117) {
         p++;
         fmt = FMT_U32;
       }
-      if ((s.charCodeAt(p) | 0x20) === 108) {
+      if ((code(s, p) | 0x20) === 108) {
         p++;
-        if ((s.charCodeAt(p) | 0x20) !== 108) return SCAN_ERROR;
+        if ((code(s, p) | 0x20) !== 108) return SCAN_ERROR;
         p++;
         fmt += FMT_I64 - FMT_INT;
       }
-      if ((s.charCodeAt(p) | 0x20) === 117 && (fmt === FMT_INT || fmt === FMT_I64)) {
+      if ((code(s, p) | 0x20) === 117 && (fmt === FMT_INT || fmt === FMT_I64)) {
         p++;
         fmt += FMT_U32 - FMT_INT;
       }
@@ -181,7 +186,7 @@ export function scanNumberLiteral(s: string): number {
 
 function binaryDigitsOk(s: string, sp: number, dig: number): boolean {
   for (let i = sp; i < sp + dig; i++) {
-    const c = s.charCodeAt(i);
+    const c = code(s, i);
     if (c !== 48 && c !== 49) return false;
   }
   return true;
@@ -194,8 +199,8 @@ function hexValue(s: string, sp: number, dig: number, ex2: number): number {
     // At most 52 bits: exact as a double, so only the scaling can round.
     let x = 0;
     for (let i = 0, p = sp; i < dig; i++, p++) {
-      let c = s.charCodeAt(p);
-      if (c === 46) c = s.charCodeAt(++p);
+      let c = code(s, p);
+      if (c === 46) c = code(s, ++p);
       x = x * 16 + xdigitValue(c);
     }
     return ldexpExact(x, ex2);
@@ -205,14 +210,14 @@ function hexValue(s: string, sp: number, dig: number, ex2: number): number {
   let p = sp;
   const head = Math.min(dig, 16);
   for (let i = 0; i < head; i++, p++) {
-    let c = s.charCodeAt(p);
-    if (c === 46) c = s.charCodeAt(++p);
+    let c = code(s, p);
+    if (c === 46) c = code(s, ++p);
     x = (x << 4n) | BigInt(xdigitValue(c));
   }
   let sticky = false;
   for (let i = 16; i < dig; i++, p++) {
-    let c = s.charCodeAt(p);
-    if (c === 46) c = s.charCodeAt(++p);
+    let c = code(s, p);
+    if (c === 46) c = code(s, ++p);
     if (c !== 48) sticky = true;
     ex2 += 4;
   }
