@@ -215,10 +215,9 @@ const INVFH = new Float64Array(31), INVFL = new Float64Array(31);
 
 const EXP_K = new Float64Array(1);
 
-/** e^(xh + xl) = 2^EXP_K[0]! * (result + LO[0]!), for |xh| below about 1500. */
-function expKernel(xh: number, xl: number): number {
+/** e^(xh + xl) by squarings (slow, exact to about 2^-104): builds the table below. */
+function expSlow(xh: number, xl: number): number {
   const k = Math.round(xh * 1.4426950408889634);
-  // r = x - k ln2, with ln2 in three parts (the first two exact in a product by k).
   let rh = tsum(xh, -k * LN2_1);
   let rl = LO[0]!;
   rh = add2(rh, rl, -k * LN2_2, 0);
@@ -229,8 +228,7 @@ function expKernel(xh: number, xl: number): number {
   rl = LO[0]!;
   rh = add2(rh, rl, xl, 0);
   rl = LO[0]!;
-  // e^r = (e^(r/1024))^1024. e^s - 1 by its series: the terms from s^5 on are below 2^-52
-  // of the sum and are added in plain doubles; then ten squarings of 1 + m, kept as m.
+  // e^r = (e^(r/1024))^1024: the series, then ten squarings of 1 + m kept as m.
   const sh = rh / 1024, sl = rl / 1024;
   const tail = sh * (INVFH[5]! + sh * (INVFH[6]! + sh * (INVFH[7]! + sh * (INVFH[8]! + sh * INVFH[9]!))));
   let ph = add2(INVFH[4]!, INVFL[4]!, tail, 0);
@@ -251,6 +249,50 @@ function expKernel(xh: number, xl: number): number {
   }
   EXP_K[0] = k;
   return add2(1, 0, mh, ml);
+}
+
+// 2^(j/32), j = 0..31, as double-doubles; ln 2 / 32 in parts of 36 bits (k * part exact).
+const EXP2H = new Float64Array(32), EXP2L = new Float64Array(32);
+for (let j = 0; j < 32; j++) {
+  const ah = mul21(LN2H, LN2L, j);
+  const h = expSlow(ah / 32, LO[0]! / 32);
+  EXP2H[j] = scalbn(h, EXP_K[0]!);
+  EXP2L[j] = scalbn(LO[0]!, EXP_K[0]!);
+}
+const L32_1 = 0.021660849392446835, L32_2 = 5.1456092446457696e-14, L32_3 = 9.568252299929725e-26, L32_4 = 1.2856284104728534e-36;
+
+/** e^(xh + xl) = 2^EXP_K[0] * (result + LO[0]), for |xh| below about 1500. */
+function expKernel(xh: number, xl: number): number {
+  // x = (32m + j) ln2/32 + r, |r| <= ln2/64; e^x = 2^m 2^(j/32) e^r.
+  const k = Math.round(xh * 46.16624130844683);
+  let rh = tsum(xh, -k * L32_1);
+  let rl = LO[0]!;
+  rh = add2(rh, rl, -k * L32_2, 0);
+  rl = LO[0]!;
+  rh = add2(rh, rl, -k * L32_3, 0);
+  rl = LO[0]!;
+  const th = tprod(k, L32_4);
+  const tl = LO[0]!;
+  rh = add2(rh, rl, xl - th, -tl);
+  rl = LO[0]!;
+  // e^r - 1: terms up to r^6 in double-double, the rest (below 2^-52 of the sum) in doubles.
+  const tail = rh * (INVFH[7]! + rh * (INVFH[8]! + rh * (INVFH[9]! + rh * (INVFH[10]! + rh * (INVFH[11]! + rh * INVFH[12]!)))));
+  let ph = add2(INVFH[6]!, INVFL[6]!, tail, 0);
+  let pl = LO[0]!;
+  for (let n = 5; n >= 1; n--) {
+    ph = mul2(rh, rl, ph, pl);
+    pl = LO[0]!;
+    ph = add2(INVFH[n]!, INVFL[n]!, ph, pl);
+    pl = LO[0]!;
+  }
+  const mh = mul2(rh, rl, ph, pl);
+  const ml = LO[0]!;
+  const j = ((k % 32) + 32) % 32;
+  const t = EXP2H[j]!, tlo = EXP2L[j]!;
+  EXP_K[0] = (k - j) / 32;
+  // 2^(j/32) (1 + m)
+  const pm = mul2(t, tlo, mh, ml);
+  return add2(t, tlo, pm, LO[0]!);
 }
 
 /** (hi + lo) * 2^k rounded once (lo matters only for a subnormal result). */
@@ -335,6 +377,24 @@ function crPow(x: number, y: number): number {
     if (!Number.isInteger(y)) return NaN;
     if (isOddInt(y)) sign = -1;
     x = -x;
+  }
+  if (Number.isInteger(y) && y > 0 && y <= 4096) {
+    // A positive integer power can fall exactly halfway between two doubles (9^17):
+    // compute it exactly, m^y * 2^(e*y) with m odd, and let BigInt -> Number round it.
+    f64[0] = x;
+    let e = ((u32[1]! >>> 20) & 0x7ff) - 1075;
+    let m = x / pow2(0);
+    if (e < -1074) e = -1074;
+    m = scalbn(x, -e);
+    while (m % 2 === 0 && m !== 0) { m /= 2; e++; }
+    const bits = Math.log2(m) + 1;
+    if (bits * y <= 4096 && Math.abs(e * y) < 4000) {
+      const big = BigInt(m) ** BigInt(y);
+      const len = big.toString(2).length;
+      // Number(big) rounds once; scaling by 2^(e*y) is exact unless the result is
+      // subnormal or overflows, where scalbn rounds (the rare double rounding is accepted).
+      if (len <= 1100) return sign * scalbn(Number(big), e * y);
+    }
   }
   const lh = logKernel(x);
   const ph = mul21(lh, LO[0]!, y);
