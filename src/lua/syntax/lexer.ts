@@ -62,9 +62,6 @@ export const TOKEN_NAMES: readonly string[] = [
 /** The reserved words: the first TOKEN_NAMES, each scanned as its own token kind. */
 export const KEYWORDS: readonly string[] = TOKEN_NAMES.slice(0, Tok.While - FIRST_RESERVED + 1);
 
-const KEYWORD_TOKENS: ReadonlyMap<string, number> = new Map(
-  KEYWORDS.map((word, i): [string, number] => [word, FIRST_RESERVED + i]),
-);
 
 /** A token as LuaJIT's lj_lex_token2str shows it: `'=' expected`, `near 'char(7)'`. */
 export function tokenToString(tok: number): string {
@@ -93,6 +90,8 @@ function nameHash(name: string): number {
   for (let i = 1; i < name.length; i++) h = (Math.imul(h, 31) + name.charCodeAt(i)) | 0;
   return h;
 }
+
+const KEYWORD_HASHES: readonly number[] = KEYWORDS.map(nameHash);
 
 function isIdentChar(c: number): boolean {
   // Out-of-range reads (NaN at the end of input, or chars > 255 in a non-latin1 string) are
@@ -143,9 +142,10 @@ export class Lexer {
 
   // Interned names: each distinct name is sliced out of the source once, and keywords sit in
   // the same table with their token kind. Open addressing, keyed by a hash of the chars.
-  private nameSlots: (string | undefined)[] = new Array<string | undefined>(1024);
-  private nameHashes = new Int32Array(1024);
-  private nameKinds = new Int16Array(1024);
+  // Small at first: loadstring() of a short chunk should not pay for a big table.
+  private nameSlots: (string | undefined)[] = new Array<string | undefined>(128);
+  private nameHashes = new Int32Array(128);
+  private nameKinds = new Int16Array(128);
   private nameCount = 0;
 
   /**
@@ -171,7 +171,7 @@ export class Lexer {
       throw new LuaSyntaxError("cannot load incompatible bytecode", 0);
     }
     this.pos = pos;
-    for (const [word, kind] of KEYWORD_TOKENS) this.addName(word, nameHash(word), kind);
+    for (let i = 0; i < KEYWORDS.length; i++) this.addName(KEYWORDS[i]!, KEYWORD_HASHES[i]!, FIRST_RESERVED + i);
   }
 
   /** Take the next token (lj_lex_next). */
@@ -457,8 +457,8 @@ export class Lexer {
     const len = this.len;
     let c = src.charCodeAt(pos);
     if (c === 10 || c === 13) pos = this.newline(pos);
-    let value = "";
-    let segStart = pos;
+    const start = pos;
+    let sawCR = false;
     for (;;) {
       if (pos >= len) {
         this.pos = pos;
@@ -470,7 +470,10 @@ export class Lexer {
         const level = this.skipEq(pos);
         if (level === sep) {
           if (isString) {
-            this.tokStr = value + src.slice(segStart, pos);
+            let value = src.slice(start, pos);
+            // Each "\r\n", "\n\r" or lone "\r" is one line break, a "\n" in the value.
+            if (sawCR) value = value.replace(/\r\n|\n\r|\r/g, "\n");
+            this.tokStr = value;
             this.tokEnd = pos + sep + 2;
           }
           return pos + sep + 2;
@@ -479,9 +482,8 @@ export class Lexer {
         // open another candidate.
         pos += level < 0 ? -level : level + 1;
       } else if (c === 10 || c === 13) {
-        if (isString) value += src.slice(segStart, pos) + "\n";
+        if (c === 13 || src.charCodeAt(pos + 1) === 13) sawCR = true;
         pos = this.newline(pos);
-        segStart = pos;
       } else {
         pos++;
       }
