@@ -38,6 +38,8 @@ export interface CompiledChunk {
   readonly code: string;
   /** Lua line for each line of `code` (index = 1-based JS line). */
   readonly luaLine: Int32Array;
+  /** JS positions (siteKey) of method calls. */
+  readonly methodSites: Set<number>;
 }
 
 /** Compile Lua source to JavaScript. Throws LuaSyntaxError (message without chunk prefix). */
@@ -98,7 +100,7 @@ export function loadLua(source: string, chunkname: string, env: LuaTable, opts: 
       if (e instanceof LuaSyntaxError) throw new LuaLoadError(`${shortSrc}:${e.line}: ${e.text}`);
       throw e;
     }
-    const info: ChunkInfo = { shortSrc, source: chunkname, luaLine: compiled.luaLine };
+    const info: ChunkInfo = { shortSrc, source: chunkname, luaLine: compiled.luaLine, methodSites: compiled.methodSites };
     const filename = registerChunk(info);
     factory = new Script(compiled.code, { filename }).runInThisContext() as ChunkFactory;
     factory.info = info;

@@ -76,15 +76,15 @@ export function runLua(opts: RunOptions): number {
 }
 
 /**
- * Run a Lua program in a worker thread with a large stack: LuaJIT recurses hundreds of
- * thousands of levels deep (and has proper tail calls), where the main thread's 8 MB stack
+ * Run a Lua program in a worker thread with a 32 MB stack: LuaJIT recurses tens of
+ * thousands of levels deep (and has proper tail calls); 32 MB gives ~450k JS frames and still overflows in a fraction of a second (a larger stack makes every GC slower), where the main thread's 8 MB stack
  * gives JS about ten thousand frames. Resolves to the exit status.
  */
 export function runLuaInWorker(opts: RunOptions): Promise<number> {
   return new Promise((resolvePromise) => {
     const worker = new Worker(new URL("../run-worker.js", import.meta.url), {
       workerData: opts,
-      resourceLimits: { stackSizeMb: 256 },
+      resourceLimits: { stackSizeMb: 32 },
     });
     worker.on("error", (e) => {
       writeStderr(`tsresty: internal error: ${e.stack ?? e.message}\n`);

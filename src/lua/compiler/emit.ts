@@ -8,7 +8,7 @@
 // turns into line breaks, so that a JS stack line maps back to the Lua line.
 import type * as A from "../syntax/ast.js";
 import { isMulti, type FunctionInfo, type Resolution, type VarInfo } from "./resolve.js";
-import { CodeWriter, marker } from "./writer.js";
+import { CodeWriter, marker, siteMarker } from "./writer.js";
 
 /** The runtime names the generated module binds (exported by runtime/prims.ts and ops.ts). */
 export const RUNTIME_NAMES = [
@@ -49,7 +49,7 @@ export interface EmitOptions {
   readonly main?: MainForms;
 }
 
-export function emitChunk(chunk: A.Chunk, res: Resolution, opts: EmitOptions): { code: string; luaLine: Int32Array } {
+export function emitChunk(chunk: A.Chunk, res: Resolution, opts: EmitOptions): { code: string; luaLine: Int32Array; methodSites: Set<number> } {
   return new Emitter(res, opts.main ?? "both").chunk(chunk);
 }
 
@@ -80,7 +80,7 @@ class Emitter {
 
   constructor(private readonly res: Resolution, private readonly mainForms: MainForms) {}
 
-  chunk(chunk: A.Chunk): { code: string; luaLine: Int32Array } {
+  chunk(chunk: A.Chunk): { code: string; luaLine: Int32Array; methodSites: Set<number> } {
     const info = this.res.functions.get(chunk)!;
     const main = this.functionValue(chunk, info, [], true, "$main", chunk.lastLine, "$env");
     const head =
@@ -184,7 +184,26 @@ class Emitter {
   private labelledBlock(body: A.Block, ctx: FnCtx): string {
     const scope: LabelScope = { names: new Map(), current: 0 };
     const labels = body.flatMap((s, i) => (s.kind === "Label" ? [{ name: s.name, index: i }] : []));
-    const hoisted: string[] = [];
+    const n = this.labelCounter++;
+    const only = labels.length === 1 ? labels[0]! : undefined;
+    const trailing = only !== undefined && body.slice(only.index + 1).every((s) => s.kind === "Label");
+    // Segments are the statements between labels. A local declared in one segment and used
+    // in a later one is hoisted above the construct; the others stay `let` inside their
+    // case block, fresh each time a backward goto re-enters it (closures see new locals).
+    const bounds = [0, ...labels.map((l) => l.index), body.length];
+    const hoist = new Set<VarInfo>();
+    if (!trailing) {
+      for (let k = 0; k + 1 < bounds.length; k++) {
+        const later = referencedVars(body.slice(bounds[k + 1]), this.res);
+        for (const st of body.slice(bounds[k], bounds[k + 1])) {
+          const ids = st.kind === "Local" ? st.names : st.kind === "LocalFunction" ? [st.name] : [];
+          for (const id of ids) {
+            const v = this.res.vars.get(id)!;
+            if (later.has(v)) hoist.add(v);
+          }
+        }
+      }
+    }
     const emitRange = (from: number, to: number): string => {
       let out = "";
       for (let i = from; i < to; i++) {
@@ -192,17 +211,14 @@ class Emitter {
         const s = body[i]!;
         if (s.kind === "Label") continue;
         if (s.kind === "Local" || s.kind === "LocalFunction") {
-          for (const id of s.kind === "Local" ? s.names : [s.name]) hoisted.push(this.res.vars.get(id)!.js);
-          out += this.statement(s, ctx, true);
+          const ids = s.kind === "Local" ? s.names : [s.name];
+          out += this.statement(s, ctx, ids.some((id) => hoist.has(this.res.vars.get(id)!)));
         } else {
           out += this.statement(s, ctx);
         }
       }
       return out;
     };
-    const n = this.labelCounter++;
-    const only = labels.length === 1 ? labels[0]! : undefined;
-    const trailing = only !== undefined && body.slice(only.index + 1).every((s) => s.kind === "Label");
     let code: string;
     ctx.labels.push(scope);
     if (only !== undefined && trailing) {
@@ -221,7 +237,14 @@ class Emitter {
       code = `${st} = 0; ${top}: for (;;) { switch (${st}) { ${cases} } break; }`;
     }
     ctx.labels.pop();
-    return (hoisted.length > 0 ? `let ${hoisted.join(", ")};` : "") + code;
+    // A declaration that mixes hoisted and local names is hoisted whole.
+    const names = new Set<string>();
+    for (const st of body) {
+      if (st.kind !== "Local" && st.kind !== "LocalFunction") continue;
+      const ids = st.kind === "Local" ? st.names : [st.name];
+      if (ids.some((id) => hoist.has(this.res.vars.get(id)!))) for (const id of ids) names.add(this.res.vars.get(id)!.js);
+    }
+    return (names.size > 0 ? `let ${[...names].join(", ")};` : "") + code;
   }
 
   private statement(s: A.Statement, ctx: FnCtx, hoisted = false): string {
@@ -640,11 +663,13 @@ class Emitter {
     const args = this.args(e.args, ctx);
     const all = self === undefined ? args : args === "" ? self : `${self}, ${args}`;
     const suspends = ctx.gen && !(e.kind === "Call" && this.res.isSafeCallee(e.callee));
-    if (!suspends) return pre === "" ? `${m}${callee}(${all})` : `(${pre}${m}${callee}(${all}))`;
+    // Method call sites are recorded so that argument errors number as LuaJIT does (self is not #1).
+    const site = e.kind === "MethodCall" ? siteMarker("m") : "";
+    if (!suspends) return pre === "" ? `${m}${callee}${site}(${all})` : `(${pre}${m}${callee}${site}(${all}))`;
     // Suspendable context: evaluate callee and arguments once, then pick the callee's form.
     const f = this.temp(ctx);
     const a = this.temp(ctx);
-    return `(${pre}${f} = ${callee}, ${a} = [${all}], ${f}.$g !== undefined ? (yield* ${m}${f}.$g(...${a})) : ${m}${f}(...${a}))`;
+    return `(${pre}${f} = ${callee}, ${a} = [${all}], ${f}.$g !== undefined ? (yield* ${m}${f}.$g${site}(...${a})) : ${m}${f}${site}(...${a}))`;
   }
 
   /** The description of an operand in error messages: "local 'x'", "global 'x'", "field 'k'". */
@@ -713,3 +738,24 @@ function jsFunctionName(name: string | undefined): string {
 }
 
 export type { VarInfo };
+
+/** The locals that the statements read or write (nested functions included). */
+function referencedVars(stmts: A.Block, res: Resolution): Set<VarInfo> {
+  const out = new Set<VarInfo>();
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
+    const n = node as { kind?: string };
+    if (n.kind === "Identifier") {
+      const v = res.vars.get(node as A.Identifier);
+      if (v !== undefined) out.add(v);
+      return;
+    }
+    for (const k of Object.keys(node)) if (k !== "line" && k !== "endLine") visit((node as Record<string, unknown>)[k]);
+  };
+  visit(stmts);
+  return out;
+}

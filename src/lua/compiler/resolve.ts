@@ -53,9 +53,9 @@ const RESERVED = new Set(
 );
 
 // Builtins known not to suspend (calls to them need no generator form). pcall, xpcall,
-// coroutine.*, require, load and dofile are absent on purpose: they run Lua code.
+// coroutine.*, require, load, dofile and tostring (__tostring may yield) are absent on purpose.
 const SAFE_GLOBAL_FUNCS = new Set([
-  "type", "tostring", "tonumber", "select", "rawget", "rawset", "rawequal", "rawlen", "setmetatable",
+  "type", "tonumber", "select", "rawget", "rawset", "rawequal", "rawlen", "setmetatable",
   "getmetatable", "assert", "error", "unpack", "next", "ipairs", "pairs", "print", "collectgarbage",
 ]);
 const SAFE_LIBS = new Set(["string", "table", "math", "bit", "os", "io"]);

@@ -6,6 +6,13 @@
 const OPEN = "\u0001";
 const CLOSE = "\u0002";
 
+const SITE = "\u0003";
+
+/** Placed right before a call's `(`: records the call site's kind (V8 reports that column). */
+export function siteMarker(kind: "m"): string {
+  return SITE + kind;
+}
+
 /** A marker saying "the code that follows belongs to Lua line `line`". */
 export function marker(line: number): string {
   return line > 0 ? `${OPEN}${line}${CLOSE}` : "";
@@ -26,16 +33,21 @@ export class CodeWriter {
     this.parts.push(s);
   }
 
-  finish(): { code: string; luaLine: Int32Array } {
+  finish(): { code: string; luaLine: Int32Array; methodSites: Set<number> } {
     const src = this.parts.join("");
     const out: string[] = [];
     const lines: number[] = [0, 0]; // lines[jsLine] (1-based) = Lua line
     let current = 0; // Lua line of the JS line being written
     let hasCode = false; // the current JS line has non-blank text
     let tail = ""; // the last characters written, to spot restricted productions
+    let col = 0; // characters on the current JS line
+    const methodSites = new Set<number>();
     let i = 0;
     while (i < src.length) {
-      const o = src.indexOf(OPEN, i);
+      let o = src.indexOf(OPEN, i);
+      const site = src.indexOf(SITE, i);
+      const isSite = site >= 0 && (o < 0 || site < o);
+      if (isSite) o = site;
       const end = o < 0 ? src.length : o;
       if (end > i) {
         const chunk = src.slice(i, end);
@@ -48,12 +60,19 @@ export class CodeWriter {
           nl = chunk.indexOf("\n", nl + 1);
         }
         out.push(chunk);
+        col = lastNl >= 0 ? chunk.length - lastNl - 1 : col + chunk.length;
         const after = lastNl >= 0 ? chunk.slice(lastNl + 1) : chunk;
         if (lastNl >= 0) hasCode = false;
         if (!hasCode && after.trim().length > 0) hasCode = true;
         tail = (tail + chunk).slice(-24);
       }
       if (o < 0) break;
+      if (isSite) {
+        // V8 reports a call at its "(" (the next char), 1-based.
+        methodSites.add(siteKey(lines.length - 1, col + 1));
+        i = o + 2;
+        continue;
+      }
       const c = src.indexOf(CLOSE, o);
       const line = parseInt(src.slice(o + 1, c), 10);
       i = c + 1;
@@ -69,8 +88,14 @@ export class CodeWriter {
       lines.push(line);
       hasCode = false;
       tail = "";
+      col = 0;
       current = line;
     }
-    return { code: out.join(""), luaLine: Int32Array.from(lines) };
+    return { code: out.join(""), luaLine: Int32Array.from(lines), methodSites };
   }
+}
+
+/** The key of a call site: its JS line and column as V8 reports them. */
+export function siteKey(line: number, col: number): number {
+  return line * 100000 + col;
 }

@@ -73,6 +73,7 @@ function finish(co: Coroutine, r: Step): LuaValue[] {
 
 function check(co: Coroutine): LuaValue[] | undefined {
   if (co.status === "dead") return [false, "cannot resume dead coroutine"];
+  if (co.status === "running") return [false, "cannot resume running coroutine"];
   if (co.status !== "suspended") return [false, "cannot resume non-suspended coroutine"];
   return undefined;
 }

@@ -1,7 +1,7 @@
 // Lua errors as JS exceptions. A LuaError carries the Lua error value (any Lua value, as
 // error() allows); its message text is only for JS-side diagnostics.
 import type { LuaValue } from "./value.js";
-import { calledDirectly, where } from "./callstack.js";
+import { calledAsMethod, calledDirectly, where } from "./callstack.js";
 
 export class LuaError extends Error {
   /** The Lua value passed to error() (a string with its "chunk:line: " prefix already added). */
@@ -28,6 +28,11 @@ export function luaError(msg: string, level = 1): never {
 /** "bad argument #N to 'fname' (extramsg)", as luaL_argerror words it. */
 export function argError(arg: number, fname: string, extramsg: string): never {
   if (calledDirectly()) throw new LuaError(`bad argument #${arg} to '?' (${extramsg})`);
+  if (calledAsMethod()) {
+    // `s:sub()`: self is not counted, as LuaJIT reports it.
+    if (arg === 1) return luaError(`calling '${fname}' on bad self (${extramsg})`);
+    arg--;
+  }
   return luaError(`bad argument #${arg} to '${fname}' (${extramsg})`);
 }
 

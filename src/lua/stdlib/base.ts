@@ -142,6 +142,14 @@ function tostringB(...a: LuaValue[]): LuaValue {
   return h !== undefined ? first(call(h, v)) : tostring(v);
 }
 
+tostringB.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+  const v = checkAny(a, 0, "tostring");
+  const h = metamethod(v, "__tostring");
+  if (h === undefined) return tostring(v);
+  const g = callableOf(h);
+  return first(g.$g !== undefined ? yield* g.$g(v) : g(v));
+};
+
 function getmetatable(...a: LuaValue[]): LuaValue {
   const mt = metatableOf(checkAny(a, 0, "getmetatable"));
   if (mt === undefined) return undefined;

@@ -1,8 +1,7 @@
 // The coroutine library over runtime/coroutine.ts.
 import { LuaTable } from "../runtime/table.js";
 import { LuaError, luaError } from "../runtime/error.js";
-import { argTypeError } from "../runtime/error.js";
-import { typeName } from "../runtime/convert.js";
+import { argError } from "../runtime/error.js";
 import { Coroutine, resume, resumeG, running } from "../runtime/coroutine.js";
 import { fn as callableOf } from "../runtime/prims.js";
 import { builtin, checkFunction } from "./args.js";
@@ -11,7 +10,7 @@ import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspensi
 function checkCo(a: LuaValue[], i: number, fname: string): Coroutine {
   const v = a[i];
   if (v instanceof Coroutine) return v;
-  return argTypeError(i + 1, fname, "coroutine", i >= a.length ? "no value" : typeName(v));
+  return argError(i + 1, fname, "coroutine expected");
 }
 
 function create(...a: LuaValue[]): LuaValue {

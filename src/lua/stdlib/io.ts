@@ -611,10 +611,7 @@ export function openIo(G: LuaTable): void {
     flush: () => flushFile(output),
     input: (...a: LuaValue[]) => (input = setDefault(a, "input", "r", input)),
     lines: (...a: LuaValue[]) => {
-      if (a[0] === undefined) {
-        if (input.closed) luaError("attempt to use a closed file");
-        return linesIter(input, a.slice(1), false);
-      }
+      if (a[0] === undefined) return linesIter(input, a.slice(1), false);
       const name = checkString(a, 0, "lines");
       const r = openFile(name, "r");
       if (!(r instanceof LuaFile)) return argError(1, "lines", r[1] as string);
@@ -628,7 +625,7 @@ export function openIo(G: LuaTable): void {
     output: (...a: LuaValue[]) => (output = setDefault(a, "output", "w", output)),
     popen,
     read: (...a: LuaValue[]) => {
-      if (input.closed) luaError("attempt to use a closed file");
+      if (input.closed) luaError("standard file is closed");
       return doRead(input, a, 1, "read");
     },
     tmpfile,
@@ -639,7 +636,7 @@ export function openIo(G: LuaTable): void {
       return f.closed ? "closed file" : "file";
     },
     write: (...a: LuaValue[]) => {
-      if (output.closed) luaError("attempt to use a closed file");
+      if (output.closed) luaError("standard file is closed");
       return doWrite(output, a, 1, "write");
     },
   });

@@ -285,7 +285,13 @@ export class Lexer {
         case 9:
         case 11:
         case 12:
+          // Indentation comes in runs: skip it without going round the whole switch.
           pos++;
+          while (pos < len) {
+            const d = src.charCodeAt(pos);
+            if (d !== 32 && d !== 9) break;
+            pos++;
+          }
           continue;
         case 45: // '-'
           if (src.charCodeAt(pos + 1) !== 45) {
