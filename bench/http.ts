@@ -281,7 +281,10 @@ export async function main(): Promise<void> {
   console.log("Each column: requests/s, p99 latency, server CPU time per request. The ratio is tsresty's");
   console.log("requests/s over the reference's; on a loaded machine CPU per request is the steadier measure.\n");
   console.log(`${"case".padEnd(38)} ${"reference".padEnd(36)} ${"tsresty".padEnd(36)} ratio (cpu)`);
+  // BENCH_CASES=hello runs only the cases whose name contains the text.
+  const only = process.env.BENCH_CASES;
   for (const c of CASES) {
+    if (only !== undefined && !c.name.includes(only)) continue;
     if (c.lua && !luaAvailable()) {
       console.log(`${c.name.padEnd(38)} (waits for the Lua module: src/http/modules/lua.ts)`);
       continue;
