@@ -166,18 +166,20 @@ local function J(v, d)
   if t == "function" then return '{"f":1}' end
   return '{"u":1}'
 end
+-- The cases change io.output(): write the results to the real stdout.
+local STDOUT = io.stdout
 local function PACK(...) return {n = select("#", ...), ...} end
 local function OUT(ok, r, after)
   local o = {}
   if ok then
     for i = 1, r.n do o[i] = J(r[i], 0) end
-    io.write('{"ok":true,"v":[', table.concat(o, ","), ']')
+    STDOUT:write('{"ok":true,"v":[', table.concat(o, ","), ']')
   else
-    io.write('{"ok":false,"e":', J(r, 0))
+    STDOUT:write('{"ok":false,"e":', J(r, 0))
   end
   local a = {}
   for i = 1, #after do a[i] = J(after[i], 0) end
-  io.write(',"after":[', table.concat(a, ","), ']}\n')
+  STDOUT:write(',"after":[', table.concat(a, ","), ']}\n')
 end
 `;
 
