@@ -38,6 +38,14 @@ export class TestHost implements AsyncHost {
     this.ngx = new LuaTable();
     this.G.setStr("ngx", this.ngx);
     installAsyncApi(this.ngx, this, { globals: this.G });
+    // ngx.sleep belongs to the synchronous API's side; the tests need one.
+    const sleep = Object.assign((): never => { throw new Error("attempt to yield across C-call boundary"); }, {
+      $g: function* (s: LuaValue): Generator<Promise<unknown>, LuaValue[], unknown> {
+        yield new Promise((r) => setTimeout(r, (s as number) * 1000));
+        return [];
+      },
+    });
+    this.ngx.setStr("sleep", sleep as unknown as LuaFunction);
   }
   private data(): HostData | undefined {
     // The request is what the running coroutine carries in `host`.
