@@ -146,7 +146,14 @@ export const VARIABLES: Record<string, VariableDef> = {
   time_local: { get: () => timeLocalNow() },
   time_iso8601: { get: () => timeIso8601Now() },
   content_type: { get: (r) => r.headersIn.get("content-type") },
-  content_length: { get: (r) => r.headersIn.get("content-length") },
+  content_length: {
+    get: (r) => {
+      const v = r.headersIn.get("content-length");
+      if (v !== undefined) return v;
+      // A chunked body has a length once read (or discarded: 0), as nginx sets it then.
+      return r.main.exchange?.head?.chunked && r.main.body ? String(r.main.body.length) : undefined;
+    },
+  },
   document_root: { get: documentRoot },
   realpath_root: {
     get: (r) => {

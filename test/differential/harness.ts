@@ -205,8 +205,16 @@ export function exchange(port: number, q: DiffRequest): Promise<{ responses: Par
     const timer = setTimeout(finish, q.timeout ?? 3000);
     sock.on("data", (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
-      // Once the responses are in, give the server a moment to close (or not).
-      if (want > 0 && !grace && parseResponses(buf, methods, false).length >= want) grace = setTimeout(finish, 200);
+      // Once the responses are in, give the server time to close: up to 2 s when the last
+      // one announced it, a moment otherwise (to catch a close nobody announced).
+      if (want > 0 && !grace) {
+        const got = parseResponses(buf, methods, false);
+        if (got.length >= want) {
+          const last = got[got.length - 1]!;
+          const announced = last.headers.some(([n, v]) => n.toLowerCase() === "connection" && v.toLowerCase() === "close");
+          grace = setTimeout(finish, announced ? 2000 : 150);
+        }
+      }
     });
     sock.on("end", () => {
       closed = true;

@@ -26,7 +26,10 @@ function compileReturn(d: Directive): RewriteOp {
   if (d.args.length === 1 && !/^[0-9]+$/.test(a0)) {
     if (!/^(https?:\/\/|\$scheme)/.test(a0)) throw new ConfigError(`invalid return code "${a0}"`, d.file, d.line);
     const url = compileComplexValue(a0);
-    return (r) => sendResponse(r, 302, url(r));
+    return (r) => {
+      const rc = r.discardBody();
+      return rc !== 0 ? rc : sendResponse(r, 302, url(r));
+    };
   }
   const code = Number(a0);
   if (!/^[0-9]+$/.test(a0) || code > 999) throw new ConfigError(`invalid return code "${a0}"`, d.file, d.line);
@@ -39,6 +42,8 @@ function compileReturn(d: Directive): RewriteOp {
   // nginx sets the status before it evaluates the text ($status in it is the new one).
   return (r) => {
     r.status = code;
+    const rc = code === 444 ? 0 : r.discardBody();
+    if (rc !== 0) return rc;
     return sendResponse(r, code, text(r));
   };
 }

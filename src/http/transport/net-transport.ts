@@ -102,7 +102,7 @@ class NetListener implements Listener {
 }
 
 const enum St { Head, Active, Closing }
-const enum Tm { None, Head, Keepalive }
+const enum Tm { None, Head, Keepalive, Discard }
 
 class Connection implements ConnectionInfo {
   readonly id = nextConnectionNumber();
@@ -187,7 +187,7 @@ class Connection implements ConnectionInfo {
     }
     this.timerKind = Tm.None;
     if (k === Tm.Head) this.headTimeout();
-    else if (k === Tm.Keepalive) this.destroy();
+    else if (k === Tm.Keepalive || k === Tm.Discard) this.destroy();
   }
 
   private deadline = 0;
@@ -228,6 +228,7 @@ class Connection implements ConnectionInfo {
       const ex = this.ex!;
       if (ex.bodyMode !== Body.Waiting && ex.bodyMode !== Body.Done) {
         this.append(d);
+        if (ex.discardAfter) this.armTimer(Tm.Discard, LINGERING_TIMEOUT);
         ex.pumpBody();
       } else {
         this.append(d);
@@ -282,8 +283,11 @@ class Connection implements ConnectionInfo {
     if (ex.bodyMode === Body.Waiting) ex.startDiscard();
     if (ex.bodyMode === Body.Failed) this.keepaliveMs = 0;
     if (ex.bodyMode !== Body.Done && ex.bodyMode !== Body.Failed) {
+      // As nginx: read the rest of the body before the next request, or before closing
+      // (so the client, still sending, does not get a reset instead of the response); give
+      // up after lingering_timeout without data.
       ex.discardAfter = true;
-      if (keepAliveMs === 0) this.lingerClose();
+      this.armTimer(Tm.Discard, LINGERING_TIMEOUT);
       return;
     }
     this.next();
@@ -292,6 +296,7 @@ class Connection implements ConnectionInfo {
   /** The current request and its body are done: read the next one, or close. */
   next(): void {
     this.ex = undefined;
+    this.disarm();
     if (this.keepaliveMs <= 0) {
       this.lingerClose();
       return;
