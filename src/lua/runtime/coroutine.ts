@@ -126,7 +126,9 @@ export function* resumeG(co: Coroutine, args: LuaValue[]): Generator<Suspension,
  * of the thread resumes it at once with no values, as ngx_lua does for its entry threads.
  */
 export async function runThread(co: Coroutine, args: LuaValue[]): Promise<LuaResult> {
-  const prev = enter(co);
+  // `outer` is whatever was running when this driver took over: the caller at the start,
+  // and after each await whatever the event loop had running then (usually nothing).
+  let outer = enter(co);
   try {
     let r = step(co, args);
     for (;;) {
@@ -138,15 +140,15 @@ export async function runThread(co: Coroutine, args: LuaValue[]): Promise<LuaRes
         r = co.gen!.next([]);
         continue;
       }
-      leave(prev);
+      leave(outer);
       const x: unknown = await r.value;
-      enter(co);
+      outer = enter(co);
       r = co.gen!.next(x);
     }
   } catch (e) {
     co.status = "dead";
     throw e;
   } finally {
-    leave(prev);
+    leave(outer);
   }
 }
