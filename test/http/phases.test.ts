@@ -188,3 +188,28 @@ test("raw header, response headers by name", async () => {
     await s.close();
   }
 });
+
+test("reload moves listeners: a new port opens, a dropped one closes, a kept one keeps serving", async () => {
+  const { freePort, exchange } = await import("../differential/harness.js");
+  const { buildFrom, makePrefix } = await import("./support.js");
+  const { HttpServer } = await import("../../src/http/server.js");
+  const [p1, p2, p3] = [await freePort(), await freePort(), await freePort()];
+  const conf = (a: number, b: number, text: string): string =>
+    `events {} http { access_log off; server { listen 127.0.0.1:${a}; listen 127.0.0.1:${b}; location / { return 200 "${text}\\n"; } } }`;
+  const prefix = makePrefix(conf(p1, p2, "one"), 0);
+  const server = new HttpServer();
+  await server.start(buildFrom(prefix));
+  const get = async (port: number): Promise<string> =>
+    (await exchange(port, { raw: "GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", timeout: 1000 })).responses[0]?.body ?? "(none)";
+  try {
+    assert.equal(await get(p1), "one\n");
+    fs.writeFileSync(path.join(prefix, "conf/nginx.conf"), conf(p1, p3, "two"));
+    await server.reload(buildFrom(prefix));
+    assert.equal(await get(p1), "two\n");
+    assert.equal(await get(p3), "two\n");
+    assert.equal(await get(p2), "(none)");
+  } finally {
+    await server.stop();
+    fs.rmSync(prefix, { recursive: true, force: true });
+  }
+});
