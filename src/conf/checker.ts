@@ -21,6 +21,7 @@ import {
 } from "./directive-checks.js";
 import { readConfFile, type ReadFile } from "./file-source.js";
 import { expandGlob, hasGlobMagic } from "./glob.js";
+import { checkValue } from "./value-checks.js";
 import type { DirectiveNode } from "./grammar-actions.js";
 import { parseText, type ParsedText } from "./parse.js";
 import {
@@ -349,6 +350,11 @@ export class ConfigChecker {
       if (v !== "on" && v !== "off") {
         return new Complaint(`invalid value "${d.args[0]}" in "${d.name}" directive, it must be "on" or "off"`, true);
       }
+    }
+    if (e.value !== undefined) {
+      const v = checkValue(e.value, d.name, d.args);
+      for (const w of v.warnings) this.report("warn", w, this.where(d.lua?.endLine ?? d.endLine));
+      if (v.error !== null) return new Complaint(v.error, true);
     }
     const check = DIRECTIVE_CHECKS.get(d.name);
     if (check !== undefined) {

@@ -87,6 +87,21 @@ test("duplicate locations are found when the http block ends", () => {
   assert.equal(firstError("events {}\nhttp { server { location = /a { } location /a { } } }\n"), undefined);
 });
 
+test("values the standard handlers read", () => {
+  const v = (line: string) => firstError(`events {}\nhttp {\n ${line}\n}\n`);
+  assert.equal(v("keepalive_requests 10k;"), '[emerg] "keepalive_requests" directive invalid number' + at(3));
+  assert.equal(v("client_body_buffer_size 1g;"), '[emerg] "client_body_buffer_size" directive invalid value' + at(3));
+  assert.equal(v("client_max_body_size 1g;"), undefined, "offsets take g");
+  assert.equal(v("client_body_timeout 1m1h;"), '[emerg] "client_body_timeout" directive invalid value' + at(3));
+  assert.equal(v('client_body_timeout "1h 30m";'), undefined);
+  assert.equal(v("open_file_cache_valid 500ms;"), '[emerg] "open_file_cache_valid" directive invalid value' + at(3));
+  assert.equal(v("server_tokens Build;"), undefined, "case does not matter");
+  assert.equal(v("server_tokens hidden;"), '[emerg] invalid value "hidden"' + at(3));
+  assert.equal(v("large_client_header_buffers 0 8k;"), '[emerg] "large_client_header_buffers" directive invalid value' + at(3));
+  const r = load("events {}\nhttp {\n proxy_next_upstream error timeout ERROR;\n}\n");
+  assert.deepEqual(messages(r), ['[warn] duplicate value "ERROR"' + at(3)]);
+});
+
 test("map, geo, split_clients and types lines", () => {
   assert.equal(firstError("events {}\nhttp { map $a $b { a b c; } }\n"), "[emerg] invalid number of the map parameters" + at(2));
   assert.equal(firstError("events {}\nhttp { map $a $b { A 1; a 2; } }\n"), '[emerg] conflicting parameter "a"' + at(2));

@@ -28,6 +28,6 @@ export const httpEcho: ModuleTable = {
     { name: "echo_end", contexts: LOC_LIF, args: "NOARGS", status: "unsupported" },
     { name: "echo_abort_parent", contexts: LOC_LIF, args: "NOARGS", status: "unsupported" },
     { name: "echo_exec", contexts: LOC_LIF, args: "TAKE12", status: "planned", note: "issue 6" },
-    { name: "echo_status", contexts: LOC_LIF, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
+    { name: "echo_status", contexts: LOC_LIF, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
   ],
 };

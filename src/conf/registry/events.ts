@@ -23,7 +23,7 @@ export const eventCore: ModuleTable = {
     { name: "use", contexts: EVENTS, args: "TAKE1", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "multi_accept", contexts: EVENTS, args: "FLAG", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "accept_mutex", contexts: EVENTS, args: "FLAG", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
-    { name: "accept_mutex_delay", contexts: EVENTS, args: "TAKE1", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
+    { name: "accept_mutex_delay", contexts: EVENTS, args: "TAKE1", dup: true, value: "msec", status: "supported", note: "accepted; no effect under Node.js" },
     { name: "debug_connection", contexts: EVENTS, args: "TAKE1", status: "unsupported" },
   ],
 };
@@ -33,7 +33,7 @@ export const epoll: ModuleTable = {
   type: "event",
   inReference: true,
   directives: [
-    { name: "epoll_events", contexts: EVENTS, args: "TAKE1", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
-    { name: "worker_aio_requests", contexts: EVENTS, args: "TAKE1", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
+    { name: "epoll_events", contexts: EVENTS, args: "TAKE1", dup: true, value: "number", status: "supported", note: "accepted; no effect under Node.js" },
+    { name: "worker_aio_requests", contexts: EVENTS, args: "TAKE1", dup: true, value: "number", status: "supported", note: "accepted; no effect under Node.js" },
   ],
 };

@@ -42,8 +42,8 @@ export const httpLimitConn: ModuleTable = {
   directives: [
     { name: "limit_conn_zone", contexts: HTTP, args: "TAKE2", status: "planned", note: "issue 6" },
     { name: "limit_conn", contexts: HTTP_SRV_LOC, args: "TAKE2", status: "planned", note: "issue 6" },
-    { name: "limit_conn_log_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "limit_conn_status", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
+    { name: "limit_conn_log_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["info", "notice", "warn", "error"] }, status: "planned", note: "issue 6" },
+    { name: "limit_conn_status", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
     { name: "limit_conn_dry_run", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
   ],
 };
@@ -55,8 +55,8 @@ export const httpLimitReq: ModuleTable = {
   directives: [
     { name: "limit_req_zone", contexts: HTTP, args: "TAKE3", status: "planned", note: "issue 6" },
     { name: "limit_req", contexts: HTTP_SRV_LOC, args: "TAKE123", status: "planned", note: "issue 6" },
-    { name: "limit_req_log_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "limit_req_status", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
+    { name: "limit_req_log_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["info", "notice", "warn", "error"] }, status: "planned", note: "issue 6" },
+    { name: "limit_req_status", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
     { name: "limit_req_dry_run", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
   ],
 };
@@ -78,8 +78,8 @@ export const httpReferer: ModuleTable = {
   inReference: true,
   directives: [
     { name: "valid_referers", contexts: SRV_LOC, args: "1MORE", status: "unsupported" },
-    { name: "referer_hash_max_size", contexts: SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
-    { name: "referer_hash_bucket_size", contexts: SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
+    { name: "referer_hash_max_size", contexts: SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "unsupported" },
+    { name: "referer_hash_bucket_size", contexts: SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "unsupported" },
   ],
 };
 

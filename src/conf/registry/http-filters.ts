@@ -11,14 +11,14 @@ export const httpGzipFilter: ModuleTable = {
   inReference: true,
   directives: [
     { name: "gzip", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "gzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "unsupported", note: "responses are sent uncompressed" },
     { name: "gzip_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_comp_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_window", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_hash", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "postpone_gzipping", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "gzip_comp_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "gzip_window", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "gzip_hash", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "postpone_gzipping", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
     { name: "gzip_no_buffer", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_min_length", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "gzip_min_length", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
   ],
 };
 
@@ -30,8 +30,8 @@ export const httpSsiFilter: ModuleTable = {
     { name: "ssi", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "unsupported", note: "SSI is out of scope" },
     { name: "ssi_silent_errors", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "SSI is out of scope" },
     { name: "ssi_ignore_recycled_buffers", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "SSI is out of scope" },
-    { name: "ssi_min_file_chunk", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "SSI is out of scope" },
-    { name: "ssi_value_length", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "SSI is out of scope" },
+    { name: "ssi_min_file_chunk", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "SSI is out of scope" },
+    { name: "ssi_value_length", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "SSI is out of scope" },
     { name: "ssi_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "unsupported", note: "SSI is out of scope" },
     { name: "ssi_last_modified", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "SSI is out of scope" },
   ],
@@ -79,7 +79,7 @@ export const httpGunzipFilter: ModuleTable = {
   inReference: true,
   directives: [
     { name: "gunzip", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "gunzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, status: "unsupported" },
+    { name: "gunzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "unsupported" },
   ],
 };
 
@@ -88,13 +88,13 @@ export const httpUseridFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "userid", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
-    { name: "userid_service", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
+    { name: "userid", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "log", "v1", "on"] }, status: "unsupported" },
+    { name: "userid_service", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "unsupported" },
     { name: "userid_name", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "userid_domain", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "userid_path", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "userid_expires", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
-    { name: "userid_flags", contexts: HTTP_SRV_LOC, args: "TAKE123", status: "unsupported" },
+    { name: "userid_flags", contexts: HTTP_SRV_LOC, args: "TAKE123", value: { anyOf: ["off", "secure", "httponly", "samesite=strict", "samesite=lax", "samesite=none"] }, status: "unsupported" },
     { name: "userid_p3p", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "userid_mark", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
   ],

@@ -10,7 +10,7 @@ export const httpGzipStatic: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "gzip_static", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "precompressed files are not served" },
+    { name: "gzip_static", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "on", "always"] }, status: "unsupported", note: "precompressed files are not served" },
   ],
 };
 
@@ -19,9 +19,9 @@ export const httpDav: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "dav_methods", contexts: HTTP_SRV_LOC, args: "1MORE", status: "unsupported", note: "WebDAV is out of scope" },
+    { name: "dav_methods", contexts: HTTP_SRV_LOC, args: "1MORE", value: { anyOf: ["off", "put", "delete", "mkcol", "copy", "move"] }, status: "unsupported", note: "WebDAV is out of scope" },
     { name: "create_full_put_path", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "WebDAV is out of scope" },
-    { name: "min_delete_depth", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "WebDAV is out of scope" },
+    { name: "min_delete_depth", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "unsupported", note: "WebDAV is out of scope" },
     { name: "dav_access", contexts: HTTP_SRV_LOC, args: "TAKE123", dup: true, status: "unsupported", note: "WebDAV is out of scope" },
   ],
 };
@@ -32,7 +32,7 @@ export const httpAutoindex: ModuleTable = {
   inReference: true,
   directives: [
     { name: "autoindex", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "autoindex_format", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
+    { name: "autoindex_format", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["html", "json", "jsonp", "xml"] }, status: "unsupported" },
     { name: "autoindex_localtime", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
     { name: "autoindex_exact_size", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
   ],
@@ -89,8 +89,8 @@ export const httpMp4: ModuleTable = {
   inReference: true,
   directives: [
     { name: "mp4", contexts: LOC, args: "NOARGS", status: "unsupported", note: "out of scope" },
-    { name: "mp4_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "out of scope" },
-    { name: "mp4_max_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported", note: "out of scope" },
+    { name: "mp4_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "out of scope" },
+    { name: "mp4_max_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "out of scope" },
     { name: "mp4_start_key_frame", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "out of scope" },
   ],
 };
@@ -100,6 +100,6 @@ export const httpSliceFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "slice", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
+    { name: "slice", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported" },
   ],
 };

@@ -57,9 +57,9 @@ export const httpUpstreamKeepalive: ModuleTable = {
   inReference: true,
   directives: [
     { name: "keepalive", contexts: UPS, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "keepalive_time", contexts: UPS, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "keepalive_timeout", contexts: UPS, args: "TAKE1", dup: true, status: "planned", note: "issue 5" },
-    { name: "keepalive_requests", contexts: UPS, args: "TAKE1", dup: true, status: "planned", note: "issue 5" },
+    { name: "keepalive_time", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "planned", note: "issue 6" },
+    { name: "keepalive_timeout", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "planned", note: "issue 5" },
+    { name: "keepalive_requests", contexts: UPS, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 5" },
   ],
 };
 

@@ -20,8 +20,8 @@ export const httpMap: ModuleTable = {
   inReference: true,
   directives: [
     { name: "map", contexts: HTTP, args: "TAKE2", block: "map", status: "planned", note: "issue 6" },
-    { name: "map_hash_max_size", contexts: HTTP, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "map_hash_bucket_size", contexts: HTTP, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
+    { name: "map_hash_max_size", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
+    { name: "map_hash_bucket_size", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
   ],
 };
 

@@ -26,7 +26,7 @@ import { stream, streamCore, streamLog, streamProxy, streamUpstream, streamSsl, 
 import { mail, mailCore, mailSsl, mailPop3, mailImap, mailSmtp, mailAuthHttp, mailProxy, mailRealip } from "./mail.js";
 import { httpPerl } from "./perl.js";
 
-export type { ArgRule, BlockKind, Context, DirectiveSpec, ModuleTable, ModuleType, SupportStatus } from "./types.js";
+export type { ArgRule, BlockKind, Context, DirectiveSpec, ModuleTable, ModuleType, SupportStatus, ValueRule } from "./types.js";
 
 export const MODULES: readonly ModuleTable[] = [
   core,

@@ -50,6 +50,21 @@ export type BlockKind = Context | "if" | "lua" | "map" | "types" | "geo" | "spli
 
 export type SupportStatus = "supported" | "partial" | "planned" | "unsupported";
 
+/**
+ * How nginx's standard handler reads the value (its ngx_conf_set_*_slot), which decides its
+ * "invalid" errors: a number, a size (k, m), an offset (k, m, g), a time in msec or sec
+ * (`1h30m`, `500ms`), buffers (`8 4k`), one word of a list, or any words of a list.
+ */
+export type ValueRule =
+  | "number"
+  | "size"
+  | "offset"
+  | "msec"
+  | "sec"
+  | "bufs"
+  | { readonly oneOf: readonly string[] }
+  | { readonly anyOf: readonly string[] };
+
 export interface DirectiveSpec {
   readonly name: string;
   readonly contexts: readonly Context[];
@@ -60,6 +75,8 @@ export interface DirectiveSpec {
   readonly dup?: boolean;
   /** Directives that set one thing share a group: any two of them are duplicates. */
   readonly dupGroup?: string;
+  /** How the value is read, when nginx's standard handler reads it. */
+  readonly value?: ValueRule;
   readonly status: SupportStatus;
   /** What tsresty does with it, when the status alone does not say. */
   readonly note?: string;
