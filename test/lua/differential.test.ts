@@ -215,8 +215,13 @@ test("the Lua corpus is present", () => {
   if (programs.length === 0) throw new Error(`no Lua programs found under ${CORPUS}${filter ? ` matching ${filter}` : ""}`);
 });
 
+// Known differences, each with its reason: still run, reported as TODO rather than failures.
+const KNOWN_FILE = join(ROOT, "test", "lua", "known-differences.json");
+const known: Record<string, string> = existsSync(KNOWN_FILE) ? (JSON.parse(readFileSync(KNOWN_FILE, "utf8")) as Record<string, string>) : {};
+
 for (const program of programs) {
-  test(program, async () => {
+  const reason = known[program];
+  test(program, reason !== undefined ? { todo: `known difference: ${reason}` } : {}, async () => {
     const file = join(CORPUS, program.replace(/\.lua$/, ".expected"));
     const runs = pending.get(program)!;
     if (!existsSync(file)) {

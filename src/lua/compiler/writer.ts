@@ -43,9 +43,12 @@ export class CodeWriter {
     let col = 0; // characters on the current JS line
     const methodSites = new Set<number>();
     let i = 0;
+    // The next site marker, found again only once passed (a search per marker would be quadratic).
+    let nextSite = src.indexOf(SITE);
     while (i < src.length) {
       let o = src.indexOf(OPEN, i);
-      const site = src.indexOf(SITE, i);
+      if (nextSite >= 0 && nextSite < i) nextSite = src.indexOf(SITE, i);
+      const site = nextSite;
       const isSite = site >= 0 && (o < 0 || site < o);
       if (isSite) o = site;
       const end = o < 0 ? src.length : o;

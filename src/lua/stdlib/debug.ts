@@ -120,7 +120,7 @@ export function openDebug(G: LuaTable): void {
     upvalueid: nils,
     upvaluejoin: nils,
     sethook: nils,
-    gethook: nils,
+    gethook: () => [undefined, "", 0],
     getregistry: () => registry,
     getmetatable: (...a: LuaValue[]) => metatableOf(a[0]),
     setmetatable: (...a: LuaValue[]) => {
@@ -128,7 +128,7 @@ export function openDebug(G: LuaTable): void {
       const mt = a[1] instanceof LuaTable ? a[1] : undefined;
       if (t instanceof LuaTable) t.mt = mt;
       else setTypeMetatable(t, mt);
-      return t;
+      return true;
     },
     getfenv: (...a: LuaValue[]) => (typeof a[0] === "function" ? (a[0] as CompiledFunction).$env : undefined) ?? G,
     setfenv: (...a: LuaValue[]) => {

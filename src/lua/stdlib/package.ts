@@ -19,6 +19,18 @@ function readSource(path: string): string | undefined {
   }
 }
 
+/** "cannot open PATH: No such file or directory", as luaL_loadfile words it. */
+function cannotOpen(path: string): string {
+  try {
+    readFileSync(luaToUtf8(path));
+    return `cannot open ${path}`;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const text = code === "ENOENT" ? "No such file or directory" : code === "EACCES" ? "Permission denied" : code === "EISDIR" ? "Is a directory" : String(code);
+    return `cannot open ${path}: ${text}`;
+  }
+}
+
 /** The environment of a compiled Lua function (builtins have none). */
 function envOf(f: unknown): LuaTable | undefined {
   return typeof f === "function" ? (f as CompiledFunction).$env : undefined;
@@ -88,6 +100,8 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
   };
 
   const loadstring = (...a: LuaValue[]): LuaResult => {
+    // LuaJIT's loadstring is load: same checks, same message.
+    if (typeof a[0] !== "string") return loadB(...a);
     const s = checkString(a, 0, "loadstring");
     return load(s, optString(a, 1, "loadstring", s), G);
   };
@@ -95,14 +109,14 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
   const loadfile = (...a: LuaValue[]): LuaResult => {
     const path = checkString(a, 0, "loadfile");
     const src = readSource(path);
-    if (src === undefined) return [undefined, `cannot open ${path}`];
+    if (src === undefined) return [undefined, cannotOpen(path)];
     return load(src, "@" + path, G, true);
   };
 
   const dofile = (...a: LuaValue[]): LuaResult => {
     const path = checkString(a, 0, "dofile");
     const src = readSource(path);
-    if (src === undefined) return luaError(`cannot open ${path}`);
+    if (src === undefined) return luaError(cannotOpen(path));
     let f: LuaFunction;
     try {
       f = loadLua(src, "@" + path, G, { skipShebang: true, main: "plain" });
