@@ -110,12 +110,12 @@ interface GotoLabel {
 }
 
 interface FuncScope {
-  prev: FuncScope | null;
+  readonly prev: FuncScope | null;
   /** Active locals outside the scope. */
-  nactvar: number;
+  readonly nactvar: number;
   flags: number;
   /** First goto/label entry of the scope. */
-  vstart: number;
+  readonly vstart: number;
 }
 
 class FuncState {
@@ -211,8 +211,6 @@ class Parser {
   private readonly idents = new Scratch<Identifier>();
   private readonly targets = new Scratch<Identifier | IndexExpression>();
   private readonly clauses = new Scratch<IfClause>();
-  /** Ended scopes, reused: scopes nest, and a block is too common to allocate one for each. */
-  private readonly freeScopes: FuncScope[] = [];
 
   constructor(source: string, skipShebang: boolean) {
     this.lx = new Lexer(source, skipShebang);
@@ -391,29 +389,13 @@ class Parser {
 
   private scopeBegin(flags: number): void {
     const fs = this.fs;
-    const bl = this.freeScopes.pop();
-    if (bl === undefined) {
-      fs.bl = { prev: fs.bl, nactvar: fs.nactvar, flags, vstart: fs.gola.length };
-    } else {
-      bl.prev = fs.bl;
-      bl.nactvar = fs.nactvar;
-      bl.flags = flags;
-      bl.vstart = fs.gola.length;
-      fs.bl = bl;
-    }
+    fs.bl = { prev: fs.bl, nactvar: fs.nactvar, flags, vstart: fs.gola.length };
   }
 
   /** End the current scope (fscope_end): resolve breaks of a loop, move gotos outwards. */
   private scopeEnd(): void {
-    const bl = this.fs.bl!;
-    this.closeScope(bl);
-    bl.prev = null;
-    this.freeScopes.push(bl);
-  }
-
-  /** fscope_end proper: locals go out of scope, breaks and gotos are resolved or passed on. */
-  private closeScope(bl: FuncScope): void {
     const fs = this.fs;
+    const bl = fs.bl!;
     fs.bl = bl.prev;
     fs.nactvar = bl.nactvar;
     if ((bl.flags & SCOPE_UPVAL) !== 0) fs.ucloLine = this.lx.lastline;
