@@ -9,7 +9,7 @@ export interface Directive {
   readonly name: string;
   /** Arguments with quotes removed and nginx's escapes applied (`\"`, `\\`, `\t`...). */
   readonly args: readonly string[];
-  /** The file as nginx names it in messages: PREFIX + conf, or conf_prefix + include. */
+  /** The file as nginx names it in messages: PREFIX + conf, or conf_prefix + include; "" for -g. */
   readonly file: string;
   /** Line of the directive's first token (crossplane's `line`). */
   readonly line: number;

@@ -110,7 +110,7 @@ export class ConfigChecker {
   private stopped = false;
   private readonly parsed = new Map<string, { index: number; result: ParsedText }>();
   private readonly including: string[] = [];
-  private readonly main: MainState = { modulesUsed: false };
+  private readonly main: MainState = { modulesUsed: false, sharedDicts: new Map() };
   private readonly mainBlock = newBlock(null);
   /** The file being walked, or null for the -g string. */
   private file: string | null = null;
@@ -141,6 +141,12 @@ export class ConfigChecker {
   /** The checks nginx makes after "syntax is ok". */
   finish(): void {
     if (!this.stopped && !this.sawEvents) this.report("emerg", 'no "events" section in configuration', null);
+    // nginx -t also creates the shared memory zones; a Lua dict zone under three pages
+    // has no room for the dict's own header.
+    for (const size of this.main.sharedDicts.values()) {
+      if (this.stopped || size >= 12288n) continue;
+      this.report("crit", "ngx_slab_alloc() failed: no memory", null);
+    }
   }
 
   // --- reporting -------------------------------------------------------------------------
@@ -360,7 +366,8 @@ export class ConfigChecker {
     if (check !== undefined) {
       const said = check(d, { block, http, main: this.main }, e);
       if (typeof said === "string") return new Complaint(said, true);
-      if (said !== null) return new Complaint(said.message, true, said.level);
+      if (said !== null && said.level === "warn") this.report("warn", said.message, this.where(d.endLine));
+      else if (said !== null) return new Complaint(said.message, true, said.level);
     }
     return e;
   }

@@ -5,6 +5,7 @@
 import type { Where } from "./diagnostics.js";
 import type { DirectiveNode } from "./grammar-actions.js";
 import type { RegistryEntry } from "./registry/index.js";
+import { integer, parseScaled, parseTime } from "./value-checks.js";
 
 /** A location as ngx_http_core_location reads its arguments. */
 export interface LocationInfo {
@@ -41,6 +42,8 @@ export interface BlockState {
 export interface MainState {
   /** nginx counts its modules when the first of events/http/stream/mail opens. */
   modulesUsed: boolean;
+  /** lua_shared_dict zones: name and size in bytes. */
+  readonly sharedDicts: Map<string, bigint>;
 }
 
 export interface CheckEnv {
@@ -49,8 +52,8 @@ export interface CheckEnv {
   readonly main: MainState;
 }
 
-/** nginx's complaint: a message at level emerg, or another level when it says so. */
-export type Complaint = string | { readonly level: "error"; readonly message: string };
+/** nginx's complaint: a message at level emerg, or another level when it says so (a warning lets the directive through). */
+export type Complaint = string | { readonly level: "error" | "warn"; readonly message: string };
 
 export type DirectiveCheck = (d: DirectiveNode, env: CheckEnv, entry: RegistryEntry) => Complaint | null;
 
@@ -141,9 +144,23 @@ export function checkIfCondition(args: readonly string[]): string | null {
   return `invalid condition "${p}"`;
 }
 
-function recordServerNames(d: DirectiveNode, env: CheckEnv): null {
-  env.block.server?.names.push(...d.args.map((n) => n.toLowerCase()));
-  return null;
+function checkServerName(d: DirectiveNode, env: CheckEnv): Complaint | null {
+  let warning: Complaint | null = null;
+  for (const name of d.args) {
+    if ((name.startsWith("*") && (name.length < 3 || name[1] !== ".")) || (name.startsWith(".") && name.length < 2)) {
+      return `server name "${name}" is invalid`;
+    }
+    if (name.includes("/") && warning === null) warning = { level: "warn", message: `server name "${name}" has suspicious symbols` };
+    env.block.server?.names.push(name.toLowerCase());
+  }
+  return warning;
+}
+
+/** `return code [text]`, `return code URL` or `return URL`. */
+function checkReturn(d: DirectiveNode): string | null {
+  const first = d.args[0]!;
+  if (d.args.length === 1 && /^(http:\/\/|https:\/\/|\$scheme)/.test(first)) return null;
+  return /^\d+$/.test(first) && Number(first) <= 999 ? null : `invalid return code "${first}"`;
 }
 
 /** The Lua handlers that refuse empty code (the block, string and file forms alike). */
@@ -152,6 +169,16 @@ const NEEDS_CODE = /^(init|server_rewrite|rewrite|access|content|log|header_filt
 function runnableLua(d: DirectiveNode): Complaint | null {
   const code = d.lua !== undefined ? d.lua.code : d.args[0];
   return code === "" ? { level: "error", message: "invalid location config: no runnable Lua code" } : null;
+}
+
+/** lua-nginx-module's smallest zone is 8k (NGX_HTTP_LUA_SHDICT_MINSIZE). */
+function checkSharedDict(d: DirectiveNode, env: CheckEnv): string | null {
+  const [name, size] = d.args as [string, string];
+  const bytes = parseScaled(size, "kKmM");
+  if (bytes === null || bytes < 8192n) return `invalid lua shared dict size "${size}"`;
+  if (env.main.sharedDicts.has(name)) return `lua_shared_dict "${name}" is already defined as "${name}"`;
+  env.main.sharedDicts.set(name, bytes);
+  return null;
 }
 
 function checkLoadModule(_d: DirectiveNode, env: CheckEnv): string | null {
@@ -171,8 +198,27 @@ export const DIRECTIVE_CHECKS: ReadonlyMap<string, DirectiveCheck> = new Map<str
   ["map", (d) => variableName(d.args[1])],
   ["split_clients", (d) => variableName(d.args[1])],
   ["geo", (d) => variableName(d.args[d.args.length - 1])],
-  ["server_name", (d, env, e) => (e.module === "ngx_http_core_module" ? recordServerNames(d, env) : null)],
+  ["server_name", (d, env, e) => (e.module === "ngx_http_core_module" ? checkServerName(d, env) : null)],
+  ["return", (d, _env, e) => (e.module === "ngx_http_rewrite_module" ? checkReturn(d) : null)],
   ["load_module", checkLoadModule],
+  ["worker_connections", (d) => (integer(d.args[0]!) === null ? `invalid number "${d.args[0]}"` : null)],
+  [
+    "worker_processes",
+    (d) => (d.args[0] === "auto" || integer(d.args[0]!) !== null ? null : '"worker_processes" directive invalid value'),
+  ],
+  [
+    "keepalive_timeout",
+    (d, _env, e) =>
+      e.module !== "ngx_http_core_module" ||
+      (parseTime(d.args[0]!, false) !== null && (d.args[1] === undefined || parseTime(d.args[1], true) !== null))
+        ? null
+        : '"keepalive_timeout" directive invalid value',
+  ],
+  ["lua_shared_dict", checkSharedDict],
+  [
+    "lua_regex_cache_max_entries",
+    (d) => (integer(d.args[0]!) === null ? '"lua_regex_cache_max_entries" directive invalid number' : null),
+  ],
   ["events", opensModules],
   ["http", opensModules],
   ["stream", opensModules],

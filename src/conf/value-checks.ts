@@ -8,7 +8,7 @@ import type { ValueRule } from "./registry/index.js";
 const MAX_INT = (1n << 63n) - 1n;
 
 /** ngx_atoi and friends: decimal digits only, within a signed 64-bit integer. */
-function integer(s: string): bigint | null {
+export function integer(s: string): bigint | null {
   if (!/^\d+$/.test(s)) return null;
   const v = BigInt(s);
   return v > MAX_INT ? null : v;
@@ -16,12 +16,16 @@ function integer(s: string): bigint | null {
 
 const SCALES: Readonly<Record<string, bigint>> = { k: 1024n, K: 1024n, m: 1048576n, M: 1048576n, g: 1073741824n, G: 1073741824n };
 
-/** ngx_parse_size (k, m) and ngx_parse_offset (k, m, g). */
-function scaled(s: string, units: string): boolean {
+/** ngx_parse_size (units "kKmM") and ngx_parse_offset ("kKmMgG"): the bytes, or null. */
+export function parseScaled(s: string, units: string): bigint | null {
   const unit = s.slice(-1);
   const scale = units.includes(unit) ? SCALES[unit]! : 1n;
   const v = integer(scale === 1n ? s : s.slice(0, -1));
-  return v !== null && v <= MAX_INT / scale;
+  return v !== null && v <= MAX_INT / scale ? v * scale : null;
+}
+
+function scaled(s: string, units: string): boolean {
+  return parseScaled(s, units) !== null;
 }
 
 const TIME_UNITS: Readonly<Record<string, [number, bigint]>> = {
