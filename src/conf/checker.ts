@@ -108,6 +108,7 @@ export class ConfigChecker {
   sawEvents = false;
 
   private stopped = false;
+  private readonly reported = new Set<string>();
   private readonly parsed = new Map<string, { index: number; result: ParsedText }>();
   private readonly including: string[] = [];
   private readonly main: MainState = { modulesUsed: false, sharedDicts: new Map() };
@@ -127,7 +128,7 @@ export class ConfigChecker {
     const out: DirectiveNode[] = [];
     this.file = null;
     this.walkList(parsed.directives, "main", this.mainBlock, null, out, false);
-    if (parsed.fault !== null) this.report("emerg", parsed.fault.message, "command line");
+    if (parsed.fault !== null && !this.stopped) this.report("emerg", parsed.fault.message, "command line");
     return out;
   }
 
@@ -156,6 +157,12 @@ export class ConfigChecker {
   }
 
   private report(level: Severity, message: string, where: Where): void {
+    if (this.options.keepGoing) {
+      // Going on past errors, a file included twice would say everything twice.
+      const key = `${level} ${message} ${typeof where === "object" && where !== null ? `${where.file}:${where.line}` : String(where)}`;
+      if (this.reported.has(key)) return;
+      this.reported.add(key);
+    }
     const d = diagnostic(level, message, where);
     this.diagnostics.push(d);
     if (typeof where === "object" && where !== null) {

@@ -1,5 +1,5 @@
-// Turns moo's tokens into the tokens the nearley grammar reads (words, `;`, `{`, `}` and
-// whole Lua blocks), applying the rules of ngx_conf_read_token that are not lexical:
+// Turns moo's tokens into the tokens the nearley grammar reads (whole directives, block
+// heads and block ends), applying the rules of ngx_conf_read_token that are not lexical:
 // which punctuation is an error where, nginx's unescaping, when a `{` opens a Lua body,
 // and the 4096-byte buffer. It also finds every syntax error nginx finds, with nginx's
 // words and line; on an error it closes the open blocks and ends the stream, so the
@@ -7,7 +7,7 @@
 
 import type { Lexer as NearleyLexer, LexerState } from "nearley";
 import type moo from "moo";
-import { CONF_BUFFER, ConfBuffer } from "./conf-buffer.js";
+import { ConfBuffer } from "./conf-buffer.js";
 import { createMooLexer, TokenKind } from "./lexer-rules.js";
 import { scanLuaBlock } from "./lua-block-scanner.js";
 import type { DirectiveNode } from "./grammar-actions.js";
@@ -343,4 +343,3 @@ export class ConfTokenStream implements NearleyLexer {
   }
 }
 
-export { CONF_BUFFER };
