@@ -61,7 +61,7 @@ export interface LoadOptions {
   readonly conf?: string;
   /** nginx's -g: directives applied before the file. */
   readonly globals?: string;
-  /** Read a file (default: fs). Tests and the benchmark inject files. */
+  /** Read a file (default: fs). Tests and the benchmark inject files; globs still list directories through fs. */
   readonly readFile?: (path: string) => Buffer;
 }
 
