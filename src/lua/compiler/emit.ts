@@ -737,7 +737,6 @@ function jsFunctionName(name: string | undefined): string {
   return /^[0-9]/.test(s) ? "_" + s : s;
 }
 
-export type { VarInfo };
 
 /** The locals that the statements read or write (nested functions included). */
 function referencedVars(stmts: A.Block, res: Resolution): Set<VarInfo> {

@@ -3,7 +3,6 @@ import { LuaTable } from "../runtime/table.js";
 import { LuaError, luaError } from "../runtime/error.js";
 import { argError } from "../runtime/error.js";
 import { Coroutine, resume, resumeG, running } from "../runtime/coroutine.js";
-import { fn as callableOf } from "../runtime/prims.js";
 import { builtin, checkFunction } from "./args.js";
 import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../runtime/value.js";
 
@@ -77,4 +76,3 @@ export function openCoroutine(G: LuaTable): void {
   G.setStr("coroutine", t);
 }
 
-export { callableOf };

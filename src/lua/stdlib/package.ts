@@ -5,7 +5,7 @@ import { LuaError, luaError, argError } from "../runtime/error.js";
 import { luaFrames } from "../runtime/callstack.js";
 import { typeName, luaToUtf8 } from "../runtime/convert.js";
 import { call, first } from "../runtime/ops.js";
-import { fn as callableOf, many, type CompiledFunction } from "../runtime/prims.js";
+import { fn as callableOf, type CompiledFunction } from "../runtime/prims.js";
 import { loadLua, LuaLoadError } from "../compile.js";
 import { builtin, checkString, checkTable, checkInt, optString } from "./args.js";
 import type { LuaFunction, LuaResult, LuaValue } from "../runtime/value.js";
@@ -268,5 +268,4 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
   const fns: Record<string, LuaFunction> = { load: loadB, loadstring, loadfile, dofile, require, getfenv, setfenv };
   for (const k of Object.keys(fns)) G.setStr(k, builtin(k, fns[k]!));
   G.setStr("package", pkg);
-  void many;
 }

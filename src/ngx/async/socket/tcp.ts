@@ -6,7 +6,7 @@ import * as tls from "node:tls";
 import { lookup } from "node:dns/promises";
 import { LuaTable } from "../../../lua/runtime/table.js";
 import { luaError } from "../../../lua/runtime/error.js";
-import { numberToString, stringToNumber, typeName } from "../../../lua/runtime/convert.js";
+import { numberToString, toNumber, typeName } from "../../../lua/runtime/convert.js";
 import type { LuaFunction, LuaResult, LuaValue, LuaUserdata, Suspension } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
 import { YIELDABLE, checkPhase, yieldAcrossC } from "../phase.js";
@@ -164,11 +164,6 @@ function sockOf(self: LuaValue, host: AsyncHost): TcpSocket {
   return self;
 }
 
-function num(v: LuaValue): number | undefined {
-  if (typeof v === "number") return v;
-  if (typeof v === "string") return stringToNumber(v);
-  return undefined;
-}
 
 /** Read results in the shape receive gives on failure: nil, err, partial. */
 function fail(s: TcpSocket, err: string, partial: boolean): LuaValue[] {
@@ -224,7 +219,7 @@ function receive(s: TcpSocket, pat: LuaValue): Res {
     if (s.conn === undefined) return buf.takeAll();
     return readLoop(s, () => undefined, () => { const d = buf.takeAll(); s.closeConn(); return d; }, () => fail(s, "timeout", true));
   }
-  const n = num(pat);
+  const n = toNumber(pat);
   if (n === undefined) {
     if (typeof pat === "string") return luaError(`bad pattern argument: ${pat}`);
     return luaError(`bad argument #2 to 'receive' (string expected, got ${typeName(pat)})`);
@@ -238,7 +233,7 @@ function receive(s: TcpSocket, pat: LuaValue): Res {
 }
 
 function receiveany(s: TcpSocket, max: LuaValue): Res {
-  const m = num(max);
+  const m = toNumber(max);
   if (m === undefined || m <= 0) return luaError("bad argument #2 to 'receiveany' (bad max argument)");
   if (s.conn === undefined && s.buf.length === 0) return [undefined, "closed"];
   if (s.reading) return [undefined, "socket busy reading"];
@@ -284,12 +279,12 @@ function untilIterator(s: TcpSocket, host: AsyncHost, pattern: string, inclusive
   const it = ((sz: LuaValue) => {
     const s2 = sockOf(s, host);
     void s2;
-    const r = step(sz === undefined ? undefined : Math.floor(num(sz) ?? 0));
+    const r = step(sz === undefined ? undefined : Math.floor(toNumber(sz) ?? 0));
     return r instanceof Promise ? yieldAcrossC() : r;
   }) as LuaFunction;
   it.$g = function* (sz: LuaValue): Generator<Suspension, LuaResult, unknown> {
     sockOf(s, host);
-    const size = sz === undefined ? undefined : num(sz);
+    const size = sz === undefined ? undefined : toNumber(sz);
     if (size !== undefined && size <= 0) return luaError("bad argument #1 to 'receiveuntil' (bad size)");
     const r = step(size === undefined ? undefined : Math.floor(size));
     return r instanceof Promise ? ((yield r) as LuaResult) : r;
@@ -355,7 +350,7 @@ function connect(s: TcpSocket, a: LuaValue[]): Res {
     opts = a[1];
   } else {
     hostName = target;
-    const p = num(a[1]);
+    const p = toNumber(a[1]);
     if (p === undefined) return luaError(`bad argument #2 to 'connect' (number expected, got ${typeName(a[1])})`);
     if (p < 0 || p > 65535 || Math.floor(p) !== p) return [undefined, `bad port number: ${numberToString(p)}`];
     port = p;
@@ -429,13 +424,13 @@ function setkeepalive(s: TcpSocket, timeout: LuaValue, size: LuaValue): LuaResul
   const settings = s.host.settings();
   let t = settings.socketKeepaliveTimeout;
   if (timeout !== undefined) {
-    const n = num(timeout);
+    const n = toNumber(timeout);
     if (n === undefined || n < 0) return luaError("bad argument #2 to 'setkeepalive' (bad timeout)");
     t = n;
   }
   let poolSize = settings.socketPoolSize;
   if (size !== undefined) {
-    const n = num(size);
+    const n = toNumber(size);
     if (n === undefined || n <= 0) return luaError(`bad "pool_size" option value: ${String(size)}`);
     poolSize = Math.floor(n);
   }
@@ -446,7 +441,7 @@ function setkeepalive(s: TcpSocket, timeout: LuaValue, size: LuaValue): LuaResul
 
 function timeoutArg(v: LuaValue, fname: string): number {
   if (v === undefined) return 0;
-  const n = num(v);
+  const n = toNumber(v);
   if (n === undefined) return luaError(`bad argument #2 to '${fname}' (number expected, got ${typeName(v)})`);
   return n < 0 ? 0 : n;
 }

@@ -4,7 +4,7 @@ import * as net from "node:net";
 import { lookup } from "node:dns/promises";
 import { LuaTable } from "../../../lua/runtime/table.js";
 import { luaError } from "../../../lua/runtime/error.js";
-import { numberToString, stringToNumber, typeName } from "../../../lua/runtime/convert.js";
+import { numberToString, toNumber, typeName } from "../../../lua/runtime/convert.js";
 import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
 import { YIELDABLE, checkPhase, yieldAcrossC } from "../phase.js";
@@ -54,9 +54,6 @@ function sockOf(self: LuaValue, host: AsyncHost): UdpSocket {
   return self;
 }
 
-function num(v: LuaValue): number | undefined {
-  return typeof v === "number" ? v : typeof v === "string" ? stringToNumber(v) : undefined;
-}
 
 async function setpeername(s: UdpSocket, a: LuaValue[]): Promise<LuaResult> {
   const target = a[0];
@@ -67,7 +64,7 @@ async function setpeername(s: UdpSocket, a: LuaValue[]): Promise<LuaResult> {
   if (target.startsWith("unix:")) {
     return [undefined, "unix domain datagram sockets are not supported"];
   } else {
-    const p = num(a[1]);
+    const p = toNumber(a[1]);
     if (p === undefined || p < 0 || p > 65535) return [undefined, `bad port number: ${String(a[1])}`];
     let addr = target;
     if (net.isIP(target) === 0) {
@@ -130,7 +127,7 @@ const impls: Record<string, (s: UdpSocket, ...a: LuaValue[]) => Res> = {
   receive(s, size) {
     let n = 65536;
     if (size !== undefined) {
-      const k = num(size);
+      const k = toNumber(size);
       if (k === undefined || k <= 0) return luaError("bad argument #2 to 'receive' (bad size)");
       n = Math.min(Math.floor(k), 65536);
     }
@@ -140,7 +137,7 @@ const impls: Record<string, (s: UdpSocket, ...a: LuaValue[]) => Res> = {
     return receive(s, n);
   },
   settimeout(s, t) {
-    const n = t === undefined ? 0 : num(t);
+    const n = t === undefined ? 0 : toNumber(t);
     if (n === undefined) return luaError(`bad argument #2 to 'settimeout' (number expected, got ${typeName(t)})`);
     s.readTimeout = n < 0 ? 0 : n;
     return [];
