@@ -26,12 +26,17 @@ export function asyncSettings(s: Readonly<Record<string, unknown>> | undefined):
   };
 }
 
+/** The AsyncRequest of r: made once, since sockets check their request by identity. */
 function asyncRequest(r: Request): AsyncRequest {
-  return {
+  const st = requestState(r);
+  if (st.asyncReq !== undefined) return st.asyncReq as AsyncRequest;
+  const ar: AsyncRequest = {
     onCleanup(cb) {
-      (requestState(r).cleanups ??= []).push(cb);
+      (st.cleanups ??= []).push(cb);
     },
   };
+  st.asyncReq = ar;
+  return ar;
 }
 
 type InstallAsyncApi = (ngx: LuaTable, host: AsyncHost) => void;

@@ -18,6 +18,8 @@ export interface LuaRequestState {
   onAbort: LuaFunction | undefined;
   /** Cleanups of the async API (light threads, sockets). */
   cleanups: (() => void)[] | undefined;
+  /** The request as the async API sees it: one object per request, compared by identity. */
+  asyncReq: unknown;
   /** ngx.req.init_body's buffer. */
   newBody: string[] | undefined;
   /** The content phase has run (ngx.exit(ngx.OK) then ends the request). */
@@ -72,7 +74,7 @@ export function requestState(r: Request): LuaRequestState {
   const m = r.main.notes;
   let s = m.get(STATE_KEY) as LuaRequestState | undefined;
   if (s === undefined) {
-    s = { bodyEof: false, onAbort: undefined, cleanups: undefined, newBody: undefined, enteredContent: false, headersSet: false };
+    s = { bodyEof: false, onAbort: undefined, cleanups: undefined, asyncReq: undefined, newBody: undefined, enteredContent: false, headersSet: false };
     m.set(STATE_KEY, s);
   }
   return s;
