@@ -1,17 +1,34 @@
 // tsresty's command line. nginx's own flags work at the top level (`tsresty -t`,
-// `tsresty -s reload`, `-p`, `-c`, `-g`), and the subcommands are parse, run, serve, compile.
-// Each subcommand lives in commands/<name>.ts and registers itself here.
+// `tsresty -s reload`, `-p`, `-c`, `-g`); the subcommands are declared as data in
+// command-table.ts and their code is loaded only when one runs.
 import { Command, Option } from "commander";
-import { registerParse } from "./commands/parse.js";
-import { registerRun } from "./commands/run.js";
-import { registerServe, sendSignal } from "./commands/serve.js";
-import { testConfig } from "./commands/test-config.js";
+import { COMMANDS, type CommandSpec } from "./command-table.js";
+import type { NginxFlags } from "./flags.js";
 import { VERSION } from "../version.js";
 
-export interface NginxFlags {
-  prefix?: string;
-  conf?: string;
-  globals?: string;
+export type { NginxFlags } from "./flags.js";
+
+type Opts = Record<string, string | boolean | undefined>;
+
+function addCommand(program: Command, spec: CommandSpec): void {
+  const cmd = program.command(spec.name).description(spec.description);
+  for (const [flags, text] of spec.options) cmd.option(flags, text);
+  for (const [name, text] of spec.args ?? []) cmd.argument(name, text);
+  if (spec.passThrough === true) cmd.allowUnknownOption().passThroughOptions();
+  cmd.action(async (...params: unknown[]) => {
+    // commander passes the declared arguments (a variadic one as an array), then the options.
+    const n = spec.args?.length ?? 0;
+    const args = params.slice(0, n).flatMap((a) => (a === undefined ? [] : Array.isArray(a) ? (a as string[]) : [a as string]));
+    const opts = params[n] as Opts;
+    const top = program.opts<{ p?: string; c?: string; g?: string }>();
+    const flags: NginxFlags = {
+      prefix: (opts.p as string | undefined) ?? top.p,
+      conf: (opts.c as string | undefined) ?? top.c,
+      globals: (opts.g as string | undefined) ?? top.g,
+    };
+    const execute = await spec.load();
+    process.exitCode = await execute({ opts, args, flags });
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -28,17 +45,17 @@ export async function main(argv: string[]): Promise<void> {
     .action(async (opts: { t?: boolean; p?: string; c?: string; g?: string; s?: string }) => {
       const flags: NginxFlags = { prefix: opts.p, conf: opts.c, globals: opts.g };
       if (opts.t) {
+        const { testConfig } = await import("./commands/test-config.js");
         process.exitCode = await testConfig(flags);
         return;
       }
       if (opts.s !== undefined) {
+        const { sendSignal } = await import("./commands/serve.js");
         process.exitCode = await sendSignal(flags, opts.s);
         return;
       }
       program.help();
     });
-  registerParse(program);
-  registerRun(program);
-  registerServe(program);
+  for (const spec of COMMANDS) addCommand(program, spec);
   await program.parseAsync(argv);
 }

@@ -2,7 +2,7 @@
 // With --json, crossplane's schema on stdout; without, each file re-printed in a
 // normalised form, and the errors and warnings on stderr. Exit status 1 when any error.
 
-import type { Command } from "commander";
+import type { Execute } from "../command-table.js";
 import { loadConfig } from "../../conf/load.js";
 import { toCrossplane } from "../../conf/crossplane.js";
 import { printConfig } from "../../conf/print.js";
@@ -27,15 +27,6 @@ export function parseCommand(opts: ParseOptions): number {
   return result.diagnostics.some(isError) ? 1 : 0;
 }
 
-export function registerParse(program: Command): void {
-  program
-    .command("parse")
-    .description("print the configuration as parsed (crossplane's JSON schema with --json)")
-    .option("-p <prefix>", "set the prefix path (default: the current directory)")
-    .option("-c <file>", "set the configuration file (default: conf/nginx.conf)")
-    .option("--json", "print crossplane's JSON")
-    .option("--indent <n>", "indent the JSON by n spaces")
-    .action((opts: ParseOptions) => {
-      process.exitCode = parseCommand(opts);
-    });
-}
+/** `tsresty parse`'s entry (see ../command-table.ts). */
+export const execute: Execute = ({ opts, flags }) =>
+  parseCommand({ p: flags.prefix, c: flags.conf, json: opts.json === true, indent: opts.indent as string | undefined });

@@ -3,7 +3,7 @@
 // with a traceback and exit status 1, os.exit).
 import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { Command } from "commander";
+import type { Execute } from "../command-table.js";
 import { newGlobals } from "../../lua/state.js";
 import { bundledModules } from "../../lib/index.js";
 import { loadLua, LuaLoadError } from "../../lua/compile.js";
@@ -94,22 +94,13 @@ export function runLuaInWorker(opts: RunOptions): Promise<number> {
   });
 }
 
-export function registerRun(program: Command): void {
-  program
-    .command("run")
-    .description("run a Lua program (like the resty command, for plain Lua)")
-    .option("-e <code>", "run this code instead of a file")
-    .argument("[file]", "the Lua file to run")
-    .argument("[args...]", "arguments for the program (its arg table)")
-    .allowUnknownOption()
-    .passThroughOptions()
-    .action(async (file: string | undefined, args: string[], opts: { e?: string }) => {
-      if (opts.e === undefined && file === undefined) {
-        process.stderr.write("tsresty run: a FILE or -e CODE is needed\n");
-        process.exitCode = 1;
-        return;
-      }
-      const run: RunOptions = opts.e !== undefined ? { code: opts.e, args: file !== undefined ? [file, ...args] : args } : { file, args };
-      process.exitCode = await runLuaInWorker(run);
-    });
-}
+/** `tsresty run`'s entry (see ../command-table.ts). */
+export const execute: Execute = async ({ opts, args }) => {
+  const [file, ...rest] = args;
+  if (opts.e === undefined && file === undefined) {
+    process.stderr.write("tsresty run: a FILE or -e CODE is needed\n");
+    return 1;
+  }
+  const run: RunOptions = opts.e !== undefined ? { code: opts.e as string, args: [...args] } : { file, args: rest };
+  return runLuaInWorker(run);
+};

@@ -2,8 +2,8 @@
 // foreground, as `nginx -g 'daemon off;'` does, with nginx's signals; and `tsresty -s SIGNAL`,
 // which signals the running instance through its pid file.
 import * as fs from "node:fs";
-import type { Command } from "commander";
-import type { NginxFlags } from "../main.js";
+import type { Execute } from "../command-table.js";
+import type { NginxFlags } from "../flags.js";
 import { loadConfig } from "../../conf/load.js";
 import { formatDiagnostic, isError } from "../../conf/diagnostics.js";
 import { buildConfig } from "../../http/config/build.js";
@@ -163,15 +163,5 @@ export async function sendSignal(flags: NginxFlags, name: string): Promise<numbe
   return 0;
 }
 
-export function registerServe(program: Command): void {
-  program
-    .command("serve")
-    .description("serve the configuration in the foreground (nginx -g 'daemon off;')")
-    .option("-p <prefix>", "set the prefix path (default: the current directory)")
-    .option("-c <file>", "set the configuration file (default: conf/nginx.conf)")
-    .option("-g <directives>", "set global directives out of the configuration file")
-    .action(async (opts: { p?: string; c?: string; g?: string }) => {
-      const parent = program.opts<{ p?: string; c?: string; g?: string }>();
-      process.exitCode = await serve({ prefix: opts.p ?? parent.p, conf: opts.c ?? parent.c, globals: opts.g ?? parent.g });
-    });
-}
+/** `tsresty serve`'s entry (see ../command-table.ts). */
+export const execute: Execute = ({ flags }) => serve(flags);

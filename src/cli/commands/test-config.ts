@@ -1,7 +1,7 @@
 // `tsresty -t`: tests the configuration as `nginx -t` does, with the same lines on stderr
 // (the program name aside) and exit status 1 on failure.
 
-import type { NginxFlags } from "../main.js";
+import type { NginxFlags } from "../flags.js";
 import { loadConfig } from "../../conf/load.js";
 import { formatDiagnostic } from "../../conf/diagnostics.js";
 import type { Diagnostic } from "../../conf/ast.js";
