@@ -99,6 +99,10 @@ export class Request {
   /** Set by the rewrite phase when the URI changed (rewrite ... last): the location is looked up again. */
   uriChanged = false;
   private uriChanges = 11;
+  /** nginx's r->err_status: the status an error_page's response goes out with (0: its own). */
+  errStatus = 0;
+  /** nginx's r->error_page: an error_page was used (without recursive_error_pages, no second one). */
+  errorPageUsed = false;
 
   // ---- configuration ----
   readonly config: HttpConfig;
@@ -252,6 +256,8 @@ export class Request {
 
   /** find_config: select the location, apply its keep-alive and body-size rules. */
   findConfig(): number {
+    // As ngx_http_core_find_config_phase: a server-level `rewrite ... last` needs no second lookup.
+    this.uriChanged = false;
     this.loc = findLocation(this.server, this.uri, this);
     const c = this.loc.core;
     if (c.internal && !this.internal) return 404;
@@ -264,6 +270,11 @@ export class Request {
       return 413;
     }
     return NEXT;
+  }
+
+  /** URI changes left before nginx's limit (error_page is not used once none are left). */
+  get uriChangesLeft(): number {
+    return this.main.uriChanges;
   }
 
   /** Count a URI change; false (and a 500) past nginx's limit of 10. */
@@ -440,6 +451,10 @@ export class Request {
   /** Run the header filters and queue the header. Returns OK, or a status to finalize with. */
   sendHeader(): number {
     if (this.headerSent) return OK;
+    if (this.errStatus !== 0) {
+      this.status = this.errStatus;
+      this.statusLine = undefined;
+    }
     if (this.status === 0) this.status = 200;
     for (const f of this.loc.headerFilters) {
       const rc = f(this);
@@ -572,6 +587,7 @@ export class Request {
       }
     }
     if (CLOSES_CONNECTION.has(status)) this.keepalive = false;
+    this.errStatus = 0;
     this.status = status >= 494 && status <= 497 ? 400 : status;
     this.statusLine = undefined;
     const ua = status >= 400 && this.loc.core.msie_padding ? this.headersIn.get("user-agent") : undefined;

@@ -188,6 +188,14 @@ export const PREFIX_VARIABLES: [string, VariableDef][] = [
 
 export function registerVariable(name: string, def: VariableDef): void {
   VARIABLES[name] = def;
+  getters.delete(name);
+}
+
+/** A user variable that no request set yet: the rewrite module answers for names `set` declares. */
+let uninitialized: (r: Request, name: string) => string | undefined = () => undefined;
+
+export function setUninitializedHandler(h: (r: Request, name: string) => string | undefined): void {
+  uninitialized = h;
 }
 
 export function registerPrefixVariable(prefix: string, def: VariableDef): void {
@@ -222,7 +230,7 @@ export function variableGetter(name: string): VariableGetter {
       }
     }
   }
-  g ??= (r) => r.vars.get(name);
+  g ??= (r) => r.vars.get(name) ?? uninitialized(r, name);
   getters.set(name, g);
   return g;
 }

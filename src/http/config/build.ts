@@ -57,6 +57,21 @@ export interface BuildResult {
   readonly warnings: readonly string[];
 }
 
+/** The build under way, for nested locations modules create while it runs (`if` blocks). */
+let active: BuildState | undefined;
+
+/**
+ * The location of an `if` block inside `parent` (nginx's unnamed location): its settings
+ * merge over the parent's, its name and regex are the parent's. Only while a build runs.
+ */
+export function buildIfLocation(parent: LocationConf, d: Directive): LocationConf {
+  if (!active) throw new Error("buildIfLocation outside a build");
+  const lds = own(d.block);
+  checkSupported(active, lds);
+  const settings = mergeLevel(parent.settings, lds, active.env);
+  return makeLocation(active, parent.server, parent, parent.name, parent.modifier, parent.regex, lds, settings, d);
+}
+
 export function buildConfig(load: LoadResult): BuildResult {
   for (const m of httpModules()) if (m.settings) registerSettings(m.settings);
   const env: ParseEnv = { prefix: load.prefix, confPrefix: load.confPrefix };
@@ -95,6 +110,18 @@ export function buildConfig(load: LoadResult): BuildResult {
 
   const warnings: string[] = [];
   const httpD = mainDs.find((d) => d.name === "http");
+  active = st;
+  try {
+    return finishBuild(st, load, all, main, httpD, env, warnings);
+  } finally {
+    active = undefined;
+  }
+}
+
+function finishBuild(
+  st: BuildState, load: LoadResult, all: Directive[], main: MainConf,
+  httpD: Directive | undefined, env: ParseEnv, warnings: string[],
+): BuildResult {
   const servers: ServerConf[] = [];
   let httpSettings: Settings = defaultSettings();
   const root = defaultSettings();

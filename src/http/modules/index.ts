@@ -9,3 +9,11 @@ import "../content-type.js";
 registerModule(rewriteModule);
 // After rewrite: rewrite_by_lua runs at the end of the rewrite phase, as nginx postpones it.
 registerModule(luaModule);
+// map (variables), error_page (a special-response hook) and the headers filter (add_header,
+// expires), which runs after the Lua header filter, as nginx's chain does.
+import { mapModule } from "./map.js";
+import { errorPageModule } from "./error-page.js";
+import { headersModule } from "./headers.js";
+registerModule(mapModule);
+registerModule(errorPageModule);
+registerModule(headersModule);

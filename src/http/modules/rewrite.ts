@@ -1,22 +1,29 @@
 // The rewrite module's script engine, at the server level (server_rewrite phase) and in
 // locations (rewrite phase). Each level's rewrite directives compile, in order, into a list
-// of operations run by one handler. Today it has `return`; issue 6 adds rewrite, set, if
-// and break as further operations of the same list.
+// of operations run by one handler: return, rewrite, set, if, break (and set_by_lua*, which
+// the Lua module adds to REWRITE_OPS, so it runs in configuration order with the others).
 import type { Directive } from "../../conf/ast.js";
 import type { LocationConf, ServerConf } from "../config/model.js";
 import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
 import { DONE, NEXT, type PhaseHandler, type PhaseResult } from "../phases.js";
 import { compileComplexValue } from "../script.js";
-import { ConfigError } from "../config/settings.js";
+import { ConfigError, flag } from "../config/settings.js";
 import { setContentType } from "../content-type.js";
+import { STOP, type RewriteCompiler, type RewriteCtx, type RewriteOp } from "./rewrite-op.js";
+import { compileRewrite } from "./rewrite-regex.js";
+import { compileIf, isIfLocation } from "./rewrite-if.js";
+import { compileSet } from "./rewrite-set.js";
 
-/** One compiled rewrite-module directive. NEXT goes on with the next operation. */
-export type RewriteOp = (r: Request) => PhaseResult;
+export { STOP, type RewriteOp, type RewriteCtx, type RewriteCompiler } from "./rewrite-op.js";
 
-/** Compilers for the rewrite module's directives, by name (issue 6 adds its own here). */
-export const REWRITE_OPS: Record<string, (d: Directive) => RewriteOp> = {
+/** Compilers for the rewrite module's directives, by name (set_by_lua* adds itself here). */
+export const REWRITE_OPS: Record<string, RewriteCompiler> = {
   return: compileReturn,
+  rewrite: compileRewrite,
+  set: compileSet,
+  break: () => () => STOP,
+  if: (d, ctx) => compileIf(d, ctx, compileOps),
 };
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -68,38 +75,47 @@ export function sendResponse(r: Request, status: number, text: string): PhaseRes
   return DONE;
 }
 
-function compileOps(ds: readonly Directive[]): RewriteOp[] {
+/** Compile a level's (or an if block's) rewrite directives, in order. */
+export function compileOps(ds: readonly Directive[], ctx: RewriteCtx): RewriteOp[] {
   const ops: RewriteOp[] = [];
   for (const d of ds) {
     const c = REWRITE_OPS[d.name];
-    if (c) ops.push(c(d));
+    if (c) ops.push(c(d, ctx));
   }
   return ops;
 }
 
+/** Run ops in order; NEXT when they all went on, STOP when one ended the script, or a result. */
+export function runOps(ops: readonly RewriteOp[], r: Request): PhaseResult {
+  for (let i = 0; i < ops.length; i++) {
+    const rc = ops[i]!(r);
+    if (rc !== NEXT) return rc;
+  }
+  return NEXT;
+}
+
 function handlerFor(ops: readonly RewriteOp[]): PhaseHandler | undefined {
   if (ops.length === 0) return undefined;
-  if (ops.length === 1) {
-    const op = ops[0]!;
-    return (r) => op(r);
-  }
   return (r) => {
-    for (const op of ops) {
-      const rc = op(r);
-      if (rc !== NEXT) return rc;
-    }
-    return NEXT;
+    const rc = runOps(ops, r);
+    return rc === STOP ? NEXT : rc;
   };
 }
 
+/** An if block's location keeps the handler slot of the script that switched to it. */
+const IF_SLOT: PhaseHandler = () => NEXT;
+
 export const rewriteModule: HttpModule = {
   name: "rewrite",
+  settings: [flag("rewrite_log", false), flag("uninitialized_variable_warn", true)],
   directives: Object.keys(REWRITE_OPS),
   serverRewrite(srv: ServerConf) {
-    return handlerFor(compileOps(srv.directives));
+    return handlerFor(compileOps(srv.directives, { loc: undefined, server: srv }));
   },
   handler(phase, loc: LocationConf) {
-    if (phase !== "rewrite" || loc.parent === undefined && loc.name === "" && loc.modifier === "") return undefined;
-    return handlerFor(compileOps(loc.directives));
+    if (phase !== "rewrite") return undefined;
+    if (isIfLocation(loc)) return IF_SLOT;
+    if (loc.parent === undefined && loc.name === "" && loc.modifier === "") return undefined;
+    return handlerFor(compileOps(loc.directives, { loc, server: loc.server }));
   },
 };
