@@ -8,6 +8,7 @@ import { makeDigestModule, makeRestyRandom, makeRestyString } from "./resty/stri
 import { makeRestyAes } from "./resty/aes.js";
 import { makeJwt } from "./resty/jwt.js";
 import { makeJwtValidators } from "./resty/jwt-validators.js";
+import { makeMysql } from "./resty/mysql.js";
 import { moduleTable } from "./util.js";
 
 export const bundledModules: Record<string, () => LuaValue> = {
@@ -27,4 +28,5 @@ export const bundledModules: Record<string, () => LuaValue> = {
   "resty.aes": makeRestyAes,
   "resty.jwt": makeJwt,
   "resty.jwt-validators": makeJwtValidators,
+  "resty.mysql": makeMysql,
 };

@@ -9,6 +9,7 @@ import { TimerState, timerTable } from "./timer.js";
 import { threadTable } from "./thread.js";
 import { semaphoreModule } from "./semaphore.js";
 import { socketTable } from "./socket/index.js";
+import { registerAsyncHost } from "./running-host.js";
 
 export { waitUserThreads } from "./thread.js";
 
@@ -34,6 +35,7 @@ export function installAsyncApi(ngx: LuaTable, host: AsyncHost, opts: AsyncApiOp
   ngx.setStr("timer", timerTable(new TimerState(host)));
   ngx.setStr("thread", threadTable(host));
   ngx.setStr("socket", socketTable(host));
+  registerAsyncHost(host);
   if (opts.globals !== undefined) {
     const pkg = opts.globals.getStr("package");
     const preload = pkg instanceof Table ? pkg.getStr("preload") : undefined;
