@@ -1,7 +1,6 @@
 // The libraries tsresty bundles: module name -> loader returning the module's value, as
 // package.preload entries. Each Lua state calls a loader at most once (require caches it),
 // so every state gets its own module tables and configuration.
-import type { LuaValue } from "../lua/runtime/value.js";
 import { makeCjson } from "./cjson.js";
 import { makeLrucache, makeLrucachePureffi } from "./resty/lrucache.js";
 import { makeDigestModule, makeRestyRandom, makeRestyString } from "./resty/string.js";
@@ -9,9 +8,15 @@ import { makeRestyAes } from "./resty/aes.js";
 import { makeJwt } from "./resty/jwt.js";
 import { makeJwtValidators } from "./resty/jwt-validators.js";
 import { makeMysql } from "./resty/mysql.js";
+import { makeLimitReq } from "./resty/limit-req.js";
+import { makeLimitCount } from "./resty/limit-count.js";
+import { makeLimitConn } from "./resty/limit-conn.js";
+import { makeLimitTraffic } from "./resty/limit-traffic.js";
+import { makeLock } from "./resty/lock.js";
 import { moduleTable } from "./util.js";
+import type { ModuleLoader } from "../lua/stdlib/package.js";
 
-export const bundledModules: Record<string, () => LuaValue> = {
+export const bundledModules: Record<string, ModuleLoader> = {
   "cjson": () => makeCjson(false),
   "cjson.safe": () => makeCjson(true),
   "resty.lrucache": makeLrucache,

@@ -1,9 +1,8 @@
 // A Lua state: a globals table with the whole standard library, as LuaJIT opens it.
 // The HTTP server makes one per worker and adds the ngx API on top.
 import { LuaTable } from "./runtime/table.js";
-import type { LuaValue } from "./runtime/value.js";
 import { openBase } from "./stdlib/base.js";
-import { openPackage, type PackageOptions } from "./stdlib/package.js";
+import { openPackage, type ModuleLoader, type PackageOptions } from "./stdlib/package.js";
 import { openString } from "./stdlib/string.js";
 import { openTable, preloads as tablePreloads } from "./stdlib/table.js";
 import { openMath } from "./stdlib/math.js";
@@ -18,7 +17,7 @@ export interface LuaStateOptions {
   readonly packagePath?: string;
   readonly packageCpath?: string;
   /** Extra built-in modules for require (the resty libraries, cjson...). */
-  readonly preload?: Record<string, () => LuaValue>;
+  readonly preload?: Record<string, ModuleLoader>;
 }
 
 export function newGlobals(opts: LuaStateOptions = {}): LuaTable {

@@ -5,10 +5,9 @@ import type { HttpConfig } from "../http/config/model.js";
 import type { ErrorLog } from "../http/log/error-log.js";
 import type { Request } from "../http/request.js";
 import { newGlobals } from "../lua/state.js";
-import { DEFAULT_CPATH, DEFAULT_PATH } from "../lua/stdlib/package.js";
+import { DEFAULT_CPATH, DEFAULT_PATH, type ModuleLoader } from "../lua/stdlib/package.js";
 import { bundledModules } from "../lib/index.js";
 import type { LuaTable } from "../lua/runtime/table.js";
-import type { LuaValue } from "../lua/runtime/value.js";
 import { buildNgx } from "./index.js";
 
 export interface VmOptions {
@@ -41,7 +40,7 @@ export class LuaVm {
   sharedDicts: readonly { readonly name: string; readonly size: number }[] = [];
 
   constructor(readonly opts: VmOptions) {
-    const preload: Record<string, () => LuaValue> = { ...bundledModules };
+    const preload: Record<string, ModuleLoader> = { ...bundledModules };
     this.G = newGlobals({
       packagePath: expandPackagePath(opts.packagePath, DEFAULT_PATH, opts.prefix),
       packageCpath: expandPackagePath(opts.packageCpath, DEFAULT_CPATH, opts.prefix),

@@ -41,8 +41,11 @@ export interface PackageOptions {
   readonly path?: string;
   readonly cpath?: string;
   /** Modules provided by tsresty itself (cjson, resty.*, table.new, bit, ffi...). */
-  readonly preload?: Record<string, () => LuaValue>;
+  readonly preload?: Record<string, ModuleLoader>;
 }
+
+/** A package.preload loader of tsresty's: gets the state's globals (modules written in Lua compile into them). */
+export type ModuleLoader = (G: LuaTable) => LuaValue;
 
 export const DEFAULT_PATH = "./?.lua;/usr/local/share/luajit-2.1/?.lua;/usr/local/share/lua/5.1/?.lua;/usr/local/share/lua/5.1/?/init.lua";
 export const DEFAULT_CPATH = "./?.so;/usr/local/lib/lua/5.1/?.so;/usr/local/lib/lua/5.1/loadall.so";
@@ -57,7 +60,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
   pkg.setStr("preload", preload);
   pkg.setStr("config", "/\n;\n?\n!\n-\n");
   for (const [name, make] of Object.entries(opts.preload ?? {})) {
-    preload.setStr(name, builtin(name, (() => make()) as LuaFunction));
+    preload.setStr(name, builtin(name, (() => make(G)) as LuaFunction));
   }
   for (const lib of ["string", "table", "math", "io", "os", "coroutine", "debug", "bit", "jit", "package"]) {
     const v = lib === "package" ? pkg : G.getStr(lib);
