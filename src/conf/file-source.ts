@@ -3,6 +3,7 @@
 // nginx reports as a crit pread() error without a place.
 
 import { readFileSync } from "node:fs";
+import { mimeTypesConf } from "./mime-types.js";
 import type { Severity } from "./ast.js";
 import { bytesToBuffer } from "./bytes.js";
 
@@ -30,7 +31,15 @@ function errnoText(err: unknown): string {
   return `${e.errno !== undefined ? -e.errno : 0}: ${e.code ?? String(err)}`;
 }
 
-export const defaultReadFile: ReadFile = (path) => readFileSync(bytesToBuffer(path));
+export const defaultReadFile: ReadFile = (path) => {
+  try {
+    return readFileSync(bytesToBuffer(path));
+  } catch (err) {
+    // `include mime.types` works without the file an nginx install puts beside nginx.conf.
+    if ((err as NodeJS.ErrnoException).code === "ENOENT" && /(^|\/)mime\.types$/.test(path)) return Buffer.from(mimeTypesConf(), "latin1");
+    throw err;
+  }
+};
 
 /** Reads `path` (a byte string) as a byte string. */
 export function readConfFile(path: string, read: ReadFile): FileRead {

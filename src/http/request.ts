@@ -14,6 +14,7 @@ import { CLOSES_CONNECTION, SILENT_CLOSE } from "./status.js";
 import { parseTarget } from "./uri.js";
 import type { LogLevel } from "./log/error-log.js";
 import { resolvePath } from "./config/core-settings.js";
+import { mapUriToPath } from "./modules/static-path.js";
 
 /** The request body once read: in memory, or in a temporary file past client_body_buffer_size. */
 export interface RequestBody {
@@ -285,9 +286,11 @@ export class Request {
     return false;
   }
 
-  /** Status when no content handler answered (the static module refines this). */
+  /** Status when no content handler answered: a directory without an index is forbidden. */
   noContentStatus(): number {
-    return 404;
+    if (!this.uri.endsWith("/")) return 404;
+    this.log("error", `directory index of "${mapUriToPath(this).path}" is forbidden`);
+    return 403;
   }
 
   /** An exception out of a handler: nginx's 500, logged. */

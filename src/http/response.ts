@@ -62,7 +62,8 @@ export function absoluteLocation(r: Request, uri: string): string {
   let host: string;
   if (core.server_name_in_redirect) host = r.server.serverName;
   else if (r.host !== "") host = r.host;
-  else host = r.server.serverName;
+  else host = "";
+  // Without a Host header nginx names the local address, not the server.
   if (host === "") host = r.conn.localAddress.includes(":") ? `[${r.conn.localAddress}]` : r.conn.localAddress;
   const port = r.conn.localPort;
   const showPort = core.port_in_redirect && port !== 80;

@@ -48,6 +48,8 @@ export interface DiffCase {
   readonly confDir?: string;
   /** Extra files to create under the prefix (path -> content), e.g. html/index.html. */
   readonly files?: Readonly<Record<string, string>>;
+  /** The files' modification time (seconds), the same on both sides so ETag and Last-Modified compare. */
+  readonly mtime?: number;
   readonly requests: readonly DiffRequest[];
   /** Compare the error logs too (default true). */
   readonly errorLog?: boolean;
@@ -111,6 +113,8 @@ function waitPort(port: number, ms: number): Promise<boolean> {
 /** Make a prefix directory for one side. */
 export function makePrefix(c: DiffCase, port: number, tag: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsresty-diff-${tag}-`));
+  // nginx's workers run as another user: they must be able to reach the files served.
+  fs.chmodSync(dir, 0o755);
   if (c.confDir) fs.cpSync(c.confDir, dir, { recursive: true });
   fs.mkdirSync(path.join(dir, "conf"), { recursive: true });
   fs.mkdirSync(path.join(dir, "logs"), { recursive: true });
@@ -121,6 +125,7 @@ export function makePrefix(c: DiffCase, port: number, tag: string): string {
     const f = path.join(dir, p);
     fs.mkdirSync(path.dirname(f), { recursive: true });
     fs.writeFileSync(f, content.replace(/__PORT__/g, String(port)), "latin1");
+    if (c.mtime !== undefined) fs.utimesSync(f, c.mtime, c.mtime);
   }
   return dir;
 }

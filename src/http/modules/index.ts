@@ -3,6 +3,12 @@
 import { registerModule } from "../module.js";
 import { rewriteModule } from "./rewrite.js";
 import { luaModule } from "./lua.js";
+import { notModifiedModule } from "./not-modified.js";
+import { tryFilesModule } from "./try-files.js";
+import { indexModule } from "./index-files.js";
+import { staticModule } from "./static.js";
+import { charsetModule } from "./charset.js";
+import { rangeModule } from "./range.js";
 import "../config/core-settings.js";
 import "../content-type.js";
 
@@ -17,3 +23,11 @@ import { headersModule } from "./headers.js";
 registerModule(mapModule);
 registerModule(errorPageModule);
 registerModule(headersModule);
+// Static files: try_files, then the content phase's index and static handlers (the default
+// content handler); header filters in nginx's order: not_modified, charset, range.
+registerModule(notModifiedModule);
+registerModule(tryFilesModule);
+registerModule(indexModule);
+registerModule(staticModule);
+registerModule(charsetModule);
+registerModule(rangeModule);
