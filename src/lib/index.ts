@@ -13,6 +13,7 @@ import { makeLimitCount } from "./resty/limit-count.js";
 import { makeLimitConn } from "./resty/limit-conn.js";
 import { makeLimitTraffic } from "./resty/limit-traffic.js";
 import { makeLock } from "./resty/lock.js";
+import { makeRedisModule } from "./resty/redis.js";
 import { moduleTable } from "./util.js";
 import type { ModuleLoader } from "../lua/stdlib/package.js";
 
@@ -33,5 +34,6 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.aes": makeRestyAes,
   "resty.jwt": makeJwt,
   "resty.jwt-validators": makeJwtValidators,
+  "resty.redis": makeRedisModule,
   "resty.mysql": makeMysql,
 };

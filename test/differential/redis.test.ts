@@ -1,0 +1,131 @@
+// resty.redis through the real server, against the reference's lua-resty-redis: replies,
+// errors, pipelines, pooling, a refused connection, a read timeout and the phases where the
+// cosocket API is disabled. Keys are under a per-run prefix and deleted by the locations.
+import { test } from "node:test";
+import { diffCase, freePort } from "./harness.js";
+
+const K = `tsr:rdiff:${process.pid}:`;
+
+const conf = (closedPort: number): string => `
+events {}
+http {
+  init_by_lua_block {
+    local redis = require "resty.redis"
+    local ok, e = pcall(redis.new, redis)
+    INIT = tostring(ok) .. " " .. tostring(e):gsub("^[^ ]*:%d+: ", "")
+  }
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /commands {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        local red = redis:new()
+        red:set_timeout(1000)
+        local ok, err = red:connect("127.0.0.1", 6379)
+        ngx.say("connect ", ok, " ", err, " reused ", red:get_reused_times())
+        ngx.say(red:set("${K}k", "v"))
+        ngx.say(red:get("${K}k"))
+        local r, e = red:get("${K}nokey")
+        ngx.say(tostring(r), " ", e, " ", r == ngx.null)
+        ngx.say(red:incr("${K}n"), " ", red:incrby("${K}n", 10))
+        ngx.say(red:hmset("${K}h", { a = 1 }))
+        local t = red:hgetall("${K}h")
+        ngx.say(type(t), " ", #t, " ", t[1], " ", t[2])
+        local h = red:array_to_hash(t)
+        ngx.say(h.a)
+        local a, b = red:incr("${K}k")
+        ngx.say(tostring(a), " ", b)
+        ngx.say(red:mget("${K}k", "${K}nokey", "${K}n")[3])
+        red:init_pipeline()
+        ngx.say(select("#", red:set("${K}p", 1)))
+        red:get("${K}p")
+        red:incr("${K}k")
+        red:get("${K}nokey")
+        local res = red:commit_pipeline()
+        for i, v in ipairs(res) do
+          if type(v) == "table" then ngx.say(i, " table ", tostring(v[1]), " ", v[2]) else ngx.say(i, " ", tostring(v)) end
+        end
+        ngx.say(red:commit_pipeline())
+        ngx.say(red:multi(), " ", red:set("${K}m", 1), " ", red:lpush("${K}m", 1))
+        local x = red:exec()
+        ngx.say(x[1], " ", type(x[2]), " ", tostring(x[2][1]))
+        ngx.say(red:del("${K}k", "${K}n", "${K}h", "${K}p", "${K}m"))
+        ngx.say(red:set_keepalive(10000, 10))
+        ngx.say(red:get("x"))
+        ngx.say(red:set_keepalive(10000, 10))
+        ngx.say(red:close())
+        local red2 = redis:new()
+        ngx.say(red2:connect("127.0.0.1", 6379))
+        ngx.say("reused ", red2:get_reused_times())
+        ngx.say(red2:close())
+      }
+    }
+    location /refused {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        local red = redis:new()
+        red:set_timeout(500)
+        ngx.say(red:connect("127.0.0.1", ${closedPort}))
+        ngx.say(red:close())
+        ngx.say(red:get_reused_times())
+      }
+    }
+    location /timeout {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        local red = redis:new()
+        red:set_timeout(100)
+        ngx.say(red:connect("127.0.0.1", 6379))
+        ngx.say(red:blpop("${K}empty", 5))
+        ngx.say(red:close())
+      }
+    }
+    location /pubsub {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        local red, pub = redis:new(), redis:new()
+        red:set_timeout(1000)
+        assert(red:connect("127.0.0.1", 6379))
+        assert(pub:connect("127.0.0.1", 6379))
+        local r = red:subscribe("${K}c")
+        ngx.say(r[1], " ", r[2], " ", r[3])
+        ngx.say(red:set_keepalive())
+        ngx.say(pub:publish("${K}c", "hi"))
+        r = red:read_reply()
+        ngx.say(r[1], " ", r[2], " ", r[3])
+        r = red:unsubscribe("${K}c")
+        ngx.say(r[1], " ", r[2], " ", r[3])
+        ngx.say(red:read_reply())
+        ngx.say(red:ping())
+      }
+    }
+    location /init { content_by_lua_block { ngx.say(INIT) } }
+    location /set {
+      set_by_lua_block $x {
+        local redis = require "resty.redis"
+        local ok, e = pcall(redis.new, redis)
+        return tostring(ok) .. " " .. tostring(e):gsub("^[^ ]*:%d+: ", "")
+      }
+      content_by_lua_block { ngx.say(ngx.var.x) }
+    }
+    location /log {
+      content_by_lua_block { ngx.say("ok") }
+      log_by_lua_block {
+        local redis = require "resty.redis"
+        local ok, e = pcall(redis.new, redis)
+        ngx.log(ngx.ERR, "in log: ", tostring(ok), " ", (tostring(e):gsub("^[^ ]*:%d+: ", "")))
+      }
+    }
+  }
+}`;
+
+test("resty.redis: commands, replies, errors, pipeline, keepalive, refused, timeout, pubsub, phases", async (t) => {
+  const closedPort = await freePort();
+  await diffCase(t, {
+    name: "resty.redis",
+    conf: conf(closedPort),
+    requests: ["/commands", "/refused", "/timeout", "/pubsub", "/init", "/set", "/log"].map((p) => ({ name: p, path: p })),
+    // ngx_lua prints its socket's pointers in this line; tsresty has none to print.
+    ignoreLog: [/attempt to send data on a closed socket/],
+  });
+});
