@@ -14,6 +14,8 @@ import { makeLimitConn } from "./resty/limit-conn.js";
 import { makeLimitTraffic } from "./resty/limit-traffic.js";
 import { makeLock } from "./resty/lock.js";
 import { makeRedisModule } from "./resty/redis.js";
+import { makeRestyHttp } from "./resty/http.js";
+import { makeHttpHeaders } from "./resty/http-headers.js";
 import { moduleTable } from "./util.js";
 import type { ModuleLoader } from "../lua/stdlib/package.js";
 
@@ -34,6 +36,8 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.aes": makeRestyAes,
   "resty.jwt": makeJwt,
   "resty.jwt-validators": makeJwtValidators,
+  "resty.http": makeRestyHttp,
+  "resty.http_headers": makeHttpHeaders,
   "resty.redis": makeRedisModule,
   "resty.mysql": makeMysql,
 };

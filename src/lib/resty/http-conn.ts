@@ -1,0 +1,238 @@
+// One HTTP connection of resty.http: a socket that we connect ourselves (so that connect()
+// answers with the cosocket's errors and timeouts, before any request) and hand to an
+// undici Client, which speaks HTTP/1.1 on it. Idle connections wait in keepalive pools by
+// name, as cosockets do; get_reused_times counts how often one came out of a pool.
+import * as net from "node:net";
+import * as tls from "node:tls";
+import { lookup } from "node:dns/promises";
+import { Client } from "undici";
+import { errText } from "../../ngx/async/socket/tcp.js";
+
+/** Where and how to connect. */
+export interface ConnTarget {
+  /** Host name or IP, or the unix socket path (without "unix:") when port is undefined. */
+  readonly host: string;
+  readonly port: number | undefined;
+  readonly ssl: boolean;
+  readonly serverName: string | undefined;
+  readonly verify: boolean;
+  readonly pool: string;
+}
+
+export interface ConnTimeouts {
+  readonly connect: number;
+  readonly log: ((msg: string) => void) | undefined;
+}
+
+/** The reason undici gets when it wants a second socket from a connection that has closed. */
+class ClosedError extends Error {
+  readonly code = "ECLOSED";
+  constructor() {
+    super("closed");
+  }
+}
+
+const ERRNO: Record<string, string> = {
+  ECONNREFUSED: "111: Connection refused", ECONNRESET: "104: Connection reset by peer",
+  ENOENT: "2: No such file or directory", EHOSTUNREACH: "113: No route to host",
+  ENETUNREACH: "101: Network is unreachable", EACCES: "13: Permission denied",
+};
+
+/** TLS failures as the cosocket's sslhandshake words OpenSSL's verify results. */
+const TLS_ERRORS: Record<string, string> = {
+  DEPTH_ZERO_SELF_SIGNED_CERT: "18: self signed certificate",
+  SELF_SIGNED_CERT_IN_CHAIN: "19: self signed certificate in certificate chain",
+  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "20: unable to get local issuer certificate",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "21: unable to verify the first certificate",
+  CERT_HAS_EXPIRED: "10: certificate has expired",
+  ERR_TLS_CERT_ALTNAME_INVALID: "certificate host mismatch",
+};
+
+const noop = (): void => undefined;
+
+export class HttpConn {
+  readonly client: Client;
+  /** Times this connection was taken from a keepalive pool. */
+  reused = 0;
+  private fresh: net.Socket | undefined;
+
+  constructor(readonly socket: net.Socket, readonly pool: string, origin: string) {
+    this.fresh = socket;
+    // Errors reach us through undici's requests; an error while idle must not crash.
+    socket.on("error", noop);
+    this.client = new Client(origin, {
+      // The socket is ours and already connected; undici never opens another.
+      // (undici wants the answer asynchronously: a synchronous one leaves its queue stalled.)
+      connect: (_opts, cb) => {
+        const s = this.fresh;
+        this.fresh = undefined;
+        process.nextTick(() => {
+          if (s !== undefined && !s.destroyed) cb(null, s);
+          else cb(new ClosedError(), null);
+        });
+      },
+      pipelining: 1,
+      // Idle time and read timeouts are the pool's and the reader's business.
+      keepAliveTimeout: 600_000,
+      keepAliveMaxTimeout: 600_000,
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
+  }
+
+  /** Whether the socket is still open (undici destroys it after `Connection: close`). */
+  get alive(): boolean {
+    return !this.socket.destroyed;
+  }
+
+  close(): void {
+    this.socket.destroy();
+    this.client.destroy().catch(noop);
+  }
+}
+
+// ---------------------------------------------------------------- keepalive pools
+
+interface Idle {
+  readonly conn: HttpConn;
+  timer: NodeJS.Timeout | undefined;
+  readonly onClose: () => void;
+}
+
+const pools = new Map<string, Idle[]>();
+
+function drop(name: string, p: Idle): void {
+  const list = pools.get(name);
+  if (list !== undefined) {
+    const i = list.indexOf(p);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) pools.delete(name);
+  }
+  if (p.timer !== undefined) clearTimeout(p.timer);
+  p.conn.socket.off("close", p.onClose);
+}
+
+/** Keep an idle connection in its pool for `timeoutMs` (0: until the peer closes). */
+export function poolPut(conn: HttpConn, timeoutMs: number, size: number): void {
+  const name = conn.pool;
+  let list = pools.get(name);
+  if (list === undefined) pools.set(name, (list = []));
+  const p: Idle = {
+    conn,
+    timer: undefined,
+    onClose: () => {
+      drop(name, p);
+      conn.close();
+    },
+  };
+  conn.socket.once("close", p.onClose);
+  if (timeoutMs > 0) {
+    p.timer = setTimeout(p.onClose, timeoutMs);
+    p.timer.unref();
+  }
+  list.push(p);
+  while (list.length > Math.max(size, 1)) {
+    const old = list[0]!;
+    drop(name, old);
+    old.conn.close();
+  }
+}
+
+/** The most recently pooled connection of `name`, if one is still open. */
+function poolGet(name: string): HttpConn | undefined {
+  const list = pools.get(name);
+  while (list !== undefined && list.length > 0) {
+    const p = list[list.length - 1]!;
+    drop(name, p);
+    if (p.conn.alive) return p.conn;
+    p.conn.close();
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- connecting
+
+function connectSocket(t: ConnTarget, addr: string, to: ConnTimeouts): Promise<net.Socket | string> {
+  return new Promise((resolve) => {
+    const sock = t.port === undefined ? net.connect({ path: t.host }) : net.connect({ host: addr, port: t.port });
+    const timer = to.connect > 0 ? setTimeout(() => {
+      sock.destroy();
+      to.log?.("lua tcp socket connect timed out, when connecting to " + (t.port === undefined ? t.host : `${addr}:${t.port}`));
+      resolve("timeout");
+    }, to.connect) : undefined;
+    sock.once("error", (e) => {
+      if (timer !== undefined) clearTimeout(timer);
+      const code = (e as { code?: string }).code ?? "";
+      to.log?.(`connect() ${t.port === undefined ? `to unix:${t.host} ` : ""}failed (${ERRNO[code] ?? e.message})`);
+      resolve(errText(e));
+    });
+    sock.once("connect", () => {
+      if (timer !== undefined) clearTimeout(timer);
+      sock.removeAllListeners("error");
+      sock.setNoDelay(true);
+      resolve(sock);
+    });
+  });
+}
+
+function handshake(raw: net.Socket, t: ConnTarget, to: ConnTimeouts): Promise<tls.TLSSocket | string> {
+  return new Promise((resolve) => {
+    const sni = t.serverName ?? t.host;
+    const ts = tls.connect({
+      socket: raw,
+      rejectUnauthorized: t.verify,
+      servername: net.isIP(sni) === 0 ? sni : undefined,
+    });
+    const timer = to.connect > 0 ? setTimeout(() => {
+      ts.destroy();
+      resolve("timeout");
+    }, to.connect) : undefined;
+    ts.once("error", (e) => {
+      if (timer !== undefined) clearTimeout(timer);
+      ts.destroy();
+      const code = (e as { code?: string }).code;
+      const msg = (code !== undefined ? TLS_ERRORS[code] : undefined) ?? "handshake failed";
+      to.log?.(`lua ssl certificate verify error: (${msg})`);
+      resolve(msg);
+    });
+    ts.once("secureConnect", () => {
+      if (timer !== undefined) clearTimeout(timer);
+      ts.removeAllListeners("error");
+      resolve(ts);
+    });
+  });
+}
+
+/**
+ * A connection to `t`: from its pool when one waits there, else a new one (DNS, TCP, TLS).
+ * Resolves with the cosocket's error text on failure; never rejects.
+ */
+export async function openConn(t: ConnTarget, to: ConnTimeouts): Promise<HttpConn | string> {
+  const pooled = poolGet(t.pool);
+  if (pooled !== undefined) {
+    pooled.reused++;
+    return pooled;
+  }
+  let addr = t.host;
+  if (t.port !== undefined && net.isIP(t.host) === 0) {
+    try {
+      addr = (await lookup(t.host, { verbatim: false })).address;
+    } catch {
+      return `${t.host} could not be resolved (3: Host not found)`;
+    }
+  }
+  const raw = await connectSocket(t, addr, to);
+  if (typeof raw === "string") return raw;
+  let sock: net.Socket = raw;
+  if (t.ssl) {
+    const ts = await handshake(raw, t, to);
+    if (typeof ts === "string") {
+      raw.destroy();
+      return ts;
+    }
+    sock = ts;
+  }
+  const scheme = t.ssl ? "https" : "http";
+  const origin = t.port === undefined ? "http://localhost" : `${scheme}://${net.isIPv6(addr) ? `[${addr}]` : addr}:${t.port}`;
+  return new HttpConn(sock, t.pool, origin);
+}

@@ -1,0 +1,339 @@
+// resty.http under the real server: content_by_lua code calls a node:http backend that the
+// test starts on a free port (echo, slow, chunked with a trailer, 404, a large body, a
+// redirect, Connection: close, a truncated body), and proxies client requests to it.
+import { after, before, test } from "node:test";
+import * as assert from "node:assert/strict";
+import * as http from "node:http";
+import { startInProcess, type InProcess } from "../http/support.js";
+import { exchange, freePort } from "../differential/harness.js";
+
+const LARGE = 1 << 20;
+const large = Buffer.alloc(LARGE, "abcdefghijklmnopqrstuvwxyz0123456789");
+
+function backend(): http.Server {
+  return http.createServer((req, res) => {
+    const parts: Buffer[] = [];
+    req.on("data", (d: Buffer) => parts.push(d));
+    req.on("end", () => {
+      const url = req.url ?? "/";
+      const path = url.replace(/^\/proxy/, "").split("?")[0];
+      switch (path) {
+        case "/echo": {
+          const lines = [`method=${req.method}`, `url=${url}`];
+          for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+          lines.push(`body=${Buffer.concat(parts).toString("latin1")}`);
+          res.setHeader("Content-Type", "text/plain");
+          res.setHeader("Set-Cookie", ["a=1", "b=2"]);
+          res.setHeader("X-Backend", "yes");
+          res.end(lines.join("\n"));
+          return;
+        }
+        case "/slow":
+          setTimeout(() => res.end("late"), 1500).unref();
+          return;
+        case "/chunked":
+          res.setHeader("Trailer", "X-Sum");
+          res.write("one,");
+          setTimeout(() => {
+            res.write("two,");
+            res.addTrailers({ "X-Sum": "42" });
+            res.end("three");
+          }, 20);
+          return;
+        case "/missing":
+          res.statusCode = 404;
+          res.end("nope");
+          return;
+        case "/large":
+          res.setHeader("Content-Length", LARGE);
+          res.end(large);
+          return;
+        case "/redirect":
+          res.writeHead(302, { Location: "/echo" });
+          res.end();
+          return;
+        case "/close":
+          res.setHeader("Connection", "close");
+          res.end("bye");
+          return;
+        case "/truncated":
+          res.writeHead(200, { "Content-Length": "100" });
+          res.write("0123456789");
+          setTimeout(() => res.destroy(), 20);
+          return;
+        default:
+          res.statusCode = 500;
+          res.end("unknown " + url);
+      }
+    });
+  });
+}
+
+let peer: http.Server;
+let peerPort: number;
+let unused: number;
+let srv: InProcess;
+
+// Each location runs one Lua snippet; B is the backend's base URL.
+const LOCATIONS: Record<string, string> = {
+  "/get": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    local res, err = httpc:request_uri(B .. "/echo?x=1", { headers = { ["X-Test"] = "v", accept = "*/*" } })
+    ngx.say(res.status, " ", res.reason, " ", res.has_body)
+    ngx.say(res.headers["content-type"], " ", res.headers.Content_Type, " ", res.headers["X-BACKEND"])
+    ngx.say(type(res.headers["set-cookie"]), " ", table.concat(res.headers["Set-Cookie"], ";"))
+    ngx.print(res.body)`,
+  "/post": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    local res, err = httpc:request_uri(B .. "/echo", { method = "post", body = "a=1&b=\\xe9", query = { q = "a b" },
+      headers = { ["Content-Type"] = "application/x-www-form-urlencoded" } })
+    ngx.print(res.body)`,
+  "/reuse": `
+    local http = require "resty.http"
+    local out = {}
+    for i = 1, 3 do
+      local httpc = http.new()
+      local ok, err = httpc:connect("127.0.0.1", PORT)
+      local res = httpc:request({ path = "/echo", method = i == 2 and "POST" or "GET", body = i == 2 and "x" or nil })
+      local body = res:read_body()
+      out[#out + 1] = httpc:get_reused_times()
+      out[#out + 1] = httpc:set_keepalive()
+    end
+    ngx.say(table.concat(out, " "))`,
+  "/refused": `
+    local http = require "resty.http"
+    local res, err = http.new():request_uri("http://127.0.0.1:UNUSED/")
+    ngx.say(res, " ", err)
+    local httpc = http.new()
+    ngx.say(httpc:connect("127.0.0.1", UNUSED))
+    ngx.say(httpc:connect({ scheme = "http", host = "nonexistent.invalid" }))
+    ngx.say(httpc:get_reused_times())
+    ngx.say(httpc:close())`,
+  "/timeout": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    httpc:set_timeout(100)
+    local res, err = httpc:request_uri(B .. "/slow")
+    ngx.say(res, " ", err)
+    httpc = http.new()
+    httpc:set_timeouts(1000, 1000, 100)
+    res, err = httpc:request_uri(B .. "/slow")
+    ngx.say(res, " ", err)`,
+  "/chunked": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    assert(httpc:connect({ scheme = "http", host = "127.0.0.1", port = PORT }))
+    local res = assert(httpc:request({ path = "/chunked" }))
+    local parts = {}
+    repeat
+      local chunk, err = res.body_reader(3)
+      if chunk then parts[#parts + 1] = chunk end
+    until not chunk
+    ngx.say(table.concat(parts, "|"))
+    ngx.say(res.body_reader())
+    res:read_trailers()
+    ngx.say(res.headers["X-Sum"])
+    ngx.say(httpc:set_keepalive())`,
+  "/missing": `
+    local http = require "resty.http"
+    local res, err = http.new():request_uri(B .. "/missing")
+    ngx.say(res.status, " ", res.reason, " ", res.body)`,
+  "/large": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    assert(httpc:connect("127.0.0.1", PORT))
+    local res = assert(httpc:request({ path = "/large" }))
+    local n, total, first = 0, 0, nil
+    while true do
+      local chunk, err = res.body_reader(8192)
+      if not chunk then break end
+      n = n + 1
+      total = total + #chunk
+      first = first or chunk:sub(1, 5)
+    end
+    ngx.say(n, " ", total, " ", first, " ", res.headers["Content-Length"])
+    ngx.say(httpc:set_keepalive())`,
+  "/redirect": `
+    local http = require "resty.http"
+    local res = http.new():request_uri(B .. "/redirect")
+    ngx.say(res.status, " ", res.headers.location, " [", res.body, "]")`,
+  "/close": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    assert(httpc:connect("127.0.0.1", PORT))
+    local res = assert(httpc:request({ path = "/close" }))
+    ngx.say(res:read_body())
+    ngx.say(httpc:set_keepalive())
+    local httpc2 = http.new()
+    assert(httpc2:connect("127.0.0.1", PORT))
+    res = assert(httpc2:request({ path = "/large" }))
+    ngx.say(#res.body_reader(10))
+    ngx.say(httpc2:set_keepalive())`,
+  "/truncated": `
+    local http = require "resty.http"
+    local res, err = http.new():request_uri(B .. "/truncated")
+    ngx.say(res, " ", err)`,
+  "/parse": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    local function show(u, q)
+      local t, err = httpc:parse_uri(u, q)
+      if not t then return ngx.say(err) end
+      ngx.say(t[1], " ", t[2], " ", t[3], " ", t[4], " ", tostring(t[5]))
+    end
+    show("http://example.com/a?b=1")
+    show("https://example.com:8443", false)
+    show("http://[::1]:81/x?y", false)
+    show("//example.com/rel")
+    show("ftp://example.com/")`,
+  "/proxy": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    assert(httpc:connect({ scheme = "http", host = "127.0.0.1", port = PORT }))
+    local res, err = httpc:proxy_request()
+    if not res then ngx.say("proxy failed: ", err) return end
+    httpc:proxy_response(res)
+    httpc:set_keepalive()`,
+};
+
+before(async () => {
+  peerPort = await freePort();
+  unused = await freePort();
+  peer = backend();
+  await new Promise<void>((r) => peer.listen(peerPort, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${peerPort}`;
+  const locs = Object.entries(LOCATIONS).map(([loc, code]) => `
+    location ${loc === "/proxy" ? "/proxy/" : `= ${loc}`} {
+      content_by_lua_block {
+        local B, PORT = "${base}", ${peerPort}
+        ${code.replace(/UNUSED/g, String(unused))}
+      }
+    }`).join("\n");
+  srv = await startInProcess(`
+events {}
+http {
+  server {
+    listen __PORT__;
+    ${locs}
+    location = /phase {
+      set_by_lua_block $x { local ok, err = pcall(require("resty.http").new) return err }
+      return 200 "$x\\n";
+    }
+  }
+}`);
+});
+
+after(async () => {
+  await srv.close();
+  peer.closeAllConnections();
+  peer.close();
+});
+
+async function body(path: string): Promise<string> {
+  const [r] = await srv.get(path);
+  return r!.body;
+}
+
+test("request_uri GET: status, reason, case-insensitive and multi-value headers, the request sent", async () => {
+  const b = await body("/get");
+  const lines = b.split("\n");
+  assert.deepEqual(lines.slice(0, 5), [
+    "200 OK true",
+    "text/plain text/plain yes",
+    "table a=1;b=2",
+    "method=GET",
+    "url=/echo?x=1",
+  ]);
+  assert.ok(lines.includes(`host: 127.0.0.1:${peerPort}`), b);
+  assert.ok(lines.includes("X-Test: v"), b);
+  assert.ok(lines.includes("accept: */*"), b);
+  assert.ok(lines.includes("User-Agent: lua-resty-http/0.17.2 (Lua) ngx_lua/10023"), b);
+  assert.equal(lines.at(-1), "body=");
+});
+
+test("request_uri POST with a body, headers and a query table", async () => {
+  const lines = (await body("/post")).split("\n");
+  assert.equal(lines[0], "method=POST");
+  assert.equal(lines[1], "url=/echo?q=a%20b");
+  assert.ok(lines.includes("Content-Type: application/x-www-form-urlencoded"));
+  assert.ok(lines.includes("content-length: 6"), lines.join("\n"));
+  assert.equal(lines.at(-1), "body=a=1&b=\xe9");
+});
+
+test("keepalive: connections come back from the pool (get_reused_times), GET and POST", async () => {
+  assert.equal(await body("/reuse"), "0 1 1 1 2 1\n");
+});
+
+test("connection refused, DNS failure, and calls on a closed object", async () => {
+  assert.equal(await body("/refused"), [
+    "nil connection refused",
+    "nilconnection refused",
+    "nilnonexistent.invalid could not be resolved (3: Host not found)",
+    "nilclosed",
+    "nilclosed",
+    "",
+  ].join("\n"));
+});
+
+test("read timeouts from set_timeout and set_timeouts", async () => {
+  assert.equal(await body("/timeout"), "nil timeout\nnil timeout\n");
+});
+
+test("chunked response through body_reader, then the trailers", async () => {
+  assert.equal(await body("/chunked"), "one|,tw|o,t|hre|e\nnilcan't resume a dead coroutine\n42\n1\n");
+});
+
+test("a 404 is a response, not an error", async () => {
+  assert.equal(await body("/missing"), "404 Not Found nope\n");
+});
+
+test("body_reader streams a large body in the asked sizes", async () => {
+  assert.equal(await body("/large"), `128 ${LARGE} abcde ${LARGE}\n1\n`);
+});
+
+test("redirects are not followed", async () => {
+  assert.equal(await body("/redirect"), "302 /echo []\n");
+});
+
+test("Connection: close makes set_keepalive close (2); an unread body refuses keepalive", async () => {
+  assert.equal(await body("/close"), "bye\n2connection must be closed\n10\nnilunread data in buffer\n");
+});
+
+test("a body cut short fails with closed", async () => {
+  assert.equal(await body("/truncated"), "nil closed\n");
+});
+
+test("parse_uri", async () => {
+  assert.equal(await body("/parse"), [
+    "http example.com 80 /a?b=1 nil",
+    "https example.com 8443 / ",
+    "http [::1] 81 /x y",
+    "http example.com 80 /rel ",
+    "bad uri: ftp://example.com/",
+    "",
+  ].join("\n"));
+});
+
+test("proxy_request and proxy_response forward the client request and stream the answer", async () => {
+  const raw = "POST /proxy/echo?k=v HTTP/1.1\r\nHost: front\r\nX-Client: c\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+  const { responses } = await exchange(srv.port, { raw, responses: 1 });
+  const r = responses[0]!;
+  assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+  const lines = r.body.split("\n");
+  assert.equal(lines[0], "method=POST");
+  assert.equal(lines[1], "url=/proxy/echo?k=v");
+  assert.ok(lines.includes("host: front"), lines.join("\n"));
+  assert.ok(lines.includes("x-client: c"));
+  assert.equal(lines.at(-1), "body=hello");
+  assert.ok(r.headers.some(([k, v]) => k === "X-Backend" && v === "yes"), JSON.stringify(r.headers));
+  const [big] = await srv.get("/proxy/large");
+  assert.equal(big!.statusLine, "HTTP/1.1 200 OK");
+  assert.equal(big!.body.length, LARGE);
+  assert.ok(big!.body === large.toString("latin1"));
+});
+
+test("cosockets are refused where Lua cannot wait", async () => {
+  assert.equal(await body("/phase"), "API disabled in the context of set_by_lua*\n");
+});
