@@ -349,6 +349,25 @@ describe("resty.mysql", () => {
     assert.equal(out, "nil failed to receive packet header: timeout\n0 nil\n1");
   });
 
+  test("a rows set comes at its EOF packet, before later statements finish; max_packet_size", async () => {
+    const out = await lua(`
+      local db = mysql:new()
+      db:connect(${ROOT})
+      db:set_timeout(100)
+      local res, err = db:query("select 1 as a; select sleep(0.4) as s")
+      p(res[1].a, err)
+      p(db:read_result())
+      db:set_timeout(5000)
+      res, err = db:read_result()
+      p(res[1].s, err)
+      db = mysql:new()
+      db:connect({ path = "${SOCK}", user = "root", database = "test", max_packet_size = 100 })
+      p(#db:query("select repeat('x', 99) as s")[1].s)
+      p(db:query("select repeat('x', 200) as s"))
+    `);
+    assert.equal(out, "1 again\nnil failed to receive packet header: timeout\n0 nil\n99\nnil packet size too big: 201");
+  });
+
   test("phases: cosockets only where Lua may wait; the plain call form cannot wait", async () => {
     const h = host();
     await assert.rejects(lua("mysql:new()", h, "log"), /API disabled in the context of log_by_lua\*/);

@@ -95,12 +95,42 @@ export class MysqlSession {
     // mysql2 encodes the text with the connection's charset: binary keeps our bytes as they are.
     (this.conn.config as { charsetNumber: number }).charsetNumber = BINARY_CHARSET;
     const q = this.conn.query({ sql, rowsAsArray: true, typeCast: false });
+    watchRowsEof(q, ex);
     q.on("fields", (fields?: Field[]) => ex.onFields(fields));
     q.on("result", (r: unknown) => ex.onResult(r));
     q.on("error", (e: unknown) => ex.onError(e));
     q.on("end", () => ex.onEnd());
     return ex;
   }
+}
+
+interface EofPacket {
+  isEOF(): boolean;
+  eofStatusFlags(): number;
+}
+type State = ((this: unknown, packet: EofPacket, conn: unknown) => unknown) | null;
+
+/**
+ * mysql2 tells of a rows set's end only when the next result starts (or the query ends);
+ * lua-resty-mysql returns the set at its EOF packet, which says whether more follow. So a
+ * slow later statement must not hold back the earlier set: watch the command's state
+ * (`next`, one of Query.prototype's methods) and see the EOF packets that `row` reads.
+ */
+function watchRowsEof(q: object, ex: Exchange): void {
+  const row = (Object.getPrototypeOf(q) as { row?: State }).row;
+  if (typeof row !== "function") return;
+  const watched: State = function (this: unknown, packet, conn) {
+    if (packet.isEOF()) ex.rowsEnd((packet.eofStatusFlags() & 8) !== 0);
+    return row.call(this, packet, conn);
+  };
+  let state = (q as { next?: State }).next ?? null;
+  Object.defineProperty(q, "next", {
+    configurable: true,
+    get: () => state,
+    set: (v: State) => {
+      state = v === row ? watched : v;
+    },
+  });
 }
 
 /** The results of one query, queued for read_result. */
@@ -128,6 +158,11 @@ export class Exchange {
     this.current = undefined;
     c.more = more;
     this.push(c);
+  }
+
+  /** The EOF packet of a rows set, with SERVER_MORE_RESULTS_EXISTS or not. */
+  rowsEnd(more: boolean): void {
+    this.closeRows(more);
   }
 
   onFields(fields: Field[] | undefined): void {

@@ -212,14 +212,32 @@ function sendQuery(self: LuaValue, sql: LuaValue): LuaResult {
   return 5 + text.length;
 }
 
-/** A result set as lua-resty-mysql builds it: rows keyed by column name, or arrays (compact). */
-function rowsToLua(fields: readonly Field[], rows: (Buffer | null)[][], compact: boolean): LuaTable {
+/** The length of a text-protocol row packet: each value a length-coded string, NULL one byte. */
+function rowPacketSize(row: readonly (Buffer | null)[]): number {
+  let n = 0;
+  for (const b of row) {
+    if (b === null) n += 1;
+    else {
+      const l = b.length;
+      n += l + (l < 251 ? 1 : l < 0x10000 ? 3 : l < 0x1000000 ? 4 : 9);
+    }
+  }
+  return n;
+}
+
+/**
+ * A result set as lua-resty-mysql builds it: rows keyed by column name, or arrays (compact).
+ * A row packet longer than max_packet_size gives its size instead, as that read fails there.
+ */
+function rowsToLua(fields: readonly Field[], rows: (Buffer | null)[][], compact: boolean, maxPacket: number): LuaTable | number {
   const n = fields.length;
   const names = fields.map((f) => (f.encoding === "latin1" || f.encoding === "binary" || f.encoding === "ascii" ? f.name : utf8ToLua(f.name)));
   const numeric = fields.map((f) => NUMERIC_TYPES.has(f.columnType ?? -1));
   const out: LuaValue[] = new Array<LuaValue>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
+    const size = rowPacketSize(row);
+    if (size > maxPacket) return size;
     const vals: LuaValue[] = new Array<LuaValue>(n);
     for (let i = 0; i < n; i++) {
       const b = row[i];
@@ -260,7 +278,11 @@ function itemToLua(c: MysqlClient, it: Item): LuaResult {
       return res;
     }
     case "rows": {
-      const rows = rowsToLua(it.fields, it.rows, truthy(c.getStr("compact")));
+      const rows = rowsToLua(it.fields, it.rows, truthy(c.getStr("compact")), c.maxPacketSize);
+      if (typeof rows === "number") {
+        c.drop();
+        return [undefined, "packet size too big: " + numberToString(rows)];
+      }
       if (it.more) return [rows, "again"];
       c.state = STATE_CONNECTED;
       return rows;
