@@ -99,6 +99,31 @@ http {
         ngx.say(red:ping())
       }
     }
+    location /edge {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        local red = redis:new()
+        ngx.say(red:get("x"))
+        ngx.say(red:connect("unix:/nonexistent/x.sock"))
+        assert(red:connect("127.0.0.1", 6379))
+        ngx.say(red:subscribe("${K}c1"))
+        ngx.say(red:get("x"))
+        ngx.say(red:ping())
+        ngx.say(red:subscribe("${K}c2", "${K}c1")[3])
+        ngx.say(red:read_reply()[3])
+        ngx.say(red:punsubscribe()[3])
+        ngx.say(red:psubscribe("${K}p*")[3])
+        ngx.say(red:unsubscribe()[3])
+        ngx.say(red:read_reply()[2])
+        ngx.say(red:punsubscribe()[3])
+        ngx.say(red:get_reused_times())
+        red:close()
+        ngx.say(red:set_keepalive())
+        local red = redis:new()
+        assert(red:connect("127.0.0.1", 6379))
+        ngx.say(red:set_keepalive(-1))
+      }
+    }
     location /init { content_by_lua_block { ngx.say(INIT) } }
     location /set {
       set_by_lua_block $x {
@@ -124,7 +149,7 @@ test("resty.redis: commands, replies, errors, pipeline, keepalive, refused, time
   await diffCase(t, {
     name: "resty.redis",
     conf: conf(closedPort),
-    requests: ["/commands", "/refused", "/timeout", "/pubsub", "/init", "/set", "/log"].map((p) => ({ name: p, path: p })),
+    requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/init", "/set", "/log"].map((p) => ({ name: p, path: p })),
     // ngx_lua prints its socket's pointers in this line; tsresty has none to print.
     ignoreLog: [/attempt to send data on a closed socket/],
   });

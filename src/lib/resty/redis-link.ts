@@ -41,7 +41,11 @@ export interface Target {
   readonly path: string | undefined;
 }
 
-export type ConnectResult = { link: RedisLink } | { err: string; log: string };
+/** A connect's outcome: the link, or the Lua error text and the line to log at `level` ("" for none). */
+export type ConnectResult = { link: RedisLink } | { err: string; log: string; level: number };
+
+const ERR = 4;
+const CRIT = 3;
 
 export class RedisLink {
   /** Why the connection broke (from the client's error events), for the next failure. */
@@ -113,12 +117,14 @@ export async function openLink(t: Target, connectTimeout: number): Promise<Conne
   } catch {
     client.disconnect();
     const where = t.path !== undefined ? `unix:${t.path}` : `${t.host ?? ""}:${t.port ?? ""}`;
-    if (code === "ETIMEDOUT") return { err: "timeout", log: `lua tcp socket connect timed out, when connecting to ${where}` };
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { err: `${t.host ?? ""} could not be resolved (3: Host not found)`, log: "" };
+    if (code === "ETIMEDOUT") return { err: "timeout", log: `lua tcp socket connect timed out, when connecting to ${where}`, level: ERR };
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") return { err: `${t.host ?? ""} could not be resolved (3: Host not found)`, log: "", level: ERR };
     const errno = code !== undefined ? ERRNO_LOG[code] : undefined;
     return {
       err: (code !== undefined ? ERR_TEXT[code] : undefined) ?? link.err ?? "connection refused",
+      // nginx logs a failed unix-socket connect at crit, a TCP one at error.
       log: `connect() ${t.path !== undefined ? `to unix:${t.path} ` : ""}failed (${errno ?? code ?? "unknown error"})`,
+      level: t.path !== undefined ? CRIT : ERR,
     };
   }
 }

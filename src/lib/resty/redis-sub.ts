@@ -55,6 +55,11 @@ export class SubState {
     return this.channels.size + this.patterns.size;
   }
 
+  /** The channels (unsubscribe) or patterns (punsubscribe) subscribed to. */
+  names(kind: "unsubscribe" | "punsubscribe"): string[] {
+    return [...(kind === "unsubscribe" ? this.channels : this.patterns)];
+  }
+
   /** The replies to a (p)subscribe that ioredis confirmed: the first is returned, the rest queued first. */
   subscribed(kind: "subscribe" | "psubscribe", names: string[]): LuaValue {
     const set = kind === "subscribe" ? this.channels : this.patterns;

@@ -83,6 +83,7 @@ export class RedisObject extends LuaTable {
   sub: SubState | undefined = undefined;
   /** A log line produced while waiting, written once the Lua thread runs again (its request's context). */
   pendingLog: string | undefined = undefined;
+  pendingLevel = ERR;
   private cleanupSet = false;
 
   constructor(readonly host: RedisHost, readonly req: AsyncRequest | undefined) {
@@ -116,15 +117,18 @@ export class RedisObject extends LuaTable {
     this.detach()?.destroy();
   }
 
-  logLater(msg: string): void {
-    if (this.host.settings().socketLogErrors) this.pendingLog = msg;
+  logLater(msg: string, level = ERR): void {
+    if (this.host.settings().socketLogErrors) {
+      this.pendingLog = msg;
+      this.pendingLevel = level;
+    }
   }
 
   flushLog(): void {
     const m = this.pendingLog;
     if (m !== undefined) {
       this.pendingLog = undefined;
-      this.host.log(ERR, m);
+      this.host.log(this.pendingLevel, m);
     }
   }
 }
@@ -284,7 +288,7 @@ function connect(self: LuaValue, a: LuaValue[], canWait: boolean): Res {
   if (!canWait) return yieldAcrossC();
   return openLink(target, o.connectTimeout).then((r) => {
     if ("err" in r) {
-      if (r.log !== "") o.logLater(r.log);
+      if (r.log !== "") o.logLater(r.log, r.level);
       return [undefined, r.err];
     }
     o.attach(r.link, poolName);
@@ -307,8 +311,9 @@ function setKeepalive(self: LuaValue, timeout: LuaValue, size: LuaValue): LuaRes
   let idle = settings.socketKeepaliveTimeout;
   if (timeout !== undefined) {
     const n = toNumber(timeout);
-    if (n === undefined || n < 0) return luaError("bad argument #2 to 'setkeepalive' (bad timeout)");
-    idle = n;
+    if (n === undefined) return luaError(`bad argument #2 to 'setkeepalive' (number expected, got ${typeName(timeout)})`);
+    // ngx_lua takes the time as unsigned: a negative one never runs out, as 0.
+    idle = n < 0 ? 0 : n;
   }
   let poolSize = settings.socketPoolSize;
   if (size !== undefined) {
@@ -339,8 +344,10 @@ function subCommand(kind: "subscribe" | "psubscribe"): (self: LuaValue, a: LuaVa
     const o = objOf(self);
     if (o === undefined) return NOT_INITIALIZED;
     o.subscribed = true;
+    // Listening before the command goes: a message may come in the same read as the confirmation.
+    if (o.pipeline === undefined && o.link !== undefined && o.link.alive) o.sub ??= new SubState(o.link);
     return sendCommand(o, kind, kind, a, 0, canWait, (_r, args) => {
-      const sub = (o.sub ??= o.link !== undefined ? new SubState(o.link) : undefined);
+      const sub = o.sub;
       if (sub === undefined) return CLOSED;
       return sub.subscribed(kind, args.slice(0, argCount(args, 0)).map(tostring));
     });
@@ -351,10 +358,23 @@ function unsubCommand(kind: "unsubscribe" | "punsubscribe"): (self: LuaValue, a:
   return (self, a, canWait) => {
     const o = objOf(self);
     if (o === undefined) return NOT_INITIALIZED;
-    return sendCommand(o, kind, kind, a, 0, canWait, (r, args) => {
-      const sub = o.sub;
+    const sub = o.sub;
+    let args = a;
+    if (argCount(a, 0) === 0 && sub !== undefined && o.pipeline === undefined && o.link !== undefined) {
+      // Without names, ioredis waits until the count is 0, which never comes while the
+      // other kind has subscriptions: name them all, or answer as Redis does when none.
+      const names = sub.names(kind);
+      if (names.length === 0) {
+        checkUse(o);
+        const res = sub.unsubscribed(kind, []);
+        checkSubscribed(o, res);
+        return res;
+      }
+      args = names;
+    }
+    return sendCommand(o, kind, kind, args, 0, canWait, (r, sent) => {
       const res = sub !== undefined
-        ? sub.unsubscribed(kind, args.slice(0, argCount(args, 0)).map(tostring))
+        ? sub.unsubscribed(kind, sent.slice(0, argCount(sent, 0)).map(tostring))
         : new LuaTable([kind, LUA_NULL, typeof r === "number" ? r : 0]);
       checkSubscribed(o, res);
       return res;
