@@ -262,6 +262,7 @@ describe("resty.mysql", () => {
       p(db:connect({ host = "127.0.0.1", port = 3306, user = "${USER}", password = "wrong", database = "test" }))
       p(db:connect({ host = "127.0.0.1", port = 3306, user = "${USER}", password = "${PASS}", database = "no_such_db_${process.pid}" }))
       p(db:connect({ host = "127.0.0.1", port = ${down}, user = "root" }))
+      p(db:connect({ host = "127.0.0.1", port = 3306, user = "${USER}", password = "${PASS}", ssl = true }))
       p(db:connect({ user = "root" }))
       p(db:connect({ host = "127.0.0.1", charset = "klingon" }))
       p(db:connect({ host = "127.0.0.1", port = 70000 }))
@@ -279,6 +280,8 @@ describe("resty.mysql", () => {
       `nil Access denied for user '${USER}'@'localhost' (using password: YES) 1045 28000`,
       `nil Access denied for user '${USER}'@'localhost' to database 'no_such_db_${process.pid}' 1044 42000`,
       "nil failed to connect: connection refused",
+      // This server runs without TLS (have_ssl DISABLED).
+      "nil ssl disabled on server",
       'nil neither "host" nor "path" options are specified',
       "nil charset 'klingon' is not supported",
       "nil failed to connect: bad port number: 70000",
@@ -313,6 +316,36 @@ describe("resty.mysql", () => {
       db:set_keepalive(10000, 5)
     `, h);
     assert.equal(other, "0");
+  });
+
+  test("a connection the server kills: in the pool it is dropped; in use, queries fail", async () => {
+    const h = host();
+    const id = await lua(`
+      local db = mysql:new()
+      db:connect({ path = "${SOCK}", user = "root", database = "test", pool = "${TAG}_kill" })
+      p(db:query("select connection_id() as id")[1].id)
+      db:set_keepalive(10000, 5)
+    `, h);
+    await admin.query(`KILL ${Number(id)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    const out = await lua(`
+      local db = mysql:new()
+      db:connect({ path = "${SOCK}", user = "root", database = "test", pool = "${TAG}_kill" })
+      p(db:get_reused_times())
+      local id = db:query("select connection_id() as id")[1].id
+      p(id ~= ${Number(id)})
+      p(db:query("kill " .. id))
+      ngx.sleep(0.05)
+      p(db:query("select 1"))
+      p(db:close())
+    `, h);
+    assert.equal(out, [
+      "0",
+      "true",
+      "nil Connection was killed 1927 70100",
+      "nil failed to receive packet header: closed",
+      "nil closed",
+    ].join("\n"));
   });
 
   test("backlog: connects past pool_size wait for a connection, or fail past the backlog", async () => {

@@ -79,6 +79,8 @@ export class MysqlSession {
 
   /** COM_QUIT, then close (close()). */
   quit(): void {
+    // Results still coming would hold the goodbye back (mysql2 queues commands): just close.
+    if (this.exchange !== undefined) return this.destroy();
     if (this.dead === undefined) this.dead = "closed";
     this.releaseOnce();
     try {
@@ -91,6 +93,11 @@ export class MysqlSession {
   /** Send `sql` (a byte string) as COM_QUERY; its results queue up in the returned exchange. */
   send(sql: string): Exchange {
     const ex = new Exchange(this);
+    if (this.dead !== undefined) {
+      // The cosocket learns of a peer's close only when it reads: the send "succeeds".
+      ex.broken(this.dead);
+      return ex;
+    }
     this.exchange = ex;
     // mysql2 encodes the text with the connection's charset: binary keeps our bytes as they are.
     (this.conn.config as { charsetNumber: number }).charsetNumber = BINARY_CHARSET;

@@ -201,11 +201,7 @@ function sendQuery(self: LuaValue, sql: LuaValue): LuaResult {
   if (typeof sql !== "string" && typeof sql !== "number") return luaError(`attempt to concatenate local 'query' (a ${typeName(sql)} value)`);
   const text = typeof sql === "number" ? numberToString(sql) : sql;
   const s = c.session;
-  if (s === undefined || s.dead !== undefined) {
-    const why = s?.dead ?? "closed";
-    c.drop();
-    return [undefined, why];
-  }
+  if (s === undefined) return [undefined, "closed"];
   c.exchange = s.send(text);
   c.state = STATE_COMMAND_SENT;
   // The bytes of the COM_QUERY packet: header, command byte, text.
