@@ -16,6 +16,7 @@ import { makeLock } from "./resty/lock.js";
 import { makeRedisModule } from "./resty/redis.js";
 import { makeRestyHttp } from "./resty/http.js";
 import { makeHttpHeaders } from "./resty/http-headers.js";
+import { makePrometheus, makeRestyPrometheus } from "./prometheus.js";
 import { moduleTable } from "./util.js";
 import type { ModuleLoader } from "../lua/stdlib/package.js";
 
@@ -40,4 +41,6 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.http_headers": makeHttpHeaders,
   "resty.redis": makeRedisModule,
   "resty.mysql": makeMysql,
+  "prometheus": makePrometheus,
+  "resty.prometheus": makeRestyPrometheus,
 };
