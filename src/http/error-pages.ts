@@ -31,7 +31,8 @@ function head(status: number): string | undefined {
     return `<html>\r\n<head><title>400 ${variant}</title></head>\r\n<body>\r\n` +
       `<center><h1>400 Bad Request</h1></center>\r\n<center>${variant}</center>\r\n`;
   }
-  const t = TITLE[status];
+  // 498 has nginx's 404 page (its table keeps that slot for it).
+  const t = TITLE[status === 498 ? 404 : status];
   if (t === undefined) return undefined;
   return `<html>\r\n<head><title>${t}</title></head>\r\n<body>\r\n<center><h1>${t}</h1></center>\r\n`;
 }

@@ -30,10 +30,14 @@ const SPECIAL: Record<string, Special> = {
       r.location = v;
     },
   },
+  // r.lastModified is the time a file gave (written in its own place); a header set by
+  // name is an ordinary line, where nginx writes it too (in the order set).
   "last-modified": {
-    get: (r) => r.lastModified,
+    get: (r) => r.headersOut.get("last-modified") ?? r.lastModified,
     set: (r, v) => {
-      r.lastModified = v;
+      r.lastModified = undefined;
+      if (v === undefined) r.headersOut.remove("Last-Modified");
+      else r.headersOut.set("Last-Modified", v);
     },
   },
 };

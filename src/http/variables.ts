@@ -44,7 +44,7 @@ function sentHeader(r: Request, suffix: string): string | undefined {
     case "location":
       return r.location ?? r.headersOut.get("location");
     case "last_modified":
-      return r.lastModified;
+      return r.lastModified ?? r.headersOut.get("last-modified");
     case "connection":
       return r.headerSent ? (r.keepalive ? "keep-alive" : "close") : "";
     case "keep_alive":
@@ -125,9 +125,10 @@ export const VARIABLES: Record<string, VariableDef> = {
   hostname: { get: () => hostname },
   scheme: { get: () => "http" },
   https: { get: () => "" },
-  request_method: { get: (r) => r.main.method },
+  request_method: { get: (r) => r.main.method || undefined },
   request: { get: (r) => r.main.requestLine },
-  status: { get: (r) => String(r.status).padStart(3, "0") },
+  // An error_page's response reports the error's status (nginx's r->err_status).
+  status: { get: (r) => String(r.errStatus || r.status).padStart(3, "0") },
   body_bytes_sent: { get: (r) => String(r.bodyBytesSent) },
   bytes_sent: { get: (r) => String(r.headerBytes + r.bodyBytesSent) },
   request_length: { get: (r) => String(r.main.headBytes + (r.main.body?.length ?? 0)) },

@@ -214,8 +214,9 @@ export function setResponseHeader(r: Request, name: string, v: LuaValue): void {
       if (Number.isNaN(r.contentLength)) r.contentLength = -1;
       return;
     case "last-modified":
-      r.lastModified = values.length ? values[values.length - 1] : undefined;
-      return;
+      // A Last-Modified set by name is an ordinary header line, where nginx writes it.
+      r.lastModified = undefined;
+      break;
   }
   if (values.length === 0) r.headersOut.remove(name);
   else r.headersOut.set(name, values);

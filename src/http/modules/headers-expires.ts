@@ -78,7 +78,8 @@ export function setExpires(r: Request, e: Expires): void {
     at = nextTime(now, e.seconds);
     maxAge = at - now;
   } else {
-    const lm = e.modified && r.lastModified !== undefined ? Date.parse(r.lastModified) : NaN;
+    const lmText = r.headersOut.get("last-modified") ?? r.lastModified;
+    const lm = e.modified && lmText !== undefined ? Date.parse(lmText) : NaN;
     if (Number.isNaN(lm)) {
       maxAge = e.seconds;
       at = now + e.seconds;

@@ -9,6 +9,7 @@ import type { Request } from "../request.js";
 import type { HeaderFilter } from "../phases.js";
 import { ConfigError, list, type SettingSpec } from "../config/settings.js";
 import { compileComplexValue, hasVariables, type ComplexValue } from "../script.js";
+import { setResponseHeader } from "../headers-out.js";
 import { parseExpires, setExpires, type Expires } from "./headers-expires.js";
 
 interface AddHeader {
@@ -27,9 +28,7 @@ function addPlain(r: Request, name: string, value: string): void {
 
 /** Headers nginx replaces rather than adds (ngx_http_set_response_header): empty clears them. */
 const REPLACING: Record<string, (r: Request, name: string, value: string) => void> = {
-  "last-modified": (r, _n, v) => {
-    r.lastModified = v === "" ? undefined : v;
-  },
+  "last-modified": (r, _n, v) => setResponseHeader(r, "Last-Modified", v === "" ? undefined : v),
   etag: (r, n, v) => {
     if (v === "") r.headersOut.remove(n);
     else r.headersOut.set(n, v);

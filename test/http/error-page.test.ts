@@ -1,0 +1,86 @@
+// error_page, internal, recursive_error_pages, server_tokens, msie_padding and nginx's own
+// error pages for every status, compared with the reference nginx.
+import { test } from "node:test";
+import { diffCase, type DiffRequest } from "../differential/harness.js";
+
+const get = (path: string, headers: [string, string][] = []): DiffRequest => ({ path, headers });
+
+const ERROR_PAGE_CONF = `
+events {}
+http {
+  access_log off;
+  error_page 418 /http-level;
+  server {
+    listen 127.0.0.1:__PORT__;
+    error_page 404 /err404;
+    location / { return 404; }
+    location /err404 { return 200 "custom 404 page $uri $args $request_method $status\\n"; }
+    location /http-level { return 200 "http-level page\\n"; }
+    location /teapot { error_page 500 /x; return 418; }
+    location /e1 { error_page 403 =200 /err404?a=b; return 403; }
+    location /e2 { error_page 403 = /e2t; return 403; }
+    location /e2t { return 201 "e2t\\n"; }
+    location /e3 { error_page 500 502 http://example.com/x; return 502; }
+    location /e4 { error_page 500 =301 http://example.com/y; return 500; }
+    location /e4b { error_page 500 =307 /rel?x=1; return 500; }
+    location /e5 { error_page 403 @named; return 403; }
+    location @named { return 200 "named $uri\\n"; }
+    location /e6 { error_page 404 /nf; return 404; }
+    location /nf { return 404; }
+    location /e7 { recursive_error_pages on; error_page 404 /e7b; return 404; }
+    location /e7b { error_page 404 /err404; return 404; }
+    location /e7c { error_page 404 /e7d; return 404; }
+    location /e7d { error_page 404 /err404; return 404; }
+    location /int { internal; return 200 "int $uri\\n"; }
+    location /e8 { error_page 404 /int; return 404; }
+    location /e9 { error_page 404 /int$arg_x; return 404; }
+    location /e10 { error_page 500 /loop; return 500; }
+    location /loop { rewrite ^ /loop last; }
+    location /lua { error_page 404 = /err404; content_by_lua_block { ngx.exit(404) } }
+    location /luaexit { error_page 503 /err404; content_by_lua_block { ngx.exit(503) } }
+    location /rw { rewrite ^ /int last; }
+  }
+}`;
+
+test("error_page: URIs, =code, =, redirects, named locations, inheritance, recursion, internal", async (t) => {
+  await diffCase(t, {
+    name: "error_page", conf: ERROR_PAGE_CONF, requests: [
+      get("/nope?q=1"), get("/teapot"), get("/e1?q=1"), get("/e2"), get("/e3"), get("/e4"), get("/e4b"), get("/e5"),
+      get("/e6"), get("/e7"), get("/e7c"), get("/e8"), get("/e9?x=1"), get("/e10"), get("/int"), get("/lua"),
+      get("/luaexit"), get("/rw"),
+      { method: "HEAD", path: "/nope" },
+      { method: "POST", path: "/nope", body: "abc" },
+    ],
+  });
+});
+
+const CODES = [
+  ...Array.from({ length: 200 }, (_, i) => 400 + i),
+  300, 305, 306, 399,
+];
+
+const PAGES_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+${CODES.map((c) => `    location = /s${c} { return ${c}; }`).join("\n")}
+    location = /tok-off { server_tokens off; return 404; }
+    location = /tok-build { server_tokens build; return 404; }
+    location = /tok-off-200 { server_tokens off; return 200 "x"; }
+    location = /nopad { msie_padding off; return 404; }
+  }
+}`;
+
+test("nginx's default error pages for every status, server_tokens, msie_padding", async (t) => {
+  await diffCase(t, {
+    name: "error pages", conf: PAGES_CONF, requests: [
+      ...CODES.filter((c) => c !== 444 && c !== 499).map((c) => get(`/s${c}`)),
+      get("/tok-off"), get("/tok-build"), get("/tok-off-200"),
+      get("/s404", [["User-Agent", "Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)"]]),
+      get("/s302", [["User-Agent", "Mozilla/4.0 (compatible; MSIE 6.0)"]]),
+      get("/nopad", [["User-Agent", "MSIE 6.0"]]),
+    ],
+  });
+});

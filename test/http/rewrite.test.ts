@@ -1,0 +1,278 @@
+// The rewrite module (return, rewrite, set, if, break, rewrite_log,
+// uninitialized_variable_warn) and map, each case compared with the reference nginx.
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+import { diffCase, referenceAvailable, runSide, type DiffCase, type DiffRequest } from "../differential/harness.js";
+import { startInProcess } from "./support.js";
+
+const get = (path: string, headers: [string, string][] = []): DiffRequest => ({ path, headers });
+
+const REWRITE_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location / {
+      if ($arg_a = "x") { set $q 1; }
+      if ($uri ~ ^/(?<w>a)(.*)) { set $z 2; }
+      rewrite ^/a(.*)$ /b$1?k=v last;
+      return 200 "u=$uri a=$args 1=$1 w=$w\\n";
+    }
+    location /b { return 200 "B u=$uri a=$args 1=$1 w=$w z=$z q=$q\\n"; }
+    location /d { rewrite ^ http://x.com/$uri; }
+    location /r { rewrite ^/r(.*) http://x$1 permanent; }
+    location /red { rewrite ^/red(.*)$ /b$1 redirect; }
+    location /s { rewrite ^/s(.*) /b$1?z=$1; }
+    location /t { rewrite ^/t(.*) /b$1? break; return 200 "no"; }
+    location /noflag { rewrite ^/noflag(.*) /b$1; rewrite ^/b(.*) /b/again$1; return 200 "not reached"; }
+    location /brk { set $x 1; break; set $x 2; return 200 "not reached"; }
+    location /argsq { rewrite ^ /b?; }
+    location /argsvar { rewrite ^ /b?n=$arg_n&m=1; }
+    location /loop { rewrite ^ /loop last; }
+    location /named { rewrite ^/named/(?<first>[a-z]+)/(\\d+) /b/$first/$2 last; }
+    location /ret301 { return 301 /x; }
+    location /ret302 { return 302; }
+    location /ret303 { return 303 http://example.com/$uri; }
+    location /ret307 { return 307 "rel"; }
+    location /ret308 { return 308 /y?$args; }
+    location /retu { return https://a.b/$uri; }
+    location /ret444 { return 444; }
+    location /ret402 { return 402; }
+    location /rettext { return 418 "teapot $uri\\n"; }
+    location /retstatus { return 201 "$status\\n"; }
+    location /ftest {
+      if (-f /etc/passwd) { set $f1 "f"; }
+      if (!-f /etc) { set $f2 "notf"; }
+      if (-d /etc) { set $f3 "d"; }
+      if (!-d /etc/passwd) { set $f4 "notd"; }
+      if (-e /nonexistent) { set $f5 "e?"; }
+      if (!-e /nonexistent) { set $f6 "note"; }
+      if (-x /bin/sh) { set $f7 "x"; }
+      if (!-x /etc/passwd) { set $f8 "notx"; }
+      return 200 "$f1 $f2 $f3 $f4 $f5 $f6 $f7 $f8\\n";
+    }
+    location /ci {
+      if ($http_x ~* ^AB(c)) { return 200 "m $1\\n"; }
+      if ($http_x !~ abc) { return 200 "nm\\n"; }
+      if ($http_x !~* ZZZ) { return 200 "not zzz $1\\n"; }
+      return 200 "x\\n";
+    }
+    location /eq {
+      if ($arg_v != "a") { return 200 "ne\\n"; }
+      if ($arg_w) { return 200 "w set\\n"; }
+      return 200 "eq\\n";
+    }
+    location ~ ^/loc/(\\w+)/(?<name>\\w+) {
+      set $combined "$1-$name";
+      if ($arg_x) { return 200 "x $combined $1\\n"; }
+      return 200 "loc $combined $2\\n";
+    }
+  }
+}`;
+
+test("rewrite, return, set, if and break agree with nginx", async (t) => {
+  await diffCase(t, {
+    name: "rewrite", conf: REWRITE_CONF, requests: [
+      get("/a%20b?a=x"), get("/ab"), get("/d?x=1"), get("/r%20x?q"), get("/rplain"), get("/red1?p=q"), get("/s1"),
+      get("/noflag1"), get("/brk"), get("/argsq?drop=1"), get("/argsvar?n=5&o=6"), get("/loop"), get("/named/abc/42?x"),
+      get("/ret301"), get("/ret302"), get("/ret303"), get("/ret307"), get("/ret308?a=1"), get("/retu"), get("/ret444"),
+      get("/ret402"), get("/rettext"), get("/retstatus"), get("/ftest"),
+      get("/ci", [["X", "abcd"]]), get("/ci", [["X", "zz"]]), get("/ci", [["X", "ZZZ"]]), get("/ci", [["X", "abc"]]),
+      get("/eq?v=b"), get("/eq?v=a&w=1"), get("/eq?v=a&w=0"), get("/eq?v=a"),
+      get("/loc/one/two"), get("/loc/one/two?x=1"),
+    ],
+  });
+});
+
+const IF_LOCATION_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /c {
+      content_by_lua_block { ngx.say("lua ", ngx.var.uri, " ", ngx.var.set_in_if or "-") }
+      if ($arg_a) { add_header X-If 1; set $set_in_if yes; }
+    }
+    location /c2 {
+      add_header X-Outer outer;
+      if ($arg_a) { add_header X-Inner inner; }
+      if ($arg_b) { add_header X-Second second; }
+      return 200 "c2\\n";
+    }
+    location /c3 {
+      if ($arg_a) { content_by_lua_block { ngx.say("if content") } }
+      content_by_lua_block { ngx.say("location content") }
+    }
+    location /c4 {
+      if ($arg_a) { rewrite ^ /c2?b=1 break; }
+      return 200 "c4\\n";
+    }
+    location /c5 {
+      if ($arg_a) { return 403; }
+      error_page 403 = /c2;
+      return 200 "c5\\n";
+    }
+  }
+}`;
+
+test("an if block becomes the location's configuration when it matches", async (t) => {
+  await diffCase(t, {
+    name: "if-location", conf: IF_LOCATION_CONF, requests: [
+      get("/c"), get("/c?a=1"), get("/c2"), get("/c2?a=1"), get("/c2?a=1&b=1"), get("/c2?b=1"), get("/c3"), get("/c3?a=1"),
+      get("/c4"), get("/c4?a=1"), get("/c5"), get("/c5?a=1"),
+    ],
+  });
+});
+
+const SERVER_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name ~^(?<sub>[a-z]+)\\.example\\.com$ localhost;
+    rewrite ^/old/(.*)$ /new/$1 last;
+    if ($http_x_block) { return 403; }
+    set $srv "server-level";
+    location /new/ { return 200 "new $uri $1 $srv sub=$sub\\n"; }
+    location / { return 200 "root $uri $srv sub=$sub\\n"; }
+  }
+}`;
+
+test("server-level rewrite directives, and server_name captures", async (t) => {
+  await diffCase(t, {
+    name: "server-rewrite", conf: SERVER_CONF, requests: [
+      get("/old/x"), get("/plain"), get("/plain", [["X-Block", "1"]]), get("/plain", [["Host", "abc.example.com"]]),
+    ],
+  });
+});
+
+const SET_BY_LUA_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location / {
+      set $a "first";
+      set_by_lua_block $b { return ngx.var.a .. "+lua" }
+      set $c "$b+set";
+      set_by_lua $d 'return ngx.arg[1] .. "!"' $c;
+      return 200 "$a $b $c $d\\n";
+    }
+  }
+}`;
+
+test("set and set_by_lua run in configuration order", async (t) => {
+  await diffCase(t, { name: "set-by-lua", conf: SET_BY_LUA_CONF, requests: [get("/")] });
+});
+
+const WARN_CONF = `
+error_log logs/error.log warn;
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /warn { return 200 "[$never]\\n"; }
+    location /quiet { uninitialized_variable_warn off; return 200 "[$never]\\n"; }
+    location /setter { set $never "set"; return 200 "[$never]\\n"; }
+    location /lua { content_by_lua_block { ngx.say("[", ngx.var.never, "]") } }
+  }
+}`;
+
+test("uninitialized variables: empty, with nginx's warning unless turned off", async (t) => {
+  await diffCase(t, { name: "uninitialized", conf: WARN_CONF, requests: [get("/warn"), get("/quiet"), get("/setter"), get("/lua")] });
+});
+
+const LOG_CONF = `
+error_log logs/error.log notice;
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    rewrite_log on;
+    location / {
+      if ($uri ~ ^/(?<w>a)(.*)) { set $z 2; }
+      if ($uri !~ nomatch) { set $y 1; }
+      rewrite ^/zzz /never;
+      rewrite ^/a(.*)$ /b$1?k=v break;
+      return 200 "no\\n";
+    }
+    location /d { rewrite ^ http://x.com$uri; }
+    location /quiet { rewrite_log off; rewrite ^ /b last; }
+    location /b { return 200 "b\\n"; }
+  }
+}`;
+
+/** The rewrite_log lines (notice level, which diffCase leaves out) of one side. */
+async function rewriteLogLines(c: DiffCase, which: "tsresty" | "reference"): Promise<string[]> {
+  const side = await runSide({ ...c, ignoreLog: [] }, which);
+  return (await import("node:fs")).readFileSync(`${side.prefix}/logs/error.log`, "latin1").split("\n")
+    .filter((l) => / \[notice\] .*(matches|rewritten)/.test(l))
+    .map((l) => l.replace(/^.*\[notice\] \d+#\d+: \*\d+ /, "").replace(/, client: .*$/, ""));
+}
+
+test("rewrite_log writes nginx's notice lines", async (t) => {
+  const c: DiffCase = { name: "rewrite-log", conf: LOG_CONF, requests: [get("/a%20b?a=x"), get("/d?x=1"), get("/quiet")] };
+  if (!referenceAvailable()) {
+    t.skip("reference nginx not installed");
+    return;
+  }
+  const [ts, ref] = [await rewriteLogLines(c, "tsresty"), await rewriteLogLines(c, "reference")];
+  assert.ok(ref.length > 0);
+  assert.deepEqual(ts, ref);
+});
+
+const MAP_CONF = `
+events {}
+http {
+  access_log off;
+  map $arg_k $mk {
+    default def;
+    abc ABC;
+    \\default escaped;
+    ~^x(?<tail>.*)$ "X-$tail";
+    ~*^Y(.) "y$1";
+    include map.inc;
+  }
+  map $http_host $mh {
+    hostnames;
+    default none;
+    *.example.com wild;
+    www.test.* trail;
+    .dot.org dot;
+    exact.com ex;
+  }
+  map $arg_v $mv { volatile; default "v=$arg_v"; }
+  map $uri $chain { default "uri:$mk"; }
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /m { return 200 "mk=$mk tail=$tail 1=$1 mh=$mh mv=$mv chain=$chain\\n"; }
+    # the map's regex sets the captures that $1 reads after it
+    location ~ ^/cap/(.*) { return 200 "mk=$mk 1=$1\\n"; }
+  }
+}`;
+
+test("map: exact, default, regexes with captures, hostnames, include, volatile", async (t) => {
+  await diffCase(t, {
+    name: "map", conf: MAP_CONF, files: { "conf/map.inc": "fromfile FILE;\n" }, requests: [
+      get("/m?k=abc"), get("/m?k=ABC"), get("/m?k=xyz"), get("/m?k=yZ", [["Host", "a.example.com"]]), get("/m?k=default"),
+      get("/m", [["Host", "www.test.org"]]), get("/m", [["Host", "dot.org"]]), get("/m", [["Host", "sub.dot.org"]]),
+      get("/m", [["Host", "EXACT.com."]]), get("/m?k=fromfile&v=3", [["Host", "other"]]), get("/cap/q?k=xtail"),
+    ],
+  });
+});
+
+test("a rewrite cycle ends in 500 with nginx's log line (in process)", async () => {
+  const s = await startInProcess(`events {} http { access_log off; server { listen 127.0.0.1:__PORT__; location / { rewrite ^ /x last; } } }`);
+  try {
+    const [res] = await s.get("/loop");
+    assert.match(res!.statusLine, /^HTTP\/1\.1 500/);
+  } finally {
+    await s.close();
+  }
+});
