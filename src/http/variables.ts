@@ -125,7 +125,7 @@ export const VARIABLES: Record<string, VariableDef> = {
   hostname: { get: () => hostname },
   scheme: { get: () => "http" },
   https: { get: () => "" },
-  request_method: { get: (r) => r.main.method || undefined },
+  request_method: { get: (r) => r.main.method },
   request: { get: (r) => r.main.requestLine },
   // An error_page's response reports the error's status (nginx's r->err_status).
   status: { get: (r) => String(r.errStatus || r.status).padStart(3, "0") },
