@@ -105,8 +105,8 @@ export const httpHeadersFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "expires", contexts: HTTP_SRV_LOC_LIF, args: "TAKE12", dup: true, status: "planned", note: "issue 6" },
-    { name: "add_header", contexts: HTTP_SRV_LOC_LIF, args: "TAKE23", status: "planned", note: "issue 6" },
+    { name: "expires", contexts: HTTP_SRV_LOC_LIF, args: "TAKE12", dup: true, status: "supported" },
+    { name: "add_header", contexts: HTTP_SRV_LOC_LIF, args: "TAKE23", status: "supported" },
     { name: "add_trailer", contexts: HTTP_SRV_LOC_LIF, args: "TAKE23", status: "unsupported" },
   ],
 };

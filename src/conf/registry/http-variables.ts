@@ -19,9 +19,9 @@ export const httpMap: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "map", contexts: HTTP, args: "TAKE2", block: "map", status: "planned", note: "issue 6" },
-    { name: "map_hash_max_size", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
-    { name: "map_hash_bucket_size", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 6" },
+    { name: "map", contexts: HTTP, args: "TAKE2", block: "map", status: "supported" },
+    { name: "map_hash_max_size", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "supported", note: "accepted; no effect under Node.js" },
+    { name: "map_hash_bucket_size", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "supported", note: "accepted; no effect under Node.js" },
   ],
 };
 

@@ -118,4 +118,6 @@ const MAP_SETTING: SettingSpec<Maps> = {
 export const mapModule: HttpModule = {
   name: "map",
   settings: [MAP_SETTING],
+  // Hash sizing: nothing to size here.
+  directives: ["map_hash_max_size", "map_hash_bucket_size"],
 };
