@@ -100,7 +100,8 @@ function remoteUser(r: Request): string | undefined {
 }
 
 const argsVar: VariableDef = {
-  get: (r) => r.args,
+  // Empty is not found (`-` in logs, nil in Lua), as in nginx.
+  get: (r) => (r.args !== "" ? r.args : undefined),
   set: (r, v) => {
     r.args = v;
   },
@@ -108,9 +109,10 @@ const argsVar: VariableDef = {
 
 /** Exact-name variables. */
 export const VARIABLES: Record<string, VariableDef> = {
-  uri: { get: (r) => r.uri },
-  document_uri: { get: (r) => r.uri },
-  request_uri: { get: (r) => r.main.requestUri },
+  // A request too malformed to have these leaves them not found (`-` in its log line).
+  uri: { get: (r) => r.uri || undefined },
+  document_uri: { get: (r) => r.uri || undefined },
+  request_uri: { get: (r) => r.main.requestUri || undefined },
   args: argsVar,
   query_string: argsVar,
   is_args: { get: (r) => (r.args.length > 0 ? "?" : "") },
@@ -125,7 +127,7 @@ export const VARIABLES: Record<string, VariableDef> = {
   hostname: { get: () => hostname },
   scheme: { get: () => "http" },
   https: { get: () => "" },
-  request_method: { get: (r) => r.main.method },
+  request_method: { get: (r) => r.main.method || undefined },
   request: { get: (r) => r.main.requestLine },
   // An error_page's response reports the error's status (nginx's r->err_status).
   status: { get: (r) => String(r.errStatus || r.status).padStart(3, "0") },
@@ -166,7 +168,7 @@ export const VARIABLES: Record<string, VariableDef> = {
     },
   },
   request_filename: { get: requestFilename },
-  server_protocol: { get: (r) => r.protocol },
+  server_protocol: { get: (r) => r.protocol || undefined },
   connection: { get: (r) => String(r.conn.id) },
   connection_requests: { get: (r) => String(r.conn.requests) },
   nginx_version: { get: () => NGINX_VERSION },

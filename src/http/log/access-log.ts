@@ -82,8 +82,10 @@ export class AccessLog {
         continue;
       }
       const v = p(r);
-      if (v === undefined || v === "") line += esc === "json" ? "" : "-";
-      else line += esc === "default" ? escapeDefault(v) : esc === "json" ? escapeJson(v) : v;
+      // Not found is `-` (nothing with escape=json or none); an empty value is empty.
+      if (v === undefined) {
+        if (esc === "default") line += "-";
+      } else if (v !== "") line += esc === "default" ? escapeDefault(v) : esc === "json" ? escapeJson(v) : v;
     }
     return line + "\n";
   }
