@@ -172,8 +172,15 @@ describe("resty.mysql", () => {
       p(r.b == all, #r.b, r.s == "h\\195\\169llo \\226\\130\\172", r.ls, r.cs)
       local n = db:query("select 'h\\195\\169' as \`col\\195\\169\`")[1]
       p(n["col\\195\\169"] == "h\\195\\169")
+      -- a latin1 connection: the server converts the utf8mb4 column; names and texts are latin1 bytes
+      local l1 = mysql:new()
+      p(l1:connect({ path = "${SOCK}", user = "root", database = "test", charset = "latin1" }))
+      r = l1:query("select s, 'h\\233' as \`c\\233\` from ${t}")[1]
+      p(r.s == "h\\233llo \\128", -- MariaDB's latin1 is cp1252: the euro sign is 0x80
+        r["c\\233"] == "h\\233")
+      p(select(2, l1:query("select * from \`t\\233\`")) == "Table 'test.t\\233' doesn't exist")
     `);
-    assert.equal(out, "1\ntrue 255 true 10 7\ntrue");
+    assert.equal(out, "1\ntrue 255 true 10 7\ntrue\n1\ntrue true\ntrue");
   });
 
   test("multiple statements: \"again\" while results follow; send_query + read_result", async () => {

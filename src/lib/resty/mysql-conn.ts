@@ -11,15 +11,30 @@ import { release } from "./mysql-pool.js";
 import { luaToUtf8, utf8ToLua } from "../../lua/runtime/convert.js";
 
 /** mysql2's column definition, as much of it as we read. */
-export interface Field {
+interface Field {
   readonly name: string;
   readonly columnType?: number;
   readonly encoding?: string;
 }
 
+/** A column of a rows set: its name as Lua bytes and its MySQL type number. */
+export interface Column {
+  readonly name: string;
+  readonly type: number;
+}
+
+/**
+ * The bytes behind a text mysql2 decoded with `encoding`, as a Lua byte string: latin1-like
+ * decodings are byte for byte already; UTF-8 ones encode back. (Other charsets: as UTF-8.)
+ */
+export function bytesOf(text: string, encoding: string | undefined): string {
+  return encoding === "latin1" || encoding === "binary" || encoding === "ascii" ? text : utf8ToLua(text);
+}
+
 /** One result of a statement, as read_result returns it. */
 export type Item =
-  | { readonly kind: "rows"; readonly fields: readonly Field[]; readonly rows: (Buffer | null)[][]; more: boolean }
+  | { readonly kind: "rows"; readonly columns: readonly Column[]; readonly rows: (Buffer | null)[][]; more: boolean }
+  /** `info` is Lua bytes already. */
   | { readonly kind: "ok"; readonly affected: number; readonly insertId: number; readonly status: number; readonly warnings: number; readonly info: string; readonly more: boolean }
   | { readonly kind: "err"; readonly message: string; readonly errno: number | undefined; readonly sqlstate: string | undefined }
   /** The connection broke: "failed to receive packet header: closed". */
@@ -28,6 +43,9 @@ export type Item =
 // lua-resty-mysql's client capabilities (0x3f7cf): mysql2's defaults without session
 // tracking, connect attributes and query attributes, plus interactive and multi-statements.
 const FLAGS = ["-SESSION_TRACK", "-CONNECT_ATTRS", "-CLIENT_QUERY_ATTRIBUTES", "INTERACTIVE", "MULTI_STATEMENTS"];
+
+/** Charsets mysql2 encodes as latin1, binary or ascii (one byte per char). */
+const LATIN1_CHARSETS = new Set([8, 11, 63]);
 
 /** Charset 63 (binary) makes mysql2 write query text byte for byte (its encoding is "binary"). */
 const BINARY_CHARSET = 63;
@@ -174,7 +192,14 @@ export class Exchange {
 
   onFields(fields: Field[] | undefined): void {
     this.closeRows(true);
-    if (fields !== undefined) this.current = { kind: "rows", fields, rows: [], more: false };
+    if (fields === undefined) return;
+    // mysql2 decodes a name with its column's charset, or the connection's for binary ones.
+    const client = (this.session.conn as unknown as { clientEncoding?: string }).clientEncoding;
+    const columns = fields.map((f) => ({
+      name: bytesOf(f.name, f.encoding === "binary" ? client : f.encoding),
+      type: f.columnType ?? -1,
+    }));
+    this.current = { kind: "rows", columns, rows: [], more: false };
   }
 
   onResult(r: unknown): void {
@@ -190,7 +215,7 @@ export class Exchange {
       insertId: Number(h.insertId ?? 0),
       status,
       warnings: h.warningStatus ?? 0,
-      info: h.info ?? "",
+      info: bytesOf(h.info ?? "", (this.session.conn as unknown as { serverEncoding?: string }).serverEncoding),
       more: (status & 8) !== 0,
     });
   }
@@ -199,7 +224,8 @@ export class Exchange {
     this.closeRows(true);
     const err = e as { message?: string; errno?: number; sqlState?: string; fatal?: boolean; code?: string };
     if (typeof err.sqlState === "string" && typeof err.errno === "number") {
-      this.push({ kind: "err", message: utf8ToLua(err.message ?? ""), errno: err.errno, sqlstate: err.sqlState });
+      const enc = (this.session.conn as unknown as { clientEncoding?: string }).clientEncoding;
+      this.push({ kind: "err", message: bytesOf(err.message ?? "", enc), errno: err.errno, sqlstate: err.sqlState });
     } else {
       this.push({ kind: "broken", message: brokenText(e) });
     }
@@ -305,11 +331,14 @@ export async function openSession(p: ConnectParams): Promise<Opened> {
     release(p.poolName);
     return ["failed to connect: " + sock];
   }
+  // mysql2 writes the user and database in the charset's encoding: latin1-like ones byte
+  // for byte, the others as UTF-8 (the password always as UTF-8).
+  const text = LATIN1_CHARSETS.has(p.charset) ? (s: string) => s : luaToUtf8;
   const conn = mysql.createConnection({
     stream: sock,
-    user: luaToUtf8(p.user),
+    user: text(p.user),
     password: luaToUtf8(p.password),
-    database: luaToUtf8(p.database),
+    database: text(p.database),
     charsetNumber: p.charset,
     flags: FLAGS,
     connectTimeout: 0,
@@ -345,7 +374,7 @@ export async function openSession(p: ConnectParams): Promise<Opened> {
     const onError = (e: unknown): void => {
       const err = e as { message?: string; errno?: number; sqlState?: string; code?: string };
       if (typeof err.sqlState === "string" && typeof err.errno === "number") {
-        finish([utf8ToLua(err.message ?? ""), err.errno, err.sqlState]);
+        finish([bytesOf(err.message ?? "", (conn as unknown as { clientEncoding?: string }).clientEncoding), err.errno, err.sqlState]);
       } else if (err.code === "HANDSHAKE_NO_SSL_SUPPORT") {
         finish(["ssl disabled on server"]);
       } else if (err.code === "HANDSHAKE_SSL_ERROR") {

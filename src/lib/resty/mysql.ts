@@ -5,13 +5,13 @@
 // always resolves with the Lua results.
 import { LuaTable } from "../../lua/runtime/table.js";
 import { luaError } from "../../lua/runtime/error.js";
-import { numberToString, stringToNumber, toNumber, typeName, utf8ToLua } from "../../lua/runtime/convert.js";
+import { numberToString, stringToNumber, toNumber, typeName } from "../../lua/runtime/convert.js";
 import { LUA_NULL, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../../ngx/async/host.js";
 import { DEFAULT_ASYNC_SETTINGS } from "../../ngx/async/host.js";
 import { YIELDABLE, checkPhase, yieldAcrossC } from "../../ngx/async/phase.js";
 import { runningAsyncHost } from "../../ngx/async/running-host.js";
-import { openSession, type Exchange, type Field, type Item, type MysqlSession } from "./mysql-conn.js";
+import { openSession, type Column, type Exchange, type Item, type MysqlSession } from "./mysql-conn.js";
 import { acquire, putIdle } from "./mysql-pool.js";
 import { badSelf } from "../util.js";
 
@@ -225,10 +225,10 @@ function rowPacketSize(row: readonly (Buffer | null)[]): number {
  * A result set as lua-resty-mysql builds it: rows keyed by column name, or arrays (compact).
  * A row packet longer than max_packet_size gives its size instead, as that read fails there.
  */
-function rowsToLua(fields: readonly Field[], rows: (Buffer | null)[][], compact: boolean, maxPacket: number): LuaTable | number {
-  const n = fields.length;
-  const names = fields.map((f) => (f.encoding === "latin1" || f.encoding === "binary" || f.encoding === "ascii" ? f.name : utf8ToLua(f.name)));
-  const numeric = fields.map((f) => NUMERIC_TYPES.has(f.columnType ?? -1));
+function rowsToLua(columns: readonly Column[], rows: (Buffer | null)[][], compact: boolean, maxPacket: number): LuaTable | number {
+  const n = columns.length;
+  const names = columns.map((c) => c.name);
+  const numeric = columns.map((c) => NUMERIC_TYPES.has(c.type));
   const out: LuaValue[] = new Array<LuaValue>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
@@ -268,13 +268,13 @@ function itemToLua(c: MysqlClient, it: Item): LuaResult {
       res.setStr("insert_id", it.insertId);
       res.setStr("server_status", it.status);
       res.setStr("warning_count", it.warnings);
-      if (it.info !== "") res.setStr("message", utf8ToLua(it.info));
+      if (it.info !== "") res.setStr("message", it.info);
       if (it.more) return [res, "again"];
       c.state = STATE_CONNECTED;
       return res;
     }
     case "rows": {
-      const rows = rowsToLua(it.fields, it.rows, truthy(c.getStr("compact")), c.maxPacketSize);
+      const rows = rowsToLua(it.columns, it.rows, truthy(c.getStr("compact")), c.maxPacketSize);
       if (typeof rows === "number") {
         c.drop();
         return [undefined, "packet size too big: " + numberToString(rows)];
