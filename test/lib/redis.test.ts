@@ -3,6 +3,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import * as net from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { TestHost } from "../ngx/async/support.js";
 import { LuaTable } from "../../src/lua/runtime/table.js";
@@ -200,6 +201,63 @@ test("Redis drops the connection mid-way (CLIENT KILL): closed, then a new conne
     local ok = red:connect("127.0.0.1", 6379)
     return killed, a, b, c, d, ok, red:ping()`);
   assert.deepEqual(r, [1, undefined, "closed", undefined, "closed", 1, "PONG"]);
+});
+
+/** A private redis-server on `port` (no persistence), up when the Promise resolves. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const p = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((res) => {
+      const s = net.connect(port, "127.0.0.1", () => { s.destroy(); res(true); });
+      s.on("error", () => res(false));
+    });
+    if (up) return p;
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  p.kill();
+  throw new Error("redis-server did not start");
+}
+
+function stopRedis(p: ChildProcess): Promise<void> {
+  return new Promise((res) => {
+    p.once("exit", () => res());
+    p.kill("SIGKILL");
+  });
+}
+
+test("Redis goes down and restarts mid-way: closed, refused, then working again; the pool forgets", async () => {
+  const port = await freePort();
+  let srv = await startRedis(port);
+  try {
+    const h = host();
+    await h.run(`
+      local redis = require "resty.redis"
+      pooled = redis:new()
+      assert(pooled:connect("127.0.0.1", ${port}))
+      assert(pooled:set_keepalive(60000, 5))
+      red = redis:new()
+      assert(red:connect("127.0.0.1", ${port}))
+      first = red:set("k", "v")`);
+    assert.equal(h.G.getStr("first"), "OK");
+    await stopRedis(srv);
+    const down = await h.run(`
+      local redis = require "resty.redis"
+      local red = redis:new()
+      red:set_timeout(500)
+      local a, b = red:connect("127.0.0.1", ${port})
+      return a, b`);
+    assert.deepEqual(down, [undefined, "connection refused"]);
+    srv = await startRedis(port);
+    const up = await h.run(`
+      local redis = require "resty.redis"
+      local red = redis:new()
+      red:set_timeout(500)
+      local ok, err = red:connect("127.0.0.1", ${port})
+      return ok, err, red:get_reused_times(), red:get("k"), red:set("k", "w"), red:get("k")`);
+    assert.deepEqual(up, [1, undefined, 0, LUA_NULL, "OK", "w"]);
+  } finally {
+    await stopRedis(srv);
+  }
 });
 
 test("a request's object is refused in another request (bad request)", async () => {
