@@ -257,6 +257,7 @@ describe("resty.mysql", () => {
 
   test("TCP login: a user with a password; a wrong password; the server down; bad options", async () => {
     const down = await freePort();
+    const h = host();
     const out = await lua(`
       local db = mysql:new()
       db:set_timeout(5000)
@@ -277,7 +278,9 @@ describe("resty.mysql", () => {
       p(mysql:set_keepalive())
       p(mysql:query("select 1"))
       p(pcall(db.connect, db))
-    `);
+    `, h);
+    // lua_socket_log_errors: nginx's line for the refused connect.
+    assert.deepEqual(h.logs, ["[4] connect() failed (111: Connection refused)"]);
     assert.equal(out, [
       "1",
       `${USER}@localhost`,

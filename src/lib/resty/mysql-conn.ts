@@ -295,6 +295,13 @@ export interface ConnectParams {
 /** A session, or what connect returns on failure: [nil, err, errno?, sqlstate?] minus the nil. */
 export type Opened = MysqlSession | [string, number?, string?];
 
+/** errno and strerror of a failed connect(), for nginx's error log line. */
+const ERRNO: Record<string, string> = {
+  ECONNREFUSED: "111: Connection refused", ECONNRESET: "104: Connection reset by peer",
+  ENOENT: "2: No such file or directory", EHOSTUNREACH: "113: No route to host",
+  ENETUNREACH: "101: Network is unreachable", EACCES: "13: Permission denied",
+};
+
 async function openSocket(p: ConnectParams): Promise<net.Socket | string> {
   let addr = p.host;
   if (p.host !== undefined && net.isIP(p.host) === 0) {
@@ -313,6 +320,8 @@ async function openSocket(p: ConnectParams): Promise<net.Socket | string> {
     }, p.connectTimeout) : undefined;
     sock.once("error", (e) => {
       if (timer !== undefined) clearTimeout(timer);
+      const code = (e as { code?: string }).code ?? "";
+      p.log?.(`connect() ${p.path !== undefined ? `to unix:${p.path} ` : ""}failed (${ERRNO[code] ?? e.message})`);
       resolve(errText(e));
     });
     sock.once("connect", () => {

@@ -45,7 +45,7 @@ export class MysqlClient extends LuaTable {
   poolName = "";
   serverVer: string | undefined = undefined;
   connectTimeout: number;
-  sendTimeout: number;
+  /** Reads wait this long for data (sends go to the socket's buffer untimed). */
   readTimeout: number;
   maxPacketSize = DEFAULT_MAX_PACKET;
   private cleanupSet = false;
@@ -54,7 +54,6 @@ export class MysqlClient extends LuaTable {
     super();
     const s = host?.settings() ?? DEFAULT_ASYNC_SETTINGS;
     this.connectTimeout = s.socketConnectTimeout;
-    this.sendTimeout = s.socketSendTimeout;
     this.readTimeout = s.socketReadTimeout;
   }
 
@@ -351,7 +350,7 @@ const METHODS: Record<string, { readonly wait: boolean; readonly impl: (self: Lu
     impl(self, t) {
       if (!(self instanceof MysqlClient)) return self instanceof LuaTable ? NOT_INITIALIZED : badSelf(self);
       const ms = timeoutArg(t);
-      self.connectTimeout = self.sendTimeout = self.readTimeout = ms;
+      self.connectTimeout = self.readTimeout = ms;
       return [];
     },
   },
