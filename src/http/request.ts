@@ -627,6 +627,7 @@ export class Request {
     if (this.finalized) return;
     this.finalized = true;
     if (this !== this.main) {
+      if (this.loc.core.log_subrequest) for (const al of this.loc.accessLogs) al.write(this);
       this.completion?.(this);
       return;
     }

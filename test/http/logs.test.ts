@@ -197,3 +197,25 @@ http {
     await srv.close();
   }
 });
+
+test("logs: log_subrequest writes subrequests to the access log", async (t) => {
+  await diffCase(t, {
+    name: "log_subrequest",
+    conf: `
+events {}
+http {
+  log_format sr '$uri $status $request';
+  access_log logs/access.log sr;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    location /main { content_by_lua_block { local r = ngx.location.capture("/sub") ngx.print(r.body) } }
+    location /logged { log_subrequest on; content_by_lua_block { local r = ngx.location.capture("/sub") ngx.print(r.body) } }
+    location /sub { log_subrequest on; return 200 "sub\\n"; }
+  }
+}
+`,
+    accessLog: true,
+    requests: [get("/main"), get("/logged")],
+  });
+});

@@ -34,7 +34,7 @@ export const errlog: ModuleTable = {
   type: "core",
   inReference: true,
   directives: [
-    { name: "error_log", contexts: MAIN, args: "1MORE", status: "planned", note: "issue 5" },
+    { name: "error_log", contexts: MAIN, args: "1MORE", status: "supported" },
   ],
 };
 

@@ -42,10 +42,10 @@ export const httpCharsetFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
+    { name: "charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "partial", note: "adds the charset to Content-Type; no recoding (source_charset, charset_map)" },
     { name: "source_charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "override_charset", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "charset_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "unsupported" },
+    { name: "charset_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "supported" },
     { name: "charset_map", contexts: HTTP, args: "TAKE2", block: "charset_map", status: "unsupported" },
   ],
 };

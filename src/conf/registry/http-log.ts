@@ -10,8 +10,8 @@ export const httpLog: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "log_format", contexts: HTTP, args: "2MORE", status: "planned", note: "issue 6" },
-    { name: "access_log", contexts: HTTP_SRV_LOC_LIF_LMT, args: "1MORE", status: "planned", note: "issue 6" },
+    { name: "log_format", contexts: HTTP, args: "2MORE", status: "supported" },
+    { name: "access_log", contexts: HTTP_SRV_LOC_LIF_LMT, args: "1MORE", status: "supported" },
     { name: "open_log_file_cache", contexts: HTTP_SRV_LOC, args: "TAKE1234", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
   ],
 };

@@ -43,7 +43,7 @@ export const httpIndex: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "index", contexts: HTTP_SRV_LOC, args: "1MORE", status: "planned", note: "issue 6" },
+    { name: "index", contexts: HTTP_SRV_LOC, args: "1MORE", status: "supported" },
   ],
 };
 
@@ -61,7 +61,7 @@ export const httpTryFiles: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "try_files", contexts: SRV_LOC, args: "2MORE", dup: true, status: "planned", note: "issue 6" },
+    { name: "try_files", contexts: SRV_LOC, args: "2MORE", dup: true, status: "supported" },
   ],
 };
 
