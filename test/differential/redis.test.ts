@@ -1,6 +1,6 @@
 // resty.redis through the real server, against the reference's lua-resty-redis: replies,
-// errors, pipelines, pooling, a refused connection, a read timeout and the phases where the
-// cosocket API is disabled. Keys are under a per-run prefix and deleted by the locations.
+// errors, pipelines, pooling (with a backlog), a refused connection, a read timeout, pub/sub
+// and the phases where the cosocket API is disabled. Keys are under a per-run prefix and deleted by the locations.
 import { test } from "node:test";
 import { diffCase, freePort } from "./harness.js";
 
@@ -124,6 +124,33 @@ http {
         ngx.say(red:set_keepalive(-1))
       }
     }
+    location /backlog {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        local out = {}
+        local function worker(name, hold, how, timeout)
+          local red = redis:new()
+          red:set_timeout(timeout or 1000)
+          local ok, err = red:connect("127.0.0.1", 6379, { pool = "bl", pool_size = 1, backlog = 1 })
+          out[#out + 1] = name .. " connect " .. tostring(ok) .. " " .. tostring(err) .. " " .. tostring(ok and red:get_reused_times())
+          if not ok then return end
+          ngx.sleep(hold)
+          if how == "keep" then out[#out + 1] = name .. " keep " .. tostring(red:set_keepalive()) else out[#out + 1] = name .. " close " .. tostring(red:close()) end
+        end
+        local function run(...)
+          local ts = {}
+          for i, w in ipairs({...}) do ts[i] = ngx.thread.spawn(worker, unpack(w)) end
+          for _, t in ipairs(ts) do ngx.thread.wait(t) end
+        end
+        -- a holds the pool's one connection, b waits and gets it from the pool, c finds the backlog full
+        run({ "a", 0.1, "keep" }, { "b", 0.1, "close" }, { "c", 0, "keep" })
+        -- e's wait runs out while d holds the connection
+        run({ "d", 0.3, "close" }, { "e", 0, "keep", 100 })
+        -- g waits until f closes, then opens a new one
+        run({ "f", 0.1, "close" }, { "g", 0, "close" })
+        ngx.say(table.concat(out, "\n"))
+      }
+    }
     location /init { content_by_lua_block { ngx.say(INIT) } }
     location /set {
       set_by_lua_block $x {
@@ -149,7 +176,7 @@ test("resty.redis: commands, replies, errors, pipeline, keepalive, refused, time
   await diffCase(t, {
     name: "resty.redis",
     conf: conf(closedPort),
-    requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/init", "/set", "/log"].map((p) => ({ name: p, path: p })),
+    requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/init", "/set", "/log"].map((p) => ({ name: p, path: p })),
     // ngx_lua prints its socket's pointers in this line; tsresty has none to print.
     ignoreLog: [/attempt to send data on a closed socket/],
   });

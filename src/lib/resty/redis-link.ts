@@ -9,6 +9,7 @@
 import { Redis, Command } from "ioredis";
 import { LuaTable } from "../../lua/runtime/table.js";
 import { LUA_NULL, type LuaResult, type LuaValue } from "../../lua/runtime/value.js";
+import { release } from "./redis-pool.js";
 
 /** nginx's words for the errno of a failed socket operation. */
 const ERR_TEXT: Record<string, string> = {
@@ -52,6 +53,8 @@ export class RedisLink {
   err: string | undefined = undefined;
   /** How many times it was taken from a pool. */
   reused = 0;
+  /** The pool it counts in until it is closed (see redis-pool.ts reserve). */
+  pool: string | undefined = undefined;
   /** The read timeout given to ioredis last (commandTimeout), to skip rewriting it. */
   private timeout: number | undefined = undefined;
 
@@ -86,7 +89,10 @@ export class RedisLink {
   }
 
   destroy(): void {
+    const p = this.pool;
+    this.pool = undefined;
     this.client.disconnect();
+    if (p !== undefined) release(p);
   }
 }
 

@@ -13,7 +13,7 @@ import type { AsyncRequest, AsyncSettings } from "../../ngx/async/host.js";
 import { DEFAULT_ASYNC_SETTINGS } from "../../ngx/async/host.js";
 import { runningAsyncHost } from "../../ngx/async/running-host.js";
 import { RedisLink, openLink, replyToLua, classify, failureResult, Failure, type Target } from "./redis-link.js";
-import { definePool, poolPut, poolTake } from "./redis-pool.js";
+import { definePool, poolPut, poolTake, release, reserve, waitTurn } from "./redis-pool.js";
 import { SubState } from "./redis-sub.js";
 
 type Res = LuaResult | Promise<LuaResult>;
@@ -259,6 +259,8 @@ function connect(self: LuaValue, a: LuaValue[], canWait: boolean): Res {
     opts = a[2];
     poolName = `${spec}:${p}`;
   }
+  let poolSize: number | undefined;
+  let backlog: number | undefined;
   if (opts instanceof LuaTable) {
     const pn = opts.getStr("pool");
     if (typeof pn === "string") poolName = pn;
@@ -268,10 +270,14 @@ function connect(self: LuaValue, a: LuaValue[], canWait: boolean): Res {
     if (ps !== undefined) {
       const n = toNumber(ps);
       if (n === undefined || n <= 0) return luaError(`bad "pool_size" option value: ${tostring(ps)}`);
-      definePool(poolName, Math.floor(n));
+      poolSize = Math.floor(n);
+      definePool(poolName, poolSize);
     }
     const bl = opts.getStr("backlog");
-    if (bl !== undefined && (typeof bl !== "number" || bl < 0)) return luaError(`bad "backlog" option value: ${tostring(bl)}`);
+    if (bl !== undefined) {
+      if (typeof bl !== "number" || bl < 0) return luaError(`bad "backlog" option value: ${tostring(bl)}`);
+      backlog = Math.floor(bl);
+    }
     // TLS to Redis is not supported: say so rather than talk plain TCP to a TLS port.
     if (opts.getStr("ssl") === true) return [undefined, "failed to do ssl handshake: ssl is not supported by tsresty's resty.redis"];
   }
@@ -286,14 +292,38 @@ function connect(self: LuaValue, a: LuaValue[], canWait: boolean): Res {
     return 1;
   }
   if (!canWait) return yieldAcrossC();
-  return openLink(target, o.connectTimeout).then((r) => {
-    if ("err" in r) {
-      if (r.log !== "") o.logLater(r.log, r.level);
-      return [undefined, r.err];
+  const size = poolSize ?? o.host.settings().socketPoolSize;
+  const where = target.path !== undefined ? `unix:${target.path}` : `${spec}:${target.port ?? ""}`;
+  return connectNew(o, target, poolName, size, backlog, where);
+}
+
+/** Open a new connection for `o`, waiting in the pool's backlog first if it has one and is full. */
+async function connectNew(o: RedisObject, target: Target, poolName: string, size: number, backlog: number | undefined, where: string): Promise<LuaResult> {
+  for (;;) {
+    const slot = reserve(poolName, size, backlog);
+    if (slot === "open") break;
+    if (slot === "full") return [undefined, "too many waiting connect operations"];
+    if (!(await waitTurn(poolName, o.connectTimeout))) {
+      o.logLater(`lua tcp socket queued connect timed out, when trying to connect to ${where}`);
+      return [undefined, "timeout"];
     }
-    o.attach(r.link, poolName);
-    return 1;
-  });
+    // Woken by a connection put into the pool: take it if nobody else did.
+    const pooled = poolTake(poolName);
+    if (pooled !== undefined) {
+      pooled.reused++;
+      o.attach(pooled, poolName);
+      return 1;
+    }
+  }
+  const r = await openLink(target, o.connectTimeout);
+  if ("err" in r) {
+    release(poolName);
+    if (r.log !== "") o.logLater(r.log, r.level);
+    return [undefined, r.err];
+  }
+  r.link.pool = poolName;
+  o.attach(r.link, poolName);
+  return 1;
 }
 
 function setKeepalive(self: LuaValue, timeout: LuaValue, size: LuaValue): LuaResult {
