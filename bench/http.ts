@@ -23,7 +23,12 @@ interface BenchCase {
   readonly path: string;
   /** Needs the Lua module. */
   readonly lua?: boolean;
+  /** Files to create under the prefix (path -> content). */
+  readonly files?: Readonly<Record<string, Buffer>>;
 }
+
+/** Bytes of text for a static file of `n` bytes. */
+const fileOf = (n: number): Buffer => Buffer.from("0123456789abcdef".repeat(Math.ceil(n / 16)).slice(0, n), "latin1");
 
 const CASES: readonly BenchCase[] = [
   {
@@ -52,6 +57,19 @@ const CASES: readonly BenchCase[] = [
         ngx.say(v)
       } } }`,
     path: "/api",
+  },
+  // Static files (modules/static.ts): one small read, and one large enough to go out in chunks.
+  {
+    name: "static file 1 KB",
+    http: `include mime.types; server { listen 127.0.0.1:__PORT__; location / { root html; } }`,
+    path: "/1k.txt",
+    files: { "html/1k.txt": fileOf(1024), "conf/mime.types": Buffer.from("types { text/plain txt; }\n") },
+  },
+  {
+    name: "static file 100 KB",
+    http: `include mime.types; server { listen 127.0.0.1:__PORT__; location / { root html; } }`,
+    path: "/100k.txt",
+    files: { "html/100k.txt": fileOf(100 * 1024), "conf/mime.types": Buffer.from("types { text/plain txt; }\n") },
   },
   {
     name: "shared-dict rate limiter",
@@ -139,6 +157,12 @@ function prefixFor(c: BenchCase, port: number, tag: string): string {
   fs.mkdirSync(path.join(dir, "logs"));
   const conf = `worker_processes 1;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n  ${c.http.replace(/__PORT__/g, String(port))}\n}\n`;
   fs.writeFileSync(path.join(dir, "conf/nginx.conf"), conf);
+  for (const [p, content] of Object.entries(c.files ?? {})) {
+    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
+    fs.writeFileSync(path.join(dir, p), content);
+  }
+  // nginx's worker runs as another user: it must reach the files.
+  fs.chmodSync(dir, 0o755);
   return dir;
 }
 
