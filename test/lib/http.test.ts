@@ -4,6 +4,11 @@
 import { after, before, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as http from "node:http";
+import * as https from "node:https";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { execFileSync } from "node:child_process";
 import { startInProcess, type InProcess } from "../http/support.js";
 import { exchange, freePort } from "../differential/harness.js";
 
@@ -25,7 +30,7 @@ function backend(): http.Server {
           res.setHeader("Content-Type", "text/plain");
           res.setHeader("Set-Cookie", ["a=1", "b=2"]);
           res.setHeader("X-Backend", "yes");
-          res.end(lines.join("\n"));
+          res.end(Buffer.from(lines.join("\n"), "latin1"));
           return;
         }
         case "/slow":
@@ -73,6 +78,22 @@ let peer: http.Server;
 let peerPort: number;
 let unused: number;
 let srv: InProcess;
+let unixPeer: http.Server;
+let sockPath: string;
+let tlsPeer: https.Server | undefined;
+let tlsPort = 0;
+let tmp: string;
+
+/** A self-signed certificate from the openssl command line, or undefined without one. */
+function selfSigned(dir: string): { key: Buffer; cert: Buffer } | undefined {
+  try {
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+      "-keyout", `${dir}/key.pem`, "-out", `${dir}/cert.pem`], { stdio: "ignore" });
+    return { key: fs.readFileSync(`${dir}/key.pem`), cert: fs.readFileSync(`${dir}/cert.pem`) };
+  } catch {
+    return undefined;
+  }
+}
 
 // Each location runs one Lua snippet; B is the backend's base URL.
 const LOCATIONS: Record<string, string> = {
@@ -188,6 +209,62 @@ const LOCATIONS: Record<string, string> = {
     show("http://[::1]:81/x?y", false)
     show("//example.com/rel")
     show("ftp://example.com/")`,
+  "/bodies": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    local res = httpc:request_uri(B .. "/echo", { method = "HEAD" })
+    ngx.say(res.status, " ", res.has_body, " [", res.body, "]")
+    local parts = { "ab", "cd", "e" }
+    local i = 0
+    res = httpc:request_uri(B .. "/echo", { method = "PUT", headers = { ["Content-Length"] = 5 },
+      body = function() i = i + 1 return parts[i] end })
+    ngx.say(res.body:match("body=.*"))
+    res = httpc:request_uri(B .. "/echo", { method = "POST", body = { "x", "y", 1 } })
+    ngx.say(res.body:match("body=.*"))
+    i = 0
+    res = httpc:request_uri(B .. "/echo", { method = "POST",
+      body = function() i = i + 1 return parts[i] end, headers = { ["Transfer-Encoding"] = "chunked" } })
+    ngx.say(res.body:match("body=.*"))
+    ngx.say(httpc:request_uri(B .. "/echo", { method = "POST", body = function() end }))
+    res = httpc:request_uri(B .. "/echo", { keepalive = false })
+    ngx.say(res.status, " ", httpc:get_reused_times())`,
+  "/unix": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    ngx.say(httpc:connect("unix:" .. SOCK))
+    ngx.say(httpc:request({ path = "/echo" }))
+    local res = httpc:request({ path = "/echo", headers = { Host = "sock" } })
+    ngx.say(res.status, " ", res:read_body():match("host: sock") ~= nil)
+    ngx.say(httpc:close())`,
+  "/timer": `
+    local http = require "resty.http"
+    local done
+    ngx.timer.at(0, function()
+      local res, err = http.new():request_uri(B .. "/missing")
+      done = res and res.status or err
+    end)
+    for _ = 1, 100 do
+      if done then break end
+      ngx.sleep(0.01)
+    end
+    ngx.say(done)`,
+  "/keep": `
+    local http = require "resty.http"
+    KEPT = KEPT or http.new()
+    local ok, err = pcall(KEPT.connect, KEPT, "127.0.0.1", PORT)
+    ngx.say(ok, " ", err)
+    local sorted, serr = pcall(table.sort, { 2, 1 }, function(a, b)
+      local h = http.new()
+      h:connect("127.0.0.1", PORT)
+      return a < b
+    end)
+    ngx.say(sorted, " ", serr)`,
+  "/https": `
+    local http = require "resty.http"
+    local res, err = http.new():request_uri(TLS .. "/echo", { ssl_verify = false })
+    ngx.say(res and res.status, " ", err, " ", res and res.body:match("url=%S*"))
+    res, err = http.new():request_uri(TLS .. "/echo")
+    ngx.say(res, " ", err)`,
   "/proxy": `
     local http = require "resty.http"
     local httpc = http.new()
@@ -203,16 +280,27 @@ before(async () => {
   unused = await freePort();
   peer = backend();
   await new Promise<void>((r) => peer.listen(peerPort, "127.0.0.1", r));
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-http-lib-"));
+  sockPath = path.join(tmp, "peer.sock");
+  unixPeer = backend();
+  await new Promise<void>((r) => unixPeer.listen(sockPath, r));
+  const creds = selfSigned(tmp);
+  if (creds !== undefined) {
+    tlsPort = await freePort();
+    tlsPeer = https.createServer(creds, backend().listeners("request")[0] as http.RequestListener);
+    await new Promise<void>((r) => tlsPeer!.listen(tlsPort, "127.0.0.1", r));
+  }
   const base = `http://127.0.0.1:${peerPort}`;
   const locs = Object.entries(LOCATIONS).map(([loc, code]) => `
     location ${loc === "/proxy" ? "/proxy/" : `= ${loc}`} {
       content_by_lua_block {
-        local B, PORT = "${base}", ${peerPort}
+        local B, PORT, SOCK, TLS = "${base}", ${peerPort}, "${sockPath}", "https://127.0.0.1:${tlsPort}"
         ${code.replace(/UNUSED/g, String(unused))}
       }
     }`).join("\n");
   srv = await startInProcess(`
 events {}
+error_log logs/error.log;
 http {
   server {
     listen __PORT__;
@@ -227,9 +315,13 @@ http {
 
 after(async () => {
   await srv.close();
-  peer.closeAllConnections();
-  peer.close();
+  for (const p of [peer, unixPeer, tlsPeer]) {
+    p?.closeAllConnections();
+    p?.close();
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
 });
+
 
 async function body(path: string): Promise<string> {
   const [r] = await srv.get(path);
@@ -258,7 +350,7 @@ test("request_uri POST with a body, headers and a query table", async () => {
   assert.equal(lines[0], "method=POST");
   assert.equal(lines[1], "url=/echo?q=a%20b");
   assert.ok(lines.includes("Content-Type: application/x-www-form-urlencoded"));
-  assert.ok(lines.includes("content-length: 6"), lines.join("\n"));
+  assert.ok(lines.includes("content-length: 7"), lines.join("\n"));
   assert.equal(lines.at(-1), "body=a=1&b=\xe9");
 });
 
@@ -336,4 +428,48 @@ test("proxy_request and proxy_response forward the client request and stream the
 
 test("cosockets are refused where Lua cannot wait", async () => {
   assert.equal(await body("/phase"), "API disabled in the context of set_by_lua*\n");
+});
+
+test("HEAD, bodies from functions and tables, chunked request bodies, keepalive = false", async () => {
+  assert.equal(await body("/bodies"), [
+    "200 false []",
+    "body=abcde",
+    "body=xy1",
+    "body=abcde",
+    "nilRequest body is a function but a length or chunked encoding is not specified",
+    "200 nilclosed",
+    "",
+  ].join("\n"));
+});
+
+test("unix domain sockets need a Host header", async () => {
+  assert.equal(await body("/unix"), [
+    "1",
+    "nilUnable to generate a useful Host header for a unix domain socket. Please provide one.",
+    "200 true",
+    "1",
+    "",
+  ].join("\n"));
+});
+
+test("from a timer", async () => {
+  assert.equal(await body("/timer"), "404\n");
+});
+
+test("an object used in another request raises bad request; no waiting inside C calls", async () => {
+  await body("/keep");
+  const b = await body("/keep");
+  assert.match(b, /^false (.*: )?bad request\n/);
+  assert.match(b, /\nfalse .*attempt to yield across C-call boundary\n$/);
+});
+
+test("https with and without certificate verification", async (t) => {
+  if (tlsPeer === undefined) return t.skip("no openssl");
+  assert.equal(await body("/https"), "200 nil url=/echo\nnil 18: self signed certificate\n");
+});
+
+test("failures are logged as the cosocket logs them (after the tests above)", () => {
+  const log = fs.readFileSync(path.join(srv.prefix, "logs/error.log"), "latin1");
+  assert.match(log, /\[error\] .*connect\(\) failed \(111: Connection refused\)/);
+  assert.match(log, /\[error\] .*lua tcp socket read timed out/);
 });
