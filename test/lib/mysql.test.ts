@@ -270,6 +270,7 @@ describe("resty.mysql", () => {
       p(db:connect({ host = "127.0.0.1", port = 3306, user = "${USER}", password = "wrong", database = "test" }))
       p(db:connect({ host = "127.0.0.1", port = 3306, user = "${USER}", password = "${PASS}", database = "no_such_db_${process.pid}" }))
       p(db:connect({ host = "127.0.0.1", port = ${down}, user = "root" }))
+      p(db:connect({ host = "host-not-found.invalid", user = "root" }))
       p(db:connect({ host = "127.0.0.1", port = 3306, user = "${USER}", password = "${PASS}", ssl = true }))
       p(db:connect({ user = "root" }))
       p(db:connect({ host = "127.0.0.1", charset = "klingon" }))
@@ -290,6 +291,7 @@ describe("resty.mysql", () => {
       `nil Access denied for user '${USER}'@'localhost' (using password: YES) 1045 28000`,
       `nil Access denied for user '${USER}'@'localhost' to database 'no_such_db_${process.pid}' 1044 42000`,
       "nil failed to connect: connection refused",
+      "nil failed to connect: host-not-found.invalid could not be resolved (3: Host not found)",
       // This server runs without TLS (have_ssl DISABLED).
       "nil ssl disabled on server",
       'nil neither "host" nor "path" options are specified',
