@@ -265,6 +265,14 @@ const LOCATIONS: Record<string, string> = {
     ngx.say(res and res.status, " ", err, " ", res and res.body:match("url=%S*"))
     res, err = http.new():request_uri(TLS .. "/echo")
     ngx.say(res, " ", err)`,
+  "/across": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    assert(httpc:connect({ scheme = "http", host = "127.0.0.1", port = PORT, pool = "across" }))
+    ngx.say(httpc:get_reused_times())
+    local res = assert(httpc:request({ path = "/echo" }))
+    res:read_body()
+    ngx.say(httpc:set_keepalive(10000, 5))`,
   "/proxy": `
     local http = require "resty.http"
     local httpc = http.new()
@@ -424,6 +432,19 @@ test("proxy_request and proxy_response forward the client request and stream the
   assert.equal(big!.statusLine, "HTTP/1.1 200 OK");
   assert.equal(big!.body.length, LARGE);
   assert.ok(big!.body === large.toString("latin1"));
+});
+
+test("a kept connection serves the next client request", async () => {
+  assert.equal(await body("/across"), "0\n1\n");
+  assert.equal(await body("/across"), "1\n1\n");
+});
+
+test("proxy_request forwards a chunked client body", async () => {
+  const raw = "PUT /proxy/echo HTTP/1.1\r\nHost: front\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+  const { responses } = await exchange(srv.port, { raw, responses: 1 });
+  const lines = responses[0]!.body.split("\n");
+  assert.equal(lines[0], "method=PUT");
+  assert.equal(lines.at(-1), "body=abcde");
 });
 
 test("cosockets are refused where Lua cannot wait", async () => {

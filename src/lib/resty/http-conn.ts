@@ -58,8 +58,6 @@ export class HttpConn {
 
   constructor(readonly socket: net.Socket, readonly pool: string, origin: string) {
     this.fresh = socket;
-    // Errors reach us through undici's requests; an error while idle must not crash.
-    socket.on("error", noop);
     this.client = new Client(origin, {
       // The socket is ours and already connected; undici never opens another.
       // (undici wants the answer asynchronously: a synchronous one leaves its queue stalled.)
@@ -168,7 +166,9 @@ function connectSocket(t: ConnTarget, addr: string, to: ConnTimeouts): Promise<n
     });
     sock.once("connect", () => {
       if (timer !== undefined) clearTimeout(timer);
+      // From here on errors come to the requests; an unheard one must not crash the process.
       sock.removeAllListeners("error");
+      sock.on("error", noop);
       sock.setNoDelay(true);
       resolve(sock);
     });
@@ -198,6 +198,7 @@ function handshake(raw: net.Socket, t: ConnTarget, to: ConnTimeouts): Promise<tl
     ts.once("secureConnect", () => {
       if (timer !== undefined) clearTimeout(timer);
       ts.removeAllListeners("error");
+      ts.on("error", noop);
       resolve(ts);
     });
   });
