@@ -330,6 +330,19 @@ describe("resty.mysql", () => {
     assert.equal(other, "0");
   });
 
+  test("two light threads on one connection: the second read finds it busy", async () => {
+    const out = await lua(`
+      local db = mysql:new()
+      db:connect(${ROOT})
+      p(db:send_query("select sleep(0.1) as s"))
+      local th = ngx.thread.spawn(function() return db:read_result() end)
+      p(db:read_result())
+      local ok, res = ngx.thread.wait(th)
+      p(ok, res[1].s)
+    `);
+    assert.equal(out, "27\nnil failed to receive packet header: socket busy reading\ntrue 0");
+  });
+
   test("a connection the server kills: in the pool it is dropped; in use, queries fail", async () => {
     const h = host();
     const id = await lua(`
@@ -428,8 +441,23 @@ describe("resty.mysql", () => {
     const srv = await startInProcess(`
 events {}
 http {
+  lua_shared_dict mysql_t 1m;
   server {
     listen __PORT__;
+    location /timer {
+      content_by_lua_block {
+        local v = ngx.shared.mysql_t:get("v")
+        if v then ngx.say(v) return end
+        ngx.timer.at(0, function()
+          local mysql = require "resty.mysql"
+          local db = mysql:new()
+          db:connect({ path = "${SOCK}", user = "root", database = "test" })
+          local res, err = db:query("select 'from a timer' as v")
+          ngx.shared.mysql_t:set("v", res and res[1].v or err)
+        end)
+        ngx.say("started")
+      }
+    }
     location / {
       content_by_lua_block {
         local mysql = require "resty.mysql"
@@ -459,6 +487,14 @@ http {
       const [b] = await srv.get("/");
       assert.equal(a!.body.toString(), "42 true txt 0\n1064 42000\n1 nil\n");
       assert.equal(b!.body.toString(), "42 true txt 1\n1064 42000\n1 nil\n");
+      const [t1] = await srv.get("/timer");
+      assert.equal(t1!.body.toString(), "started\n");
+      let t2 = "";
+      for (let i = 0; i < 50 && t2 !== "from a timer\n"; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        t2 = (await srv.get("/timer"))[0]!.body.toString();
+      }
+      assert.equal(t2, "from a timer\n");
     } finally {
       await srv.close();
     }

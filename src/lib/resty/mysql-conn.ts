@@ -249,6 +249,11 @@ export class Exchange {
     if (this.session.exchange === this) this.session.exchange = undefined;
   }
 
+  /** A read_result is waiting for the next item. */
+  get waiting(): boolean {
+    return this.wake !== undefined;
+  }
+
   /** Data arrived: a read timeout counts from now. */
   activity(): void {
     this.timer?.refresh();

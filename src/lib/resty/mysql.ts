@@ -291,6 +291,8 @@ function readResult(self: LuaValue): Res {
   if (c === undefined) return NOT_INITIALIZED;
   const ex = c.exchange;
   if (ex === undefined) return [undefined, "failed to receive packet header: closed"];
+  // Another light thread is reading this connection.
+  if (ex.waiting) return [undefined, "failed to receive packet header: socket busy reading"];
   const it = ex.next(c.readTimeout);
   if (!(it instanceof Promise)) return itemToLua(c, it);
   return it.then((got) => {
