@@ -17,6 +17,8 @@ import { makeRedisModule } from "./resty/redis.js";
 import { makeRestyHttp } from "./resty/http.js";
 import { makeHttpHeaders } from "./resty/http-headers.js";
 import { makePrometheus, makeRestyPrometheus } from "./prometheus.js";
+import { restyCoreModules } from "./resty/core.js";
+import { makeUpload } from "./resty/upload.js";
 import { moduleTable } from "./util.js";
 import type { ModuleLoader } from "../lua/stdlib/package.js";
 
@@ -43,4 +45,6 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.mysql": makeMysql,
   "prometheus": makePrometheus,
   "resty.prometheus": makeRestyPrometheus,
+  ...restyCoreModules,
+  "resty.upload": makeUpload,
 };

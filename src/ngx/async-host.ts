@@ -39,7 +39,7 @@ function asyncRequest(r: Request): AsyncRequest {
   return ar;
 }
 
-type InstallAsyncApi = (ngx: LuaTable, host: AsyncHost) => void;
+type InstallAsyncApi = (ngx: LuaTable, host: AsyncHost, opts?: { readonly globals?: LuaTable }) => void;
 let installAsyncApi: InstallAsyncApi | undefined;
 let loading: Promise<void> | undefined;
 
@@ -87,7 +87,8 @@ export function installAsync(ngx: LuaTable, vm: LuaVm): void {
     },
   };
   try {
-    installAsyncApi(ngx, host);
+    // with the globals, require "ngx.semaphore" works
+    installAsyncApi(ngx, host, { globals: vm.G });
   } catch (e) {
     process.stderr.write(`tsresty: [warn] installing the async ngx API failed: ${(e as Error).message}\n`);
   }
