@@ -6,6 +6,7 @@ import type { Where } from "./diagnostics.js";
 import type { DirectiveNode } from "./grammar-actions.js";
 import type { RegistryEntry } from "./registry/index.js";
 import { integer, parseScaled, parseTime } from "./value-checks.js";
+import { REWRITE_CHECKS } from "./rewrite-checks.js";
 
 /** A location as ngx_http_core_location reads its arguments. */
 export interface LocationInfo {
@@ -229,4 +230,10 @@ for (const name of ["init", "server_rewrite", "rewrite", "access", "content", "l
   for (const form of ["_by_lua", "_by_lua_block", "_by_lua_file"]) {
     if (NEEDS_CODE.test(name + form)) (DIRECTIVE_CHECKS as Map<string, DirectiveCheck>).set(name + form, runnableLua);
   }
+}
+
+// The rewrite, headers and error_page modules' checks (rewrite-checks.ts), after those above.
+for (const [name, check] of REWRITE_CHECKS) {
+  const before = DIRECTIVE_CHECKS.get(name);
+  (DIRECTIVE_CHECKS as Map<string, DirectiveCheck>).set(name, before ? (d, env, e) => before(d, env, e) ?? check(d, env, e) : check);
 }

@@ -276,3 +276,50 @@ test("a rewrite cycle ends in 500 with nginx's log line (in process)", async () 
     await s.close();
   }
 });
+
+/** What `tsresty -t` says about one directive in a location (nginx -t's words, checked on the reference). */
+const BAD_ARGUMENTS: readonly [string, string][] = [
+  ["rewrite ^/ /x foo;", `invalid parameter "foo"`],
+  ["rewrite ^/( /x;", `pcre2_compile() failed: missing closing parenthesis in "^/("`],
+  ["rewrite ^/)x /y;", `pcre2_compile() failed: unmatched closing parenthesis in "^/)x" at ")x"`],
+  ["rewrite *a /y;", `pcre2_compile() failed: quantifier does not follow a repeatable item in "*a" at "*a"`],
+  ["rewrite [a /y;", `pcre2_compile() failed: missing terminating ] for character class in "[a"`],
+  [`if ($a ~ "^(") { return 200; }`, `pcre2_compile() failed: missing closing parenthesis in "^("`],
+  ["if ($a =) { }", `invalid condition "$a"`],
+  ["if (-z /x) { }", `invalid condition "-z"`],
+  ["error_page 200 /x;", `value "200" must be between 300 and 599`],
+  ["error_page 404 =abc /x;", `invalid value "=abc"`],
+  ["error_page = /x;", `invalid value "="`],
+  ["error_page 499 /x;", `invalid value "499"`],
+  ["add_header X y z;", `invalid parameter "z"`],
+  ["expires 1x;", `"expires" directive invalid value`],
+  ["expires @25h;", `"expires" directive daily time value must be less than 24 hours`],
+  ["expires foo 1h;", `invalid value "foo"`],
+  ["set $uri 1;", `the duplicate "uri" variable`],
+  ["set x 1;", `invalid variable name "x"`],
+  ["return 1000;", `invalid return code "1000"`],
+  ["rewrite_log maybe;", `invalid value "maybe" in "rewrite_log" directive, it must be "on" or "off"`],
+];
+
+test("tsresty -t: nginx's messages for bad arguments of these directives", async () => {
+  const fs = await import("node:fs");
+  const os = await import("node:os");
+  const path = await import("node:path");
+  const { loadConfig } = await import("../../src/conf/load.js");
+  const { formatDiagnostic } = await import("../../src/conf/diagnostics.js");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-rewrite-t-"));
+  fs.mkdirSync(path.join(dir, "conf"));
+  try {
+    for (const [line, message] of BAD_ARGUMENTS) {
+      fs.writeFileSync(path.join(dir, "conf/nginx.conf"), `events {}\nhttp {\n server {\n  location / {\n   ${line}\n  }\n }\n}\n`);
+      const r = loadConfig({ prefix: dir });
+      const said = r.diagnostics.filter((d) => d.level === "emerg").map(formatDiagnostic);
+      assert.deepEqual(said, [`[emerg] ${message} in ${dir}/conf/nginx.conf:5`], line);
+    }
+    // and good ones pass
+    fs.writeFileSync(path.join(dir, "conf/nginx.conf"), `events {}\nhttp {\n server {\n  location / {\n   rewrite ^/(a) /b$1 last; error_page 404 =200 /x?y; error_page 500 = @n; add_header X y always; expires modified +1h; if ($a ~* "^x$") { } set $args a;\n  }\n }\n}\n`);
+    assert.deepEqual(loadConfig({ prefix: dir }).diagnostics.filter((d) => d.level === "emerg"), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
