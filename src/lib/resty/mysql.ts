@@ -48,22 +48,29 @@ export class MysqlClient extends LuaTable {
   /** Reads wait this long for data (sends go to the socket's buffer untimed). */
   readTimeout: number;
   maxPacketSize = DEFAULT_MAX_PACKET;
-  private cleanupSet = false;
+  /** Its request (or timer) is over: a connect finishing now must not keep its session. */
+  ended = false;
 
   constructor(readonly host: AsyncHost | undefined, readonly req: AsyncRequest | undefined) {
     super();
     const s = host?.settings() ?? DEFAULT_ASYNC_SETTINGS;
     this.connectTimeout = s.socketConnectTimeout;
     this.readTimeout = s.socketReadTimeout;
+    // A session not put into a pool closes with its request, as the cosocket does.
+    req?.onCleanup(() => {
+      this.ended = true;
+      this.drop();
+    });
   }
 
-  attach(session: MysqlSession): void {
-    this.session = session;
-    if (!this.cleanupSet && this.req !== undefined) {
-      this.cleanupSet = true;
-      // A session not put into a pool closes with its request, as the cosocket does.
-      this.req.onCleanup(() => this.drop());
+  /** Take `session` for this client; false (session closed) when the request is over. */
+  attach(session: MysqlSession): boolean {
+    if (this.ended) {
+      session.destroy();
+      return false;
     }
+    this.session = session;
+    return true;
   }
 
   /** Close the session without a goodbye (errors, request end). */
@@ -172,7 +179,7 @@ async function connect(c: MysqlClient, opts: LuaTable): Promise<LuaResult> {
   c.poolName = pool;
   const got = await acquire(pool, size, backlog, c.connectTimeout);
   if (typeof got === "object") {
-    c.attach(got.session);
+    if (!c.attach(got.session)) return [undefined, "failed to connect: closed"];
     c.reused = got.reused + 1;
     c.state = STATE_CONNECTED;
     return 1;
@@ -186,7 +193,7 @@ async function connect(c: MysqlClient, opts: LuaTable): Promise<LuaResult> {
     log: (m) => c.log(m),
   });
   if (Array.isArray(r)) return [undefined, ...r];
-  c.attach(r);
+  if (!c.attach(r)) return [undefined, "closed"];
   c.reused = 0;
   c.serverVer = r.serverVersion;
   c.state = STATE_CONNECTED;
