@@ -273,6 +273,20 @@ const LOCATIONS: Record<string, string> = {
     local res = assert(httpc:request({ path = "/echo" }))
     res:read_body()
     ngx.say(httpc:set_keepalive(10000, 5))`,
+  "/pipeline": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    assert(httpc:connect("127.0.0.1", PORT))
+    local responses = assert(httpc:request_pipeline({
+      { path = "/echo?n=1" }, { path = "/missing" }, { path = "/echo?n=3", method = "POST", body = "b" },
+    }))
+    for i, r in ipairs(responses) do
+      ngx.say(i, " ", r.status, " ", r:read_body():match("url=%S*") or "-")
+    end
+    ngx.say(httpc:send_request({ path = "/chunked" }))
+    local res = httpc:read_response({ method = "GET" })
+    ngx.say(res.status, " ", res:read_body())
+    ngx.say(httpc:set_keepalive())`,
   "/proxy": `
     local http = require "resty.http"
     local httpc = http.new()
@@ -432,6 +446,10 @@ test("proxy_request and proxy_response forward the client request and stream the
   assert.equal(big!.statusLine, "HTTP/1.1 200 OK");
   assert.equal(big!.body.length, LARGE);
   assert.ok(big!.body === large.toString("latin1"));
+});
+
+test("request_pipeline, send_request and read_response", async () => {
+  assert.equal(await body("/pipeline"), "1 200 url=/echo?n=1\n2 404 -\n3 200 url=/echo?n=3\ntrue\n200 one,two,three\n1\n");
 });
 
 test("a kept connection serves the next client request", async () => {

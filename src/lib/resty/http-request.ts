@@ -172,10 +172,10 @@ function* pumpBody(ctx: RequestCtx, resp: ResponseStream, fn: LuaValue, out: Pas
 }
 
 /**
- * Send `params` and wait for the response head. Returns the response stream, or the Lua
- * failure (nil, err[, partial]); on a timeout or failure the connection is done for.
+ * Send `params`: the request is handed to undici and, with `waitSent`, written out. Returns
+ * the response to come, or the Lua failure (nil, err[, partial]).
  */
-export function* sendRequest(ctx: RequestCtx, params: LuaTable): Gen<ResponseStream | LuaValue[]> {
+export function* sendRequest(ctx: RequestCtx, params: LuaTable, waitSent: boolean): Gen<ResponseStream | LuaValue[]> {
   const p = prepare(ctx, params);
   if (typeof p === "string") return [undefined, p];
   const resp = new ResponseStream();
@@ -189,18 +189,24 @@ export function* sendRequest(ctx: RequestCtx, params: LuaTable): Gen<ResponseStr
     const failed = yield* pumpBody(ctx, resp, p.bodyFn, p.body);
     if (failed !== undefined) return failed;
   }
-  if (!(yield* wait(resp.waitFor(() => resp.sent || resp.done, ctx.sendTimeout)))) {
+  if (waitSent && !(yield* wait(resp.waitFor(() => resp.sent || resp.done, ctx.sendTimeout)))) {
     ctx.log("lua tcp socket write timed out");
     resp.abort("timeout");
     return [undefined, "timeout"];
   }
+  if (resp.done && !resp.hasHeaders) return [undefined, resp.error ?? "closed"];
+  return resp;
+}
+
+/** Wait for the response head; the Lua failure, or undefined when it is there. */
+export function* readHead(ctx: RequestCtx, resp: ResponseStream): Gen<LuaValue[] | undefined> {
   if (!(yield* wait(resp.waitFor(() => resp.hasHeaders || resp.done, ctx.readTimeout)))) {
     ctx.log("lua tcp socket read timed out");
     resp.abort("timeout");
     return [undefined, "timeout"];
   }
   if (!resp.hasHeaders) return [undefined, resp.error ?? "closed"];
-  return resp;
+  return undefined;
 }
 
 // ---------------------------------------------------------------- the Lua response

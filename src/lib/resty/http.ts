@@ -11,7 +11,7 @@ import { badSelf, moduleTable, named } from "../util.js";
 import { httpEnv, type HttpEnv } from "./http-env.js";
 import { openConn, poolPut, type ConnTarget, type HttpConn } from "./http-conn.js";
 import type { ResponseStream } from "./http-response.js";
-import { luaFn, responseTable, sendRequest, wait, type Gen, type RequestCtx } from "./http-request.js";
+import { luaFn, readHead, responseTable, sendRequest, wait, type Gen, type RequestCtx } from "./http-request.js";
 import { getClientBodyReader, proxyRequestParams, proxyResponse } from "./http-proxy.js";
 
 const VERSION = "0.17.2";
@@ -21,6 +21,8 @@ const USER_AGENT = `lua-resty-http/${VERSION} (Lua) ngx_lua/10023`;
 export class HttpClient extends LuaTable {
   conn: HttpConn | undefined = undefined;
   resp: ResponseStream | undefined = undefined;
+  /** Requests sent whose response heads are not read yet (send_request, request_pipeline). */
+  readonly pending: ResponseStream[] = [];
   /** lua-resty-http's self.keepalive: false once the server said `Connection: close`. */
   keepalive = true;
   host = "";
@@ -43,6 +45,7 @@ export class HttpClient extends LuaTable {
   closeConn(): void {
     this.resp?.abort("closed");
     this.resp = undefined;
+    for (const p of this.pending.splice(0)) p.abort("closed");
     this.conn?.close();
     this.conn = undefined;
   }
@@ -170,24 +173,88 @@ function* connectPlain(c: HttpClient, a: LuaValue[]): Gen {
 
 // ---------------------------------------------------------------- request
 
-/** request(params): send, read the status and headers, and return the response table. */
-export function* request(c: HttpClient, params: LuaValue): Gen {
+/** send_request(params): the request goes out; its response waits in the object's queue. */
+function* sendOne(c: HttpClient, params: LuaValue, waitSent: boolean): Gen<LuaValue[] | ResponseStream> {
   if (!(params instanceof LuaTable)) return luaError(`bad argument #1 to 'setmetatable' (table expected, got ${typeName(params)})`);
   const conn = c.conn;
   if (conn === undefined) return [undefined, "closed"];
   // A previous response nobody finished reading is dropped, so the connection moves on.
-  if (c.resp !== undefined && !c.resp.drained) c.resp.discard();
-  const r = yield* sendRequest(c.ctx(conn), params);
+  if (c.resp !== undefined && !c.resp.drained && c.pending.length === 0) c.resp.discard();
+  const r = yield* sendRequest(c.ctx(conn), params, waitSent);
   if (Array.isArray(r)) {
     if (r[1] === "timeout" || !conn.alive) c.closeConn();
     return r;
   }
+  c.pending.push(r);
+  return r;
+}
+
+/** read_response for one sent request: the response table, or nil, err. */
+function* readResponse(c: HttpClient, params: LuaValue, resp: ResponseStream | undefined): Gen {
+  const conn = c.conn;
+  if (conn === undefined) return [undefined, "closed"];
+  const r = resp ?? c.pending[0];
+  if (r === undefined) return [undefined, "timeout"];
+  c.pending.splice(c.pending.indexOf(r), 1);
+  const failed = yield* readHead(c.ctx(conn), r);
+  if (failed !== undefined) {
+    if (failed[1] === "timeout" || !conn.alive) c.closeConn();
+    return failed;
+  }
   c.resp = r;
-  const method = str(index(params, "method") ?? "GET").toUpperCase();
-  const res = responseTable(c.ctx(conn), r, method);
-  const connection = res.getStr("headers") instanceof LuaTable ? index(res.getStr("headers"), "Connection") : undefined;
+  const m = params instanceof LuaTable ? index(params, "method") : undefined;
+  const res = responseTable(c.ctx(conn), r, str(m ?? "GET").toUpperCase());
+  const connection = index(res.getStr("headers"), "Connection");
   if (typeof connection === "string" && connection.toLowerCase().includes("close")) c.keepalive = false;
   return res;
+}
+
+/** request(params): send, read the status and headers, and return the response table. */
+export function* request(c: HttpClient, params: LuaValue): Gen {
+  const sent = yield* sendOne(c, params, true);
+  if (Array.isArray(sent)) return sent;
+  return yield* readResponse(c, params, sent);
+}
+
+/** request_pipeline(requests): all sent, then each response read when first touched. */
+function* requestPipeline(c: HttpClient, requests: LuaValue): Gen {
+  if (!(requests instanceof LuaTable)) return luaError(`bad argument #1 to 'ipairs' (table expected, got ${typeName(requests)})`);
+  const list: LuaValue[] = [];
+  for (let i = 1; requests.get(i) !== undefined; i++) list.push(requests.get(i));
+  for (const p of list) {
+    const h = p instanceof LuaTable ? p.getStr("headers") : undefined;
+    if (h instanceof LuaTable && h.getStr("Expect") === "100-continue") return [undefined, "Cannot pipeline request specifying Expect: 100-continue"];
+  }
+  const sent: ResponseStream[] = [];
+  for (const p of list) {
+    const r = yield* sendOne(c, p, false);
+    if (Array.isArray(r)) return r;
+    sent.push(r);
+  }
+  const responses = new LuaTable();
+  list.forEach((p, i) => {
+    const t = new LuaTable();
+    t.setStr("params", p);
+    t.setStr("response_read", false);
+    const mt = new LuaTable();
+    mt.setStr("__index", luaFn("__index", function* (self: LuaValue, k: LuaValue): Gen {
+      if (t.getStr("response_read") === false) {
+        const res = yield* readResponse(client(c), p, sent[i]);
+        t.setStr("response_read", true);
+        if (res instanceof LuaTable) {
+          let key: LuaValue = undefined;
+          for (let e = res.next(key); e; e = res.next(key)) {
+            key = e[0];
+            t.set(key, e[1]);
+          }
+        } else c.env.log(4, str(Array.isArray(res) ? res[1] : res));
+      }
+      return self instanceof LuaTable ? self.get(k) : undefined;
+    }));
+    t.mt = mt;
+    responses.set(i + 1, t);
+  });
+  return responses;
 }
 
 // ---------------------------------------------------------------- keepalive, close
@@ -201,7 +268,7 @@ function setKeepalive(c: HttpClient, timeout: LuaValue, size: LuaValue): LuaResu
     c.closeConn();
     return clean ? [2, "connection must be closed"] : [undefined, "closed"];
   }
-  if (c.resp !== undefined && !c.resp.drained) {
+  if (c.pending.length > 0 || (c.resp !== undefined && !c.resp.drained)) {
     c.closeConn();
     return [undefined, "unread data in buffer"];
   }
@@ -323,6 +390,12 @@ const METHODS: Record<string, Method> = {
     return 1;
   },
   request: (c, params) => request(c, params),
+  *send_request(c, params) {
+    const r = yield* sendOne(c, params, true);
+    return Array.isArray(r) ? r : true;
+  },
+  read_response: (c, params) => readResponse(c, params, undefined),
+  request_pipeline: (c, requests) => requestPipeline(c, requests),
   request_uri: (c, uri, params) => requestUri(c, uri, params),
   *proxy_request(c, chunksize) {
     const params = yield* proxyRequestParams(c.env, chunksize);
