@@ -461,7 +461,13 @@ export class Request {
     if (this.status === 0) this.status = 200;
     for (const f of this.loc.headerFilters) {
       const rc = f(this);
-      if (typeof rc === "number" && rc !== OK && rc !== NEXT) return rc;
+      if (typeof rc === "number" && rc !== OK && rc !== NEXT) {
+        if (rc < 300) return rc;
+        // ngx_http_filter_finalize_request: the response becomes that status's page (412, 416),
+        // and what the handler writes after is dropped.
+        this.finalize(rc);
+        return DONE;
+      }
     }
     this.headerSent = true;
     decideFraming(this);
@@ -605,6 +611,7 @@ export class Request {
       this.contentLength = 0;
     }
     this.lastModified = undefined;
+    this.headersOut.remove("Last-Modified");
     this.headersOut.remove("ETag");
     this.headersOut.remove("Accept-Ranges");
     this.sendHeader();

@@ -324,3 +324,53 @@ http {
     assert.deepEqual(MIME_TYPES.map(([t, e]) => [t, [...e]]), theirs);
   }
 });
+
+test("static: with Lua, subrequests, variables in root, POST and HEAD corners", async (t) => {
+  await diffCase(t, {
+    name: "static corners",
+    conf: `
+events {}
+http {
+  access_log off;
+  include mime.types;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    root html;
+    try_files $uri $uri/index.html /dir/x.txt;
+    location /lua/ { content_by_lua_block { ngx.say("lua ", ngx.var.uri) } }
+    location /cap { content_by_lua_block {
+      local r = ngx.location.capture("/a.txt")
+      local e = ngx.location.capture("/missing.txt")
+      ngx.say(r.status, " ", r.body, e.status, " ", r.header["Content-Type"])
+    } }
+    location /lm { content_by_lua_block {
+      ngx.header["Last-Modified"] = "Tue, 14 Nov 2023 22:13:20 GMT"
+      ngx.header["ETag"] = '"abc"'
+      ngx.say("lm")
+    } }
+    location /vroot/ { root html/$arg_d; }
+    location /x { alias html/dir; }
+  }
+}
+`,
+    files: FILES,
+    mtime: MTIME,
+    requests: [
+      get("/a.txt/"),
+      get("/lua/a.txt"),
+      get("/cap"),
+      get("/lm", [["If-Modified-Since", LM]]),
+      get("/lm", [["If-None-Match", '"abc"']]),
+      get("/lm", [["If-Match", '"zzz"']]),
+      get("/vroot/b.txt?d=../other"),
+      get("/x/x.txt"),
+      get("/x"),
+      { method: "POST", path: "/dir", body: "" },
+      { method: "POST", path: "/", body: "" },
+      { method: "HEAD", path: "/digits.txt", headers: [["Range", "bytes=1-2"]] },
+      get("/nothing-here"),
+      get("/sub-x/"),
+    ],
+  });
+});

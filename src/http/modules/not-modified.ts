@@ -102,7 +102,8 @@ export function parseHttpTime(v: string): number {
 
 /** The response's Last-Modified in seconds, -1 when none (or unparsable). */
 export function lastModifiedTime(r: Request): number {
-  const lm = r.lastModified;
+  // Set as a special field (static files) or as a header (ngx.header, proxied responses).
+  const lm = r.lastModified ?? r.headersOut.get("last-modified");
   if (lm === undefined) return -1;
   return parseHttpTime(lm);
 }
