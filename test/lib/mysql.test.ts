@@ -279,6 +279,9 @@ describe("resty.mysql", () => {
       p(mysql:set_keepalive())
       p(mysql:query("select 1"))
       p(pcall(db.connect, db))
+      p(pcall(db.connect, db, { host = "127.0.0.1", pool = {} }))
+      p(pcall(db.connect, db, { host = "127.0.0.1", pool_size = 0 }))
+      p(pcall(db.connect, db, { host = "127.0.0.1", backlog = "x" }))
     `, h);
     // lua_socket_log_errors: nginx's line for the refused connect.
     assert.deepEqual(h.logs, ["[4] connect() failed (111: Connection refused)"]);
@@ -301,6 +304,9 @@ describe("resty.mysql", () => {
       "nil not initialized",
       "nil failed to send query: cannot send query in the current context: nil",
       "false attempt to index local 'opts' (a nil value)",
+      'false bad "pool" option type: table',
+      'false bad "pool_size" option value: 0',
+      'false bad "backlog" option type: string',
     ].join("\n"));
   });
 

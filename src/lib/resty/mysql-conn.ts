@@ -348,16 +348,23 @@ export async function openSession(p: ConnectParams): Promise<Opened> {
   // mysql2 writes the user and database in the charset's encoding: latin1-like ones byte
   // for byte, the others as UTF-8 (the password always as UTF-8).
   const text = LATIN1_CHARSETS.has(p.charset) ? (s: string) => s : luaToUtf8;
-  const conn = mysql.createConnection({
-    stream: sock,
-    user: text(p.user),
-    password: luaToUtf8(p.password),
-    database: text(p.database),
-    charsetNumber: p.charset,
-    flags: FLAGS,
-    connectTimeout: 0,
-    ssl: p.ssl ? { rejectUnauthorized: p.sslVerify } : undefined,
-  });
+  let conn: mysql.Connection;
+  try {
+    conn = mysql.createConnection({
+      stream: sock,
+      user: text(p.user),
+      password: luaToUtf8(p.password),
+      database: text(p.database),
+      charsetNumber: p.charset,
+      flags: FLAGS,
+      connectTimeout: 0,
+      ssl: p.ssl ? { rejectUnauthorized: p.sslVerify } : undefined,
+    });
+  } catch (e) {
+    sock.destroy();
+    release(p.poolName);
+    return ["failed to connect: " + String((e as Error).message ?? e)];
+  }
   return new Promise<Opened>((resolve) => {
     let done = false;
     const finish = (r: Opened): void => {

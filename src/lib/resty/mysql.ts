@@ -11,7 +11,7 @@ import type { AsyncHost, AsyncRequest } from "../../ngx/async/host.js";
 import { DEFAULT_ASYNC_SETTINGS } from "../../ngx/async/host.js";
 import { YIELDABLE, checkPhase, yieldAcrossC } from "../../ngx/async/phase.js";
 import { runningAsyncHost } from "../../ngx/async/running-host.js";
-import { openSession, type Column, type Exchange, type Item, type MysqlSession } from "./mysql-conn.js";
+import { openSession, type Column, type ConnectParams, type Exchange, type Item, type MysqlSession } from "./mysql-conn.js";
 import { acquire, putIdle } from "./mysql-pool.js";
 import { badSelf } from "../util.js";
 
@@ -124,19 +124,21 @@ function poolOpts(opts: LuaTable): { size: number | undefined; backlog: number |
   let backlog: number | undefined;
   const ps = opts.getStr("pool_size");
   if (ps !== undefined) {
-    const n = toNumber(ps);
-    if (typeof ps !== "number" || n === undefined || n <= 0) return luaError(`bad "pool_size" option value: ${typeof ps === "string" ? ps : typeName(ps)}`);
-    size = Math.floor(n);
+    if (typeof ps !== "number") return luaError(`bad "pool_size" option type: ${typeName(ps)}`);
+    if (ps <= 0) return luaError(`bad "pool_size" option value: ${numberToString(Math.trunc(ps))}`);
+    size = Math.floor(ps);
   }
   const bl = opts.getStr("backlog");
   if (bl !== undefined) {
-    if (typeof bl !== "number" || bl < 0) return luaError(`bad "backlog" option value: ${typeof bl === "number" ? numberToString(bl) : typeName(bl)}`);
+    if (typeof bl !== "number") return luaError(`bad "backlog" option type: ${typeName(bl)}`);
+    if (bl < 0) return luaError(`bad "backlog" option value: ${numberToString(Math.trunc(bl))}`);
     backlog = Math.floor(bl);
   }
   return { size, backlog };
 }
 
-async function connect(c: MysqlClient, opts: LuaTable): Promise<LuaResult> {
+/** connect's checks, which raise or answer at once; then connectTo, which waits. */
+function connect(c: MysqlClient, opts: LuaTable): Res {
   const database = strOpt(opts, "database", "");
   const user = strOpt(opts, "user", "");
   const cs = opts.getStr("charset");
@@ -173,11 +175,22 @@ async function connect(c: MysqlClient, opts: LuaTable): Promise<LuaResult> {
   if (typeof poolOpt === "string") pool = poolOpt;
   else if (typeof poolOpt === "number") pool = numberToString(poolOpt);
   const { size, backlog } = poolOpts(opts);
-
+  const params: ConnectParams = {
+    host, port, path, user, password, database, charset, ssl, sslVerify,
+    poolName: pool,
+    connectTimeout: c.connectTimeout,
+    readTimeout: c.readTimeout,
+    log: (m) => c.log(m),
+  };
   // A connected client connecting again closes its connection first, as the cosocket does.
   c.drop();
   c.poolName = pool;
-  const got = await acquire(pool, size, backlog, c.connectTimeout);
+  // The Promise a Lua thread waits on must resolve: an unexpected exception is a failure.
+  return connectTo(c, params, size, backlog).catch((e: unknown) => [undefined, "failed to connect: " + String((e as Error).message ?? e)]);
+}
+
+async function connectTo(c: MysqlClient, params: ConnectParams, size: number | undefined, backlog: number | undefined): Promise<LuaResult> {
+  const got = await acquire(params.poolName, size, backlog, c.connectTimeout);
   if (typeof got === "object") {
     if (!c.attach(got.session)) return [undefined, "failed to connect: closed"];
     c.reused = got.reused + 1;
@@ -185,13 +198,7 @@ async function connect(c: MysqlClient, opts: LuaTable): Promise<LuaResult> {
     return 1;
   }
   if (got !== "open") return [undefined, "failed to connect: " + got];
-  const r = await openSession({
-    host, port, path, user, password, database, charset, ssl, sslVerify,
-    poolName: pool,
-    connectTimeout: c.connectTimeout,
-    readTimeout: c.readTimeout,
-    log: (m) => c.log(m),
-  });
+  const r = await openSession(params);
   if (Array.isArray(r)) return [undefined, ...r];
   if (!c.attach(r)) return [undefined, "closed"];
   c.reused = 0;
