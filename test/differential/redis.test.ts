@@ -2,11 +2,12 @@
 // errors, pipelines, pooling (with a backlog), a refused connection, a read timeout, pub/sub
 // and the phases where the cosocket API is disabled. Keys are under a per-run prefix and deleted by the locations.
 import { test } from "node:test";
+import * as net from "node:net";
 import { diffCase, freePort } from "./harness.js";
 
 const K = `tsr:rdiff:${process.pid}:`;
 
-const conf = (closedPort: number): string => `
+const conf = (closedPort: number, closer: number, resetter: number): string => `
 events {}
 http {
   init_by_lua_block {
@@ -114,7 +115,7 @@ http {
         ngx.say(red:punsubscribe()[3])
         ngx.say(red:psubscribe("${K}p*")[3])
         ngx.say(red:unsubscribe()[3])
-        ngx.say(red:read_reply()[2])
+        ngx.say(red:read_reply()[3])
         ngx.say(red:punsubscribe()[3])
         ngx.say(red:get_reused_times())
         red:close()
@@ -151,6 +152,39 @@ http {
         ngx.say(table.concat(out, "\n"))
       }
     }
+    location /broken {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        -- A server that closes the connection, one that resets it: what each method answers after.
+        for _, port in ipairs({ ${closer}, ${resetter} }) do
+          for _, what in ipairs({ "keep", "close", "reused", "pipe" }) do
+            local r = redis:new()
+            r:connect("127.0.0.1", port)
+            local a, b = r:get("x")
+            local out = { port == ${closer} and "closer" or "resetter", what, tostring(a), b }
+            local c, d
+            if what == "keep" then c, d = r:set_keepalive()
+            elseif what == "close" then c, d = r:close()
+            elseif what == "reused" then c, d = r:get_reused_times()
+            else r:init_pipeline() r:get("y") c, d = r:commit_pipeline() end
+            out[#out + 1] = tostring(c) out[#out + 1] = tostring(d)
+            c, d = r:get("x")
+            out[#out + 1] = tostring(c) out[#out + 1] = tostring(d)
+            c, d = r:close()
+            out[#out + 1] = tostring(c) out[#out + 1] = tostring(d)
+            ngx.say(table.concat(out, " "))
+          end
+        end
+        -- Two threads on one object: the second is refused while the first reads.
+        local red = redis:new()
+        assert(red:connect("127.0.0.1", 6379))
+        local out = {}
+        local function w(n) local a, b = red:get("${K}x" .. n) out[#out + 1] = n .. " " .. tostring(a) .. " " .. tostring(b) end
+        local t1, t2 = ngx.thread.spawn(w, 1), ngx.thread.spawn(w, 2)
+        ngx.thread.wait(t1) ngx.thread.wait(t2)
+        ngx.say(table.concat(out, ", "))
+      }
+    }
     location /init { content_by_lua_block { ngx.say(INIT) } }
     location /set {
       set_by_lua_block $x {
@@ -173,11 +207,21 @@ http {
 
 test("resty.redis: commands, replies, errors, pipeline, keepalive, refused, timeout, pubsub, phases", async (t) => {
   const closedPort = await freePort();
-  await diffCase(t, {
-    name: "resty.redis",
-    conf: conf(closedPort),
-    requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/init", "/set", "/log"].map((p) => ({ name: p, path: p })),
-    // ngx_lua prints its socket's pointers in this line; tsresty has none to print.
-    ignoreLog: [/attempt to send data on a closed socket/],
-  });
+  const closer = net.createServer((c) => c.on("data", () => c.end()));
+  const resetter = net.createServer((c) => c.on("data", () => c.resetAndDestroy()));
+  const listen = (s: net.Server): Promise<number> =>
+    new Promise((res) => s.listen(0, "127.0.0.1", () => res((s.address() as net.AddressInfo).port)));
+  try {
+    await diffCase(t, {
+      name: "resty.redis",
+      conf: conf(closedPort, await listen(closer), await listen(resetter)),
+      requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/broken", "/init", "/set", "/log"]
+        .map((p) => ({ name: p, path: p })),
+      // ngx_lua prints its socket's pointers in these lines; tsresty has none to print.
+      ignoreLog: [/attempt to (send|receive) data on a closed socket/],
+    });
+  } finally {
+    closer.close();
+    resetter.close();
+  }
 });

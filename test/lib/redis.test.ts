@@ -203,6 +203,33 @@ test("Redis drops the connection mid-way (CLIENT KILL): closed, then a new conne
   assert.deepEqual(r, [1, undefined, "closed", undefined, "closed", 1, "PONG"]);
 });
 
+test("after a reset: connection reset by peer, then broken pipe, then closed; two readers: socket busy reading", async () => {
+  const resetter = net.createServer((c) => c.on("data", () => c.resetAndDestroy()));
+  await new Promise<void>((res) => resetter.listen(0, "127.0.0.1", res));
+  try {
+    const h = host();
+    const r = await h.run(`
+      local redis = require "resty.redis"
+      local red = redis:new()
+      assert(red:connect("127.0.0.1", ${(resetter.address() as net.AddressInfo).port}))
+      local a, b = red:get("x")
+      local c, d = red:get_reused_times()
+      local e, f = red:get("x")
+      local g, i = red:get("x")
+      local red2 = redis:new()
+      assert(red2:connect("127.0.0.1", 6379))
+      local out = {}
+      local t1 = ngx.thread.spawn(function() out[1] = red2:get("${P}busy") end)
+      local t2 = ngx.thread.spawn(function() out[2] = select(2, red2:get("${P}busy")) end)
+      ngx.thread.wait(t1) ngx.thread.wait(t2)
+      return a, b, c, d, e, f, g, i, out[1], out[2]`);
+    assert.deepEqual(r, [undefined, "connection reset by peer", 0, undefined, undefined, "broken pipe", undefined, "closed", LUA_NULL, "socket busy reading"]);
+    assert.deepEqual(h.logs.slice(0, 2), ["[4] recv() failed (104: Connection reset by peer)", "[4] send() failed (32: Broken pipe)"]);
+  } finally {
+    resetter.close();
+  }
+});
+
 /** A private redis-server on `port` (no persistence), up when the Promise resolves. */
 async function startRedis(port: number): Promise<ChildProcess> {
   const p = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });

@@ -79,6 +79,14 @@ export class RedisObject extends LuaTable {
   sendTimeout: number;
   readTimeout: number;
   subscribed = false;
+  /**
+   * The connection broke and Lua was told (the cosocket keeps it until closed): after the
+   * peer closed it ("eof") reads fail with "closed"; after a reset the next send fails with
+   * "broken pipe" and closes it.
+   */
+  broken: "eof" | "reset" | undefined = undefined;
+  /** A command of this object waits for its reply: another one answers "socket busy reading". */
+  reading = false;
   pipeline: Queued[] | undefined = undefined;
   sub: SubState | undefined = undefined;
   /** A log line produced while waiting, written once the Lua thread runs again (its request's context). */
@@ -114,6 +122,7 @@ export class RedisObject extends LuaTable {
   }
 
   closeLink(): void {
+    this.broken = undefined;
     this.detach()?.destroy();
   }
 
@@ -149,13 +158,47 @@ function checkUse(o: RedisObject): void {
 const NOT_INITIALIZED: LuaValue[] = [undefined, "not initialized"];
 const CLOSED: LuaValue[] = [undefined, "closed"];
 
+const BUSY: LuaValue[] = [undefined, "socket busy reading"];
+
+function logNow(o: RedisObject, msg: string): void {
+  if (o.host.settings().socketLogErrors) o.host.log(ERR, msg);
+}
+
 /** A send on a connection that is not there: ngx_lua logs it, and the result is "closed". */
 function sendOnClosed(o: RedisObject): LuaResult {
-  if (o.host.settings().socketLogErrors) {
-    o.host.log(ERR, "attempt to send data on a closed socket: u:0000000000000000, c:0000000000000000, ft:0 eof:0");
-  }
+  logNow(o, "attempt to send data on a closed socket: u:0000000000000000, c:0000000000000000, ft:0 eof:0");
   return CLOSED;
 }
+
+/**
+ * The connection broke (the server closed or reset it): the first operation to notice
+ * answers as the cosocket's failed read ("closed", or "connection reset by peer" with
+ * nginx's recv() line), and the object keeps the broken connection as the cosocket does.
+ */
+function reportBroken(o: RedisObject, link: RedisLink, later: boolean): LuaResult {
+  const reset = link.err === "connection reset by peer";
+  o.broken = reset ? "reset" : "eof";
+  if (reset) {
+    const line = "recv() failed (104: Connection reset by peer)";
+    if (later) o.logLater(line);
+    else logNow(o, line);
+  }
+  return [undefined, link.err ?? "closed"];
+}
+
+/** A command on a broken connection, answered as the cosocket answers (see RedisObject.broken). */
+function onBroken(o: RedisObject, link: RedisLink): LuaResult {
+  if (o.broken === undefined) return reportBroken(o, link, false);
+  if (o.broken === "eof") {
+    logNow(o, "attempt to receive data on a closed socket: u:0000000000000000, c:0000000000000000, ft:0 eof:1");
+    return CLOSED;
+  }
+  logNow(o, "send() failed (32: Broken pipe)");
+  o.closeLink();
+  return [undefined, "broken pipe"];
+}
+
+const ignore = (): void => {};
 
 function yieldAcrossC(): never {
   return luaError("attempt to yield across C-call boundary");
@@ -168,7 +211,7 @@ function failed(o: RedisObject, link: RedisLink, e: unknown, name: string): LuaR
     o.logLater("lua tcp socket read timed out");
     if (!o.subscribed && o.link === link) o.closeLink();
   } else if (kind === Failure.Closed && o.link === link) {
-    o.closeLink();
+    return reportBroken(o, link, true);
   }
   return failureResult(kind, e, link, name);
 }
@@ -188,13 +231,25 @@ function sendCommand(o: RedisObject, name: string, io: string, a: LuaValue[], fr
   checkUse(o);
   const link = o.link;
   if (link === undefined) return sendOnClosed(o);
-  if (!link.alive) {
-    o.closeLink();
-    return [undefined, link.err ?? "closed"];
+  if (!link.alive) return onBroken(o, link);
+  if (o.reading) {
+    // The cosocket sends it, then refuses to read while another thread reads.
+    link.send(io, args).then(ignore, ignore);
+    return BUSY;
   }
   if (!canWait) return yieldAcrossC();
   link.setReadTimeout(o.readTimeout);
-  return link.send(io, args).then((r) => onReply(r, a), (e: unknown) => failed(o, link, e, name));
+  o.reading = true;
+  return link.send(io, args).then(
+    (r) => {
+      o.reading = false;
+      return onReply(r, a);
+    },
+    (e: unknown) => {
+      o.reading = false;
+      return failed(o, link, e, name);
+    },
+  );
 }
 
 const plainReply = (r: unknown): LuaResult => replyToLua(r);
@@ -332,11 +387,9 @@ function setKeepalive(self: LuaValue, timeout: LuaValue, size: LuaValue): LuaRes
   if (o.subscribed) return [undefined, "subscribed state"];
   checkUse(o);
   const link = o.link;
-  if (link === undefined) return CLOSED;
-  if (!link.alive) {
-    o.closeLink();
-    return CLOSED;
-  }
+  // A broken connection stays with the object (close still closes it).
+  if (link === undefined || !link.alive || o.broken !== undefined) return CLOSED;
+  if (o.reading) return BUSY;
   const settings = o.host.settings();
   let idle = settings.socketKeepaliveTimeout;
   if (timeout !== undefined) {
@@ -425,12 +478,12 @@ function readReply(self: LuaValue, _a: LuaValue[], canWait: boolean): Res {
     checkSubscribed(o, ready);
     return ready;
   }
-  if (!link.alive) {
-    o.closeLink();
-    return [undefined, link.err ?? "closed"];
-  }
+  if (!link.alive) return onBroken(o, link);
+  if (o.reading) return BUSY;
   if (!canWait) return yieldAcrossC();
+  o.reading = true;
   return sub.wait(o.readTimeout).then((got): LuaResult => {
+    o.reading = false;
     const res = sub.next();
     if (res !== undefined) {
       checkSubscribed(o, res);
@@ -441,8 +494,7 @@ function readReply(self: LuaValue, _a: LuaValue[], canWait: boolean): Res {
       o.logLater("lua tcp socket read timed out");
       return [undefined, "timeout"];
     }
-    if (o.link === link) o.closeLink();
-    return [undefined, link.err ?? "closed"];
+    return o.link === link ? reportBroken(o, link, true) : [undefined, link.err ?? "closed"];
   });
 }
 
@@ -458,12 +510,14 @@ function commitPipeline(self: LuaValue, _a: LuaValue[], canWait: boolean): Res {
   checkUse(o);
   const link = o.link;
   if (link === undefined) return sendOnClosed(o);
-  if (!link.alive) {
-    o.closeLink();
-    return [undefined, link.err ?? "closed"];
+  if (!link.alive) return onBroken(o, link);
+  if (o.reading) {
+    for (const q of reqs) link.send(q.io, q.args).then(ignore, ignore);
+    return BUSY;
   }
   if (!canWait) return yieldAcrossC();
   link.setReadTimeout(o.readTimeout);
+  o.reading = true;
   const outcomes = new Array<Promise<Outcome>>(reqs.length);
   for (let i = 0; i < reqs.length; i++) {
     const q = reqs[i]!;
@@ -477,6 +531,7 @@ function commitPipeline(self: LuaValue, _a: LuaValue[], canWait: boolean): Res {
     });
   }
   return Promise.all(outcomes).then((vals): LuaResult => {
+    o.reading = false;
     for (const v of vals) {
       if (typeof v === "object" && v !== null && "fail" in v) return failed(o, link, v.e, v.name);
     }
