@@ -19,6 +19,7 @@ import { makeHttpHeaders } from "./resty/http-headers.js";
 import { makePrometheus, makeRestyPrometheus } from "./prometheus.js";
 import { restyCoreModules } from "./resty/core.js";
 import { makeUpload } from "./resty/upload.js";
+import { ngxCoreModules } from "./resty/core-ngx.js";
 import { moduleTable } from "./util.js";
 import type { ModuleLoader } from "../lua/stdlib/package.js";
 
@@ -47,4 +48,5 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.prometheus": makeRestyPrometheus,
   ...restyCoreModules,
   "resty.upload": makeUpload,
+  ...ngxCoreModules,
 };
