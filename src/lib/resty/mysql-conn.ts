@@ -331,7 +331,9 @@ async function openSocket(p: ConnectParams): Promise<net.Socket | string> {
     });
     sock.once("connect", () => {
       if (timer !== undefined) clearTimeout(timer);
+      // Until mysql2 listens (after an await), an error must still find a listener.
       sock.removeAllListeners("error");
+      sock.on("error", () => undefined);
       sock.setNoDelay(true);
       resolve(sock);
     });
