@@ -147,7 +147,8 @@ export const outputApi: Record<string, LuaFunction> = { say, print, flush, eof, 
 
 export function getStatus(): LuaValue {
   const { r } = requestFor("ngx.status");
-  return r.status;
+  // As lua-nginx-module: an error_page's response reports the error's status (r->err_status).
+  return r.errStatus || r.status;
 }
 
 export function setStatus(v: LuaValue): void {
