@@ -231,11 +231,15 @@ describe("resty.mysql", () => {
       db:connect(${ROOT})
       p(db:query("selec 1"))
       p(db:query("do no_such_function_${process.pid}()"))
+      p(db:query("create temporary table li (a text)").affected_rows)
+      p(db:query("load data local infile '/etc/hostname' into table li"))
       p(db:query("select 1 as ok")[1].ok)
     `);
     assert.equal(out, [
       "nil You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'selec 1' at line 1 1064 42000",
       `nil FUNCTION test.no_such_function_${process.pid} does not exist 1305 42000`,
+      "0",
+      "nil packet type LOCALINFILE not supported",
       "1",
     ].join("\n"));
   });

@@ -223,7 +223,11 @@ export class Exchange {
   onError(e: unknown): void {
     this.closeRows(true);
     const err = e as { message?: string; errno?: number; sqlState?: string; fatal?: boolean; code?: string };
-    if (typeof err.sqlState === "string" && typeof err.errno === "number") {
+    if (/LOCAL INFILE/.test(err.message ?? "") && err.sqlState === undefined) {
+      // The server asked for a local file (LOAD DATA LOCAL): mysql2 sent none, as
+      // lua-resty-mysql refuses the request.
+      this.push({ kind: "err", message: "packet type LOCALINFILE not supported", errno: undefined, sqlstate: undefined });
+    } else if (typeof err.sqlState === "string" && typeof err.errno === "number") {
       const enc = (this.session.conn as unknown as { clientEncoding?: string }).clientEncoding;
       this.push({ kind: "err", message: bytesOf(err.message ?? "", enc), errno: err.errno, sqlstate: err.sqlState });
     } else {

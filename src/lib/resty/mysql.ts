@@ -270,7 +270,7 @@ function itemToLua(c: MysqlClient, it: Item): LuaResult {
   switch (it.kind) {
     case "err":
       c.state = STATE_CONNECTED;
-      return [undefined, it.message, it.errno, it.sqlstate];
+      return it.errno === undefined ? [undefined, it.message] : [undefined, it.message, it.errno, it.sqlstate];
     case "broken":
       // The cosocket closes on a failed read; the state stays "command sent".
       c.drop();
