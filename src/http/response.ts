@@ -60,11 +60,11 @@ export function buildHeader(r: Request): string {
 export function absoluteLocation(r: Request, uri: string): string {
   const core = r.loc.core;
   let host: string;
+  // server_name_in_redirect names the server as configured, even an empty name (as nginx).
   if (core.server_name_in_redirect) host = r.server.serverName;
   else if (r.host !== "") host = r.host;
-  else host = "";
   // Without a Host header nginx names the local address, not the server.
-  if (host === "") host = r.conn.localAddress.includes(":") ? `[${r.conn.localAddress}]` : r.conn.localAddress;
+  else host = r.conn.localAddress.includes(":") ? `[${r.conn.localAddress}]` : r.conn.localAddress;
   const port = r.conn.localPort;
   const showPort = core.port_in_redirect && port !== 80;
   return `http://${host}${showPort ? ":" + port : ""}${uri}`;

@@ -85,6 +85,53 @@ test("rewrite, return, set, if and break agree with nginx", async (t) => {
   });
 });
 
+const DETAILS_CONF = `
+events {}
+http {
+  access_log off;
+  error_page 404 /http404;
+  server { listen 127.0.0.1:__PORT__;
+    if ($request_method = DELETE) { return 405; }
+    if ($http_x_srv ~ ^(?<sv>\w+)$) { set $fromsrv "srv-$sv"; break; }
+    location /http404 { return 200 "http-level 404 page\\n"; }
+    location /esc { rewrite ^/esc(.*) /b$1?z=$1 last; }
+    location /b { return 200 "b uri=$uri args=$args z=$arg_z fromsrv=$fromsrv\\n"; }
+    location /iflast { if ($arg_go) { rewrite ^ /b?from=if last; } return 200 "stay\\n"; }
+    location /named { if ($uri ~ ^/named/(?<part>[a-z]+)) { } return 200 "part=$part\\n"; }
+    location /abs { absolute_redirect off; rewrite ^ /b redirect; }
+    location /abs2 { absolute_redirect off; return 302 /b; }
+    location /port { port_in_redirect off; return 301 /p; }
+    location /sn { server_name_in_redirect on; return 301 /p; }
+    location /ru { return 301 http://example.com$request_uri; }
+    location /lua { rewrite ^ /b last; rewrite_by_lua_block { ngx.log(ngx.ERR, "rewrite_by_lua ran ", ngx.var.uri) } }
+    location /tf { try_files /nonexist =418; if ($arg_a) { } }
+    location /locerr { error_page 500 /http404; return 404; }
+    location /i444 { if ($arg_x) { return 444; } return 200 "ok\\n"; }
+    location /mapmap { return 200 "$mm\\n"; }
+    location /setargs { set $args "new=1"; rewrite ^ /b; }
+    location /enc { rewrite ^/enc/(.*)$ http://x/$1 redirect; }
+    location /arg { rewrite ^/arg/(.*)$ /b?v=$1 redirect; }
+    location /encargs { rewrite ^/encargs/(.*)$ /b?v=$1 last; }
+  }
+  map $arg_q $m1 { default "m1-$arg_q"; }
+  map $m1 $mm { default "mm-$m1"; m1-z zz; }
+}
+`;
+
+const SPECIALS = "%20%23%25%26%2B%3B%3F%22%27%3C%3E%7F%C3%A9%01=,$!*@:/~^`{}|\\%5B%5D()%09";
+
+test("rewrite details: escaping of captures, redirects, server-level if, rewrite_by_lua after a rewrite", async (t) => {
+  await diffCase(t, {
+    name: "rewrite-details", conf: DETAILS_CONF, requests: [
+      get("/esc%20a+b"), get("/iflast?go=1"), get("/iflast"), get("/named/abc"), get("/abs"), get("/abs2"), get("/port"),
+      get("/sn"), get("/ru?x=1"), get("/lua"), get("/tf?a=1"), get("/tf"), get("/locerr"), get("/i444?x=1"),
+      get("/mapmap?q=z"), get("/mapmap?q=y"), get("/setargs"), get("/enc/a%20b%3F?q=1"), get("/encargs/a%26b+c"),
+      get("/b", [["X-Srv", "abc"]]), { method: "DELETE", path: "/b" }, get("/nothere"),
+      get(`/enc/${SPECIALS}`), get(`/arg/${SPECIALS}`), get("/enc/a+b"), get("/arg/a+b"), get("/enc/plain"),
+    ],
+  });
+});
+
 const IF_LOCATION_CONF = `
 events {}
 http {

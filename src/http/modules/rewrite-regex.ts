@@ -10,7 +10,7 @@ import { compileRegex } from "../regex.js";
 import { variableGetter, type VariableGetter } from "../variables.js";
 import { setCaptures } from "../config/locations.js";
 import { STOP, rewriteLog, type RewriteOp } from "./rewrite-op.js";
-import { escapeArgs, extenOf } from "./rewrite-util.js";
+import { escapeArgs, escapeRedirectPath, extenOf } from "./rewrite-util.js";
 
 type Part = string | { readonly capture: number } | { readonly get: VariableGetter };
 
@@ -56,13 +56,13 @@ export function compileReplacement(text: string): Replacement {
 }
 
 /** nginx escapes captures in arguments and redirects when the request URI was escaped. */
-function evaluate(parts: readonly Part[], r: Request, escape: boolean): string {
+function evaluate(parts: readonly Part[], r: Request, escape: ((s: string) => string) | undefined): string {
   let s = "";
   for (const p of parts) {
     if (typeof p === "string") s += p;
     else if ("capture" in p) {
       const v = r.captures?.[p.capture] ?? "";
-      s += escape ? escapeArgs(v) : v;
+      s += escape ? escape(v) : v;
     } else s += p.get(r) ?? "";
   }
   return s;
@@ -102,8 +102,8 @@ export function compileRewrite(d: Directive): RewriteOp {
     rewriteLog(r, `"${src}" matches "${r.uri}"`);
     setCaptures(r, m);
     const quoted = quotedUri(r);
-    let uri = evaluate(rep.uri, r, status !== 0 && quoted);
-    const newArgs = rep.args ? evaluate(rep.args, r, quoted) : undefined;
+    const uri = evaluate(rep.uri, r, status !== 0 && quoted ? escapeRedirectPath : undefined);
+    const newArgs = rep.args ? evaluate(rep.args, r, quoted ? escapeArgs : undefined) : undefined;
     if (status !== 0) {
       let loc = uri;
       if (newArgs !== undefined) loc += "?" + newArgs;

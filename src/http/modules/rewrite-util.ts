@@ -1,17 +1,31 @@
-// Small helpers of the rewrite module: nginx's argument escaping and the URI's extension.
+// Small helpers of the rewrite module: nginx's escaping of captures and the URI's extension.
 
-// ngx_escape_uri's NGX_ESCAPE_ARGS set: " ", "#", "%", "&", "+", ";", "?", controls, 0x7f-0xff.
-const ESCAPE = new Uint8Array(256);
-for (let c = 0; c < 256; c++) ESCAPE[c] = c <= 0x20 || c >= 0x7f || " #%&+;?".includes(String.fromCharCode(c)) ? 1 : 0;
+// How nginx escapes a capture copied into a rewrite's result when the request URI was
+// escaped (measured on the reference): in a redirect's path, controls, space, # % " < > \\ ^
+// ` { | } and bytes from 0x7f; in arguments also & + ; ?.
+const IN_PATH = ' #%"<>\\^`{|}';
+const IN_ARGS = IN_PATH + "&+;?";
 
-export function escapeArgs(s: string): string {
+function table(chars: string): Uint8Array {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = c < 0x20 || c >= 0x7f || chars.includes(String.fromCharCode(c)) ? 1 : 0;
+  return t;
+}
+
+const PATH_TABLE = table(IN_PATH);
+const ARGS_TABLE = table(IN_ARGS);
+
+function escapeWith(t: Uint8Array, s: string): string {
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i) & 0xff;
-    out += ESCAPE[c] ? "%" + c.toString(16).toUpperCase().padStart(2, "0") : s[i];
+    out += t[c] ? "%" + c.toString(16).toUpperCase().padStart(2, "0") : s[i];
   }
   return out;
 }
+
+export const escapeArgs = (s: string): string => escapeWith(ARGS_TABLE, s);
+export const escapeRedirectPath = (s: string): string => escapeWith(PATH_TABLE, s);
 
 /** $uri's extension as nginx's ngx_http_set_exten finds it: after the last dot of the last segment. */
 export function extenOf(uri: string): string {

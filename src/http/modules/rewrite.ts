@@ -6,7 +6,7 @@ import type { Directive } from "../../conf/ast.js";
 import type { LocationConf, ServerConf } from "../config/model.js";
 import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
-import { DONE, NEXT, type PhaseHandler, type PhaseResult } from "../phases.js";
+import { DONE, NEXT, OK, type PhaseHandler, type PhaseResult } from "../phases.js";
 import { compileComplexValue } from "../script.js";
 import { ConfigError, flag } from "../config/settings.js";
 import { setContentType } from "../content-type.js";
@@ -94,11 +94,14 @@ export function runOps(ops: readonly RewriteOp[], r: Request): PhaseResult {
   return NEXT;
 }
 
-function handlerFor(ops: readonly RewriteOp[]): PhaseHandler | undefined {
+function handlerFor(ops: readonly RewriteOp[], inLocation: boolean): PhaseHandler | undefined {
   if (ops.length === 0) return undefined;
   return (r) => {
     const rc = runOps(ops, r);
-    return rc === STOP ? NEXT : rc;
+    if (rc !== NEXT && rc !== STOP) return rc;
+    // A changed URI ends the location's rewrite phase: rewrite_by_lua declines to run then,
+    // as lua-nginx-module does, and the location is looked up again.
+    return inLocation && r.uriChanged ? OK : NEXT;
   };
 }
 
@@ -110,12 +113,12 @@ export const rewriteModule: HttpModule = {
   settings: [flag("rewrite_log", false), flag("uninitialized_variable_warn", true)],
   directives: Object.keys(REWRITE_OPS),
   serverRewrite(srv: ServerConf) {
-    return handlerFor(compileOps(srv.directives, { loc: undefined, server: srv }));
+    return handlerFor(compileOps(srv.directives, { loc: undefined, server: srv }), false);
   },
   handler(phase, loc: LocationConf) {
     if (phase !== "rewrite") return undefined;
     if (isIfLocation(loc)) return IF_SLOT;
     if (loc.parent === undefined && loc.name === "" && loc.modifier === "") return undefined;
-    return handlerFor(compileOps(loc.directives, { loc, server: loc.server }));
+    return handlerFor(compileOps(loc.directives, { loc, server: loc.server }), true);
   },
 };
