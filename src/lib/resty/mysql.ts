@@ -186,7 +186,9 @@ function connect(c: MysqlClient, opts: LuaTable): Res {
   c.drop();
   c.poolName = pool;
   // The Promise a Lua thread waits on must resolve: an unexpected exception is a failure.
-  return connectTo(c, params, size, backlog).catch((e: unknown) => [undefined, "failed to connect: " + String((e as Error).message ?? e)]);
+  // With a backlog and no pool_size, the pool has lua_socket_pool_size connections.
+  const poolSize = size ?? (backlog !== undefined ? (c.host?.settings() ?? DEFAULT_ASYNC_SETTINGS).socketPoolSize : undefined);
+  return connectTo(c, params, poolSize, backlog).catch((e: unknown) => [undefined, "failed to connect: " + String((e as Error).message ?? e)]);
 }
 
 async function connectTo(c: MysqlClient, params: ConnectParams, size: number | undefined, backlog: number | undefined): Promise<LuaResult> {
