@@ -11,7 +11,7 @@ import type { Request } from "./request.js";
 import { findArg } from "./uri.js";
 import { NGINX_VERSION } from "../version.js";
 import { msec, timeIso8601Now, timeLocalNow } from "./log/time-format.js";
-import { resolvePath } from "./config/core-settings.js";
+import { docRoot, mapUriToPath } from "./modules/static-path.js";
 
 export interface VariableDef {
   /** undefined is nginx's "not found" (logged as `-`, nil in Lua). */
@@ -76,19 +76,14 @@ function binaryAddr(a: string): string {
   return a;
 }
 
+/** $document_root: the root or alias, variables evaluated, relative to the prefix. */
 function documentRoot(r: Request): string {
-  const root = r.loc.core.root;
-  if (root.alias) return resolvePath(root.path, r.config.main.prefix);
-  return resolvePath(root.path, r.config.main.prefix);
+  return docRoot(r.loc).base(r);
 }
 
+/** $request_filename: the file the static module would open (ngx_http_map_uri_to_path). */
 function requestFilename(r: Request): string {
-  const root = r.loc.core.root;
-  const base = resolvePath(root.path, r.config.main.prefix);
-  if (root.alias && r.loc.modifier !== "~" && r.loc.modifier !== "~*") {
-    return base + r.uri.slice(r.loc.name.length);
-  }
-  return base.replace(/\/$/, "") + r.uri;
+  return mapUriToPath(r).path;
 }
 
 function remoteUser(r: Request): string | undefined {

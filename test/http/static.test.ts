@@ -374,3 +374,25 @@ http {
     ],
   });
 });
+
+test("static: $document_root and $request_filename follow root and alias", async (t) => {
+  await diffCase(t, {
+    name: "document_root and request_filename",
+    conf: `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    root /srv/www/;
+    location /r/ { return 200 "$document_root|$request_filename\\n"; }
+    location /a/ { alias /srv/other/; return 200 "$document_root|$request_filename\\n"; }
+    location ~ ^/re/(.*)$ { alias /srv/other/$1; return 200 "$document_root|$request_filename\\n"; }
+    location /v/ { root /srv/$arg_d; return 200 "$document_root|$request_filename\\n"; }
+  }
+}
+`,
+    requests: [get("/r/x.txt"), get("/a/sub/y"), get("/re/z.txt"), get("/v/q?d=sub")],
+  });
+});
