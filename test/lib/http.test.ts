@@ -8,6 +8,7 @@ import * as https from "node:https";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as net from "node:net";
 import { execFileSync } from "node:child_process";
 import { startInProcess, type InProcess } from "../http/support.js";
 import { exchange, freePort } from "../differential/harness.js";
@@ -83,6 +84,35 @@ let sockPath: string;
 let tlsPeer: https.Server | undefined;
 let tlsPort = 0;
 let tmp: string;
+let fwd: http.Server;
+let proxyPort = 0;
+/** What the forward proxy saw: "GET <absolute uri> <auth>" or "CONNECT <host:port> <auth>". */
+const proxied: string[] = [];
+
+/** A forward proxy: absolute-form requests are passed on, CONNECT opens a tunnel. */
+function forwardProxy(): http.Server {
+  const s = http.createServer((req, res) => {
+    proxied.push(`${req.method} ${req.url} ${req.headers["proxy-authorization"]}`);
+    const up = http.request(req.url!, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode!, { ...r.headers, "x-proxied": "1" });
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  s.on("connect", (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    proxied.push(`CONNECT ${req.url} ${req.headers["proxy-authorization"]}`);
+    const [h, p] = req.url!.split(":");
+    const up = net.connect(Number(p), h, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      up.write(head);
+      up.pipe(client);
+      client.pipe(up);
+    });
+    up.on("error", () => client.destroy());
+    client.on("error", () => up.destroy());
+  });
+  return s;
+}
 
 /** A self-signed certificate from the openssl command line, or undefined without one. */
 function selfSigned(dir: string): { key: Buffer; cert: Buffer } | undefined {
@@ -287,6 +317,20 @@ const LOCATIONS: Record<string, string> = {
     local res = httpc:read_response({ method = "GET" })
     ngx.say(res.status, " ", res:read_body())
     ngx.say(httpc:set_keepalive())`,
+  "/viaproxy": `
+    local http = require "resty.http"
+    local httpc = http.new()
+    httpc:set_proxy_options({ http_proxy = "http://127.0.0.1:" .. PROXY, https_proxy = "http://127.0.0.1:" .. PROXY,
+      http_proxy_authorization = "Basic abc", no_proxy = ".example.com,other.org" })
+    local res, err = httpc:request_uri(B .. "/echo")
+    ngx.say(res.status, " ", res.headers["X-Proxied"], " ", res.body:match("url=%S*"))
+    ngx.say(httpc:get_proxy_uri("http", "www.example.com"), " ", httpc:get_proxy_uri("https", "127.0.0.1"))
+    if TLS_ON then
+      res, err = httpc:request_uri(TLS .. "/echo", { ssl_verify = false })
+      ngx.say(res and res.status, " ", err, " ", res and res.body:match("url=%S*"))
+    end
+    httpc:set_proxy_options({ http_proxy = "http://127.0.0.1:" .. UNUSED })
+    ngx.say(httpc:request_uri(B .. "/echo"))`,
   "/proxy": `
     local http = require "resty.http"
     local httpc = http.new()
@@ -306,6 +350,9 @@ before(async () => {
   sockPath = path.join(tmp, "peer.sock");
   unixPeer = backend();
   await new Promise<void>((r) => unixPeer.listen(sockPath, r));
+  proxyPort = await freePort();
+  fwd = forwardProxy();
+  await new Promise<void>((r) => fwd.listen(proxyPort, "127.0.0.1", r));
   const creds = selfSigned(tmp);
   if (creds !== undefined) {
     tlsPort = await freePort();
@@ -317,6 +364,7 @@ before(async () => {
     location ${loc === "/proxy" ? "/proxy/" : `= ${loc}`} {
       content_by_lua_block {
         local B, PORT, SOCK, TLS = "${base}", ${peerPort}, "${sockPath}", "https://127.0.0.1:${tlsPort}"
+        local PROXY, TLS_ON = ${proxyPort}, ${tlsPeer !== undefined}
         ${code.replace(/UNUSED/g, String(unused))}
       }
     }`).join("\n");
@@ -337,7 +385,7 @@ http {
 
 after(async () => {
   await srv.close();
-  for (const p of [peer, unixPeer, tlsPeer]) {
+  for (const p of [peer, unixPeer, tlsPeer, fwd]) {
     p?.closeAllConnections();
     p?.close();
   }
@@ -450,6 +498,13 @@ test("proxy_request and proxy_response forward the client request and stream the
 
 test("request_pipeline, send_request and read_response", async () => {
   assert.equal(await body("/pipeline"), "1 200 url=/echo?n=1\n2 404 -\n3 200 url=/echo?n=3\ntrue\n200 one,two,three\n1\n");
+});
+
+test("through an HTTP proxy: absolute URIs for http, CONNECT for https, no_proxy", async () => {
+  const tls = tlsPeer !== undefined ? "200 nil url=/echo\n" : "";
+  assert.equal(await body("/viaproxy"), `200 1 url=/echo\nnil http://127.0.0.1:${proxyPort}\n${tls}nilfailed to connect to: 127.0.0.1:${unused}: connection refused\n`);
+  assert.equal(proxied[0], `GET http://127.0.0.1:${peerPort}/echo Basic abc`);
+  if (tlsPeer !== undefined) assert.equal(proxied[1], `CONNECT 127.0.0.1:${tlsPort} undefined`);
 });
 
 test("a kept connection serves the next client request", async () => {

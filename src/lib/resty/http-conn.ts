@@ -17,10 +17,15 @@ export interface ConnTarget {
   readonly serverName: string | undefined;
   readonly verify: boolean;
   readonly pool: string;
+  /** An HTTP proxy to go through (for https, a CONNECT tunnel). */
+  readonly proxy: { readonly host: string; readonly port: number; readonly authorization: string | undefined } | undefined;
+  readonly userAgent: string;
 }
 
 export interface ConnTimeouts {
   readonly connect: number;
+  /** For the proxy's answer to CONNECT. */
+  readonly read: number;
   readonly log: ((msg: string) => void) | undefined;
 }
 
@@ -204,36 +209,78 @@ function handshake(raw: net.Socket, t: ConnTarget, to: ConnTimeouts): Promise<tl
   });
 }
 
+/** A CONNECT tunnel to `dest` through a connected proxy: undefined, or lua-resty-http's failure texts. */
+function tunnel(sock: net.Socket, dest: string, t: ConnTarget, to: ConnTimeouts): Promise<string[] | undefined> {
+  return new Promise((resolve) => {
+    let got = Buffer.alloc(0);
+    const done = (r: string[] | undefined): void => {
+      if (timer !== undefined) clearTimeout(timer);
+      sock.off("data", onData);
+      sock.off("close", onClose);
+      resolve(r);
+    };
+    const onClose = (): void => done(["failed to issue CONNECT to proxy:", "closed"]);
+    const onData = (d: Buffer): void => {
+      got = Buffer.concat([got, d]);
+      const end = got.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const status = Number(got.subarray(9, 12).toString("latin1"));
+      if (end + 4 < got.length) sock.unshift(got.subarray(end + 4));
+      done(status >= 200 && status <= 299 ? undefined : [`failed to establish a tunnel through a proxy: ${status}`]);
+    };
+    const timer = to.read > 0 ? setTimeout(() => done(["failed to issue CONNECT to proxy:", "timeout"]), to.read) : undefined;
+    sock.on("data", onData);
+    sock.once("close", onClose);
+    const auth = t.proxy?.authorization;
+    sock.write(`CONNECT ${dest} HTTP/1.1\r\nHost: ${dest}\r\n${auth !== undefined ? `Proxy-Authorization: ${auth}\r\n` : ""}User-Agent: ${t.userAgent}\r\n\r\n`, "latin1");
+  });
+}
+
+async function resolveHost(host: string): Promise<string | undefined> {
+  if (net.isIP(host) !== 0) return host;
+  try {
+    return (await lookup(host, { verbatim: false })).address;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A connection to `t`: from its pool when one waits there, else a new one (DNS, TCP, TLS).
- * Resolves with the cosocket's error text on failure; never rejects.
+ * A connection to `t`: from its pool when one waits there, else a new one (DNS, TCP, a
+ * proxy tunnel, TLS). Resolves with the Lua failure texts (the cosocket's words); never rejects.
  */
-export async function openConn(t: ConnTarget, to: ConnTimeouts): Promise<HttpConn | string> {
+export async function openConn(t: ConnTarget, to: ConnTimeouts): Promise<HttpConn | string[]> {
   const pooled = poolGet(t.pool);
   if (pooled !== undefined) {
     pooled.reused++;
     return pooled;
   }
-  let addr = t.host;
-  if (t.port !== undefined && net.isIP(t.host) === 0) {
-    try {
-      addr = (await lookup(t.host, { verbatim: false })).address;
-    } catch {
-      return `${t.host} could not be resolved (3: Host not found)`;
-    }
+  const peer: ConnTarget = t.proxy === undefined ? t : { ...t, host: t.proxy.host, port: t.proxy.port };
+  let addr = peer.host;
+  if (peer.port !== undefined) {
+    const a = await resolveHost(peer.host);
+    if (a === undefined) return [`${peer.host} could not be resolved (3: Host not found)`];
+    addr = a;
   }
-  const raw = await connectSocket(t, addr, to);
-  if (typeof raw === "string") return raw;
+  const raw = await connectSocket(peer, addr, to);
+  if (typeof raw === "string") return t.proxy === undefined ? [raw] : [`failed to connect to: ${peer.host}:${peer.port}: `, raw];
   let sock: net.Socket = raw;
   if (t.ssl) {
+    if (t.proxy !== undefined) {
+      const failed = await tunnel(raw, `${t.host}:${t.port}`, t, to);
+      if (failed !== undefined) {
+        raw.destroy();
+        return failed;
+      }
+    }
     const ts = await handshake(raw, t, to);
     if (typeof ts === "string") {
       raw.destroy();
-      return ts;
+      return [ts];
     }
     sock = ts;
   }
   const scheme = t.ssl ? "https" : "http";
-  const origin = t.port === undefined ? "http://localhost" : `${scheme}://${net.isIPv6(addr) ? `[${addr}]` : addr}:${t.port}`;
+  const origin = peer.port === undefined ? "http://localhost" : `${scheme}://${net.isIPv6(addr) ? `[${addr}]` : addr}:${peer.port}`;
   return new HttpConn(sock, t.pool, origin);
 }

@@ -51,6 +51,9 @@ export interface RequestCtx {
   readonly sendTimeout: number;
   readonly readTimeout: number;
   readonly userAgent: string;
+  /** Through an http proxy: "http://host[:port]" before the path, and the proxy's authorization. */
+  readonly pathPrefix: string;
+  readonly proxyAuth: string | undefined;
   log(msg: string): void;
 }
 
@@ -116,6 +119,7 @@ function prepare(ctx: RequestCtx, params: LuaTable): Prepared | string {
     given.set("host", ["Host", ctx.port !== undefined && ctx.port !== std ? `${ctx.host}:${ctx.port}` : ctx.host]);
   }
   if (!given.has("user-agent")) given.set("user-agent", ["User-Agent", ctx.userAgent]);
+  if (!given.has("proxy-authorization") && ctx.proxyAuth !== undefined) given.set("proxy-authorization", ["Proxy-Authorization", ctx.proxyAuth]);
 
   const headers: string[] = [];
   for (const [norm, [name, v]] of given) {
@@ -136,7 +140,7 @@ function prepare(ctx: RequestCtx, params: LuaTable): Prepared | string {
     for (let i = 1; body.get(i) !== undefined; i++) parts.push(Buffer.from(str(body.get(i)), "latin1"));
     payload = Buffer.concat(parts);
   } else if (body !== undefined) payload = Buffer.from(str(body), "latin1");
-  return { method, path: path + q, headers, body: payload, bodyFn: typeof body === "function" ? body : undefined };
+  return { method, path: ctx.pathPrefix + path + q, headers, body: payload, bodyFn: typeof body === "function" ? body : undefined };
 }
 
 /** Push the Lua body function's chunks into the request stream. Returns an error result or undefined. */

@@ -32,6 +32,11 @@ export class HttpClient extends LuaTable {
   sendTimeout: number;
   readTimeout: number;
   poolSize: number | undefined = undefined;
+  /** set_proxy_options' table. */
+  proxyOpts: LuaTable | undefined = undefined;
+  /** Through an http proxy: the request target's "http://host:port" and Proxy-Authorization. */
+  pathPrefix = "";
+  proxyAuth: string | undefined = undefined;
   private cleanupSet = false;
 
   constructor(readonly env: HttpEnv) {
@@ -68,6 +73,7 @@ export class HttpClient extends LuaTable {
     return {
       conn, host: this.host, port: this.port, ssl: this.ssl,
       sendTimeout: this.sendTimeout, readTimeout: this.readTimeout, userAgent: USER_AGENT,
+      pathPrefix: this.pathPrefix, proxyAuth: this.proxyAuth,
       log: (m) => this.log(m),
     };
   }
@@ -95,12 +101,42 @@ function timeoutArg(v: LuaValue, fname: string): number {
 
 // ---------------------------------------------------------------- connect
 
-function* connectTo(c: HttpClient, t: ConnTarget): Gen<string | undefined> {
+function* connectTo(c: HttpClient, t: ConnTarget): Gen<LuaValue[] | undefined> {
   c.closeConn();
-  const r = yield* wait(openConn(t, { connect: c.connectTimeout, log: c.env.settings.socketLogErrors ? (m) => c.env.log(4, m) : undefined }));
-  if (typeof r === "string") return r;
+  const log = c.env.settings.socketLogErrors ? (m: string): void => c.env.log(4, m) : undefined;
+  const r = yield* wait(openConn(t, { connect: c.connectTimeout, read: c.readTimeout, log }));
+  if (Array.isArray(r)) return [undefined, ...r];
   c.adopt(r);
   return undefined;
+}
+
+/** no_proxy: "*", or hosts and domains ("example.com" also covers "www.example.com"). */
+function noProxy(list: string, host: string): boolean {
+  if (list === "*") return true;
+  const set = new Set([...list.matchAll(/\.?([^,]+)/g)].map((m) => m[1]!));
+  let h = host;
+  for (;;) {
+    if (set.has(h)) return true;
+    h = h.replace(/^[^.]+\./, "");
+    if (!h.includes(".")) return false;
+  }
+}
+
+interface ProxyChoice {
+  readonly uri: string;
+  readonly authorization: string | undefined;
+}
+
+/** The proxy lua-resty-http would use for scheme://host, from proxy options. */
+function proxyFor(opts: LuaValue, scheme: LuaValue, host: string): ProxyChoice | undefined {
+  if (!(opts instanceof LuaTable)) return undefined;
+  const https = scheme === "https";
+  const uri = index(opts, https ? "https_proxy" : "http_proxy");
+  if (uri === undefined) return undefined;
+  const np = index(opts, "no_proxy");
+  if (np !== undefined && noProxy(str(np), host)) return undefined;
+  const auth = index(opts, https ? "https_proxy_authorization" : "http_proxy_authorization");
+  return { uri: str(uri), authorization: auth === undefined ? undefined : str(auth) };
 }
 
 /** connect(options): scheme, host, port, pool, pool_size, ssl_server_name, ssl_verify. */
@@ -115,9 +151,17 @@ function* connectTable(c: HttpClient, o: LuaTable): Gen {
   const sni = ssl ? index(o, "ssl_server_name") : undefined;
   const verify = ssl ? index(o, "ssl_verify") !== false : undefined;
   const portNum = port === undefined ? undefined : toNumber(port);
+  const proxy = proxyFor(index(o, "proxy_opts") ?? c.proxyOpts, scheme, host);
+  let via: ConnTarget["proxy"];
+  if (proxy !== undefined) {
+    const pu = parseUri(c.env, proxy.uri, true);
+    if (!(pu instanceof LuaTable)) return [undefined, "uri parse error: ", Array.isArray(pu) ? pu[1] : undefined];
+    if (pu.get(1) !== "http") return [undefined, `protocol ${str(pu.get(1))} not supported for proxy connections`];
+    via = { host: str(pu.get(2)), port: toNumber(pu.get(3)) ?? 80, authorization: proxy.authorization };
+  }
   let pool = index(o, "pool");
   if (pool === undefined) {
-    pool = `${scheme === undefined ? "" : str(scheme)}:${host}:${port === undefined ? "nil" : str(port)}:${ssl ? "true" : "nil"}:${sni === undefined ? "" : str(sni)}:${verify === undefined ? "nil" : String(verify)}::`;
+    pool = `${scheme === undefined ? "" : str(scheme)}:${host}:${port === undefined ? "nil" : str(port)}:${ssl ? "true" : "nil"}:${sni === undefined ? "" : str(sni)}:${verify === undefined ? "nil" : String(verify)}:${proxy?.uri ?? ""}:${ssl ? proxy?.authorization ?? "" : ""}`;
   }
   const size = toNumber(index(o, "pool_size"));
   c.poolSize = size !== undefined && size > 0 ? Math.floor(size) : undefined;
@@ -129,8 +173,13 @@ function* connectTable(c: HttpClient, o: LuaTable): Gen {
     serverName: sni === undefined ? undefined : str(sni),
     verify: verify === true,
     pool: str(pool),
+    proxy: via,
+    userAgent: USER_AGENT,
   });
-  if (err !== undefined) return [undefined, err];
+  if (err !== undefined) return err;
+  // Through a proxy, plain http asks for absolute URIs and carries the authorization itself.
+  c.pathPrefix = via !== undefined && !ssl ? `http://${host}${portNum === 80 ? "" : `:${portNum}`}` : "";
+  c.proxyAuth = via !== undefined && !ssl ? proxy?.authorization : undefined;
   c.host = host;
   c.port = portNum;
   c.ssl = ssl;
@@ -162,8 +211,10 @@ function* connectPlain(c: HttpClient, a: LuaValue[]): Gen {
     const size = toNumber(opts.getStr("pool_size"));
     c.poolSize = size !== undefined && size > 0 ? Math.floor(size) : undefined;
   }
-  const err = yield* connectTo(c, { host, port, ssl: false, serverName: undefined, verify: false, pool });
-  if (err !== undefined) return [undefined, err];
+  const err = yield* connectTo(c, { host, port, ssl: false, serverName: undefined, verify: false, pool, proxy: undefined, userAgent: USER_AGENT });
+  if (err !== undefined) return err;
+  c.pathPrefix = "";
+  c.proxyAuth = undefined;
   c.host = target;
   c.port = typeof a[1] === "number" ? a[1] : undefined;
   c.ssl = false;
@@ -336,6 +387,16 @@ function* requestUri(c: HttpClient, uri: LuaValue, p: LuaValue): Gen {
   if (params.getStr("path") === undefined) params.setStr("path", parsed.get(4));
   if (params.getStr("query") === undefined) params.setStr("query", parsed.get(5));
   if (params.getStr("ssl_server_name") === undefined) params.setStr("ssl_server_name", parsed.get(2));
+  if (c.proxyOpts !== undefined) {
+    const po = c.proxyOpts.clone();
+    const h = params.getStr("headers");
+    const auth = h instanceof LuaTable ? h.getStr("Proxy-Authorization") : undefined;
+    if (auth !== undefined) {
+      po.setStr("https_proxy_authorization", auth);
+      po.setStr("http_proxy_authorization", auth);
+    }
+    params.setStr("proxy_opts", po);
+  }
   // The pool belongs to connect(); keepalive_pool is set_keepalive's pool size.
   const conn = yield* connectTable(c, params);
   if (!Array.isArray(conn) || conn[0] !== true) return conn;
@@ -377,6 +438,14 @@ const METHODS: Record<string, Method> = {
     c.sendTimeout = timeoutArg(st, "settimeouts");
     c.readTimeout = timeoutArg(rt, "settimeouts");
     return [];
+  },
+  *set_proxy_options(c, opts) {
+    c.proxyOpts = opts instanceof LuaTable ? opts.clone() : undefined;
+    return [];
+  },
+  *get_proxy_uri(c, scheme, host) {
+    if (c.proxyOpts === undefined) return undefined;
+    return proxyFor(c.proxyOpts, scheme, str(host))?.uri;
   },
   *set_keepalive(c, t, n) {
     return setKeepalive(c, t, n);
