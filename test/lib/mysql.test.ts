@@ -439,6 +439,8 @@ describe("resty.mysql", () => {
   test("phases: cosockets only where Lua may wait; the plain call form cannot wait", async () => {
     const h = host();
     await assert.rejects(lua("mysql:new()", h, "log"), /API disabled in the context of log_by_lua\*/);
+    // As the reference's ngx.socket.tcp() in init_by_lua.
+    await assert.rejects(lua("mysql:new()", h, "init"), /no request found/);
     const out = await lua(`
       local db = mysql:new()
       p(pcall(db.connect, db, ${ROOT}))

@@ -451,8 +451,12 @@ export function makeMysql(): LuaValue {
   }
   const newFn = ((): LuaResult => {
     const host = runningAsyncHost();
-    // ngx.socket.tcp()'s check: only where cosockets may run.
-    if (host !== undefined) checkPhase(host, YIELDABLE);
+    // ngx.socket.tcp()'s checks: init_by_lua has no request at all; elsewhere only where
+    // cosockets may run.
+    if (host !== undefined) {
+      if (host.phase() === "init") luaError("no request found");
+      checkPhase(host, YIELDABLE);
+    }
     const c = new MysqlClient(host, host?.request());
     c.mt = mt;
     return c;
