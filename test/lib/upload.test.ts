@@ -1,8 +1,9 @@
 // resty.upload under the real server: multipart bodies posted over HTTP and read token by
 // token, printed as lua-resty-upload's own tests print them (cjson of {typ, res}). The
-// chunking follows the cosocket's receiveuntil as the reference nginx answers it (checked
-// there with ngx.req.socket): a piece of exactly chunk_size bytes before a boundary is
-// followed by an empty one.
+// chunking follows the cosocket's receiveuntil as the reference nginx answers it: a piece of
+// exactly chunk_size bytes before a boundary is followed by an empty one. (During
+// development these forms were also run through the original library's logic on the
+// reference's ngx.req.socket, with identical output.)
 import { test, before, after } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -131,6 +132,17 @@ test("resty.upload: a chunk of exactly chunk_size before the boundary, quoted bo
   const body = FORM.replace(/AaB03x/g, "x y");
   const out = await post("/form?chunk=5", body, 'multipart/form-data; boundary="x y"');
   assert.deepEqual(out.split("\n").slice(1, 4), ['read: ["body","Larry"]', 'read: ["body",""]', 'read: ["part_end"]']);
+});
+
+test("resty.upload: edge forms (outputs as the original library gives them on the reference)", async () => {
+  const ct = "multipart/form-data; boundary=AaB03x";
+  // a part without headers, no CRLF after the closing boundary
+  assert.equal(await post("/form", "--AaB03x\r\n\r\nx\r\n--AaB03x--", ct),
+    'read: ["body","x"]\nread: ["part_end"]\nread: ["eof"]\nread: ["eof"]\n');
+  // text after the first boundary is skipped; an empty part body is one empty chunk
+  assert.equal(await post("/form", "--AaB03x junk\r\nA: b\r\n\r\n\r\n--AaB03x--\r\n", ct),
+    'read: ["header",["A","b","A: b"]]\nread: ["body",""]\nread: ["part_end"]\nread: ["eof"]\nread: ["eof"]\n');
+  assert.equal(await post("/form", "no boundary at all", ct), "failed to read: closed\n");
 });
 
 test("resty.upload: errors", async () => {
