@@ -375,6 +375,13 @@ http {
   server {
     listen __PORT__;
     ${locs}
+    location = /conftimeout {
+      lua_socket_read_timeout 100ms;
+      content_by_lua_block {
+        local res, err = require("resty.http").new():request_uri("${base}/slow")
+        ngx.say(res, " ", err)
+      }
+    }
     location = /phase {
       set_by_lua_block $x { local ok, err = pcall(require("resty.http").new) return err }
       return 200 "$x\\n";
@@ -518,6 +525,10 @@ test("proxy_request forwards a chunked client body", async () => {
   const lines = responses[0]!.body.split("\n");
   assert.equal(lines[0], "method=PUT");
   assert.equal(lines.at(-1), "body=abcde");
+});
+
+test("lua_socket_read_timeout is the default read timeout", async () => {
+  assert.equal(await body("/conftimeout"), "nil timeout\n");
 });
 
 test("cosockets are refused where Lua cannot wait", async () => {

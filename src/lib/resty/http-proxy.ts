@@ -4,11 +4,11 @@
 // streamed body sent back with ngx.print and ngx.flush).
 import { closeSync, openSync, readSync } from "node:fs";
 import { LuaTable } from "../../lua/runtime/table.js";
-import { index, setIndex, tostring } from "../../lua/runtime/ops.js";
-import { numberToString, toNumber } from "../../lua/runtime/convert.js";
+import { index, setIndex } from "../../lua/runtime/ops.js";
+import { toNumber } from "../../lua/runtime/convert.js";
 import type { LuaValue } from "../../lua/runtime/value.js";
 import type { HttpEnv } from "./http-env.js";
-import { callLua, luaFn, type Gen } from "./http-request.js";
+import { callLua, luaFn, str, type Gen } from "./http-request.js";
 
 const HOP_BY_HOP = new Set([
   "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
@@ -19,10 +19,6 @@ const HOP_BY_HOP = new Set([
 
 /** proxy_response reads this much at a time when no chunk size is given, to stream. */
 const PROXY_CHUNK = 65536;
-
-function str(v: LuaValue): string {
-  return typeof v === "number" ? numberToString(v) : tostring(v);
-}
 
 function ngxOf(env: HttpEnv): LuaTable {
   if (env.ngx === undefined) throw new Error("resty.http: no ngx API here");

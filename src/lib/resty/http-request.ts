@@ -63,7 +63,8 @@ const UNDICI_OWNED = new Set(["transfer-encoding", "keep-alive", "upgrade", "exp
 
 const asciiUpper = (s: string): string => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 
-function str(v: LuaValue): string {
+/** A Lua value as the text tostring gives (numbers as Lua formats them). */
+export function str(v: LuaValue): string {
   return typeof v === "number" ? numberToString(v) : tostring(v);
 }
 

@@ -4,14 +4,14 @@
 // and failures come back as nil, err with the cosocket's words.
 import { LuaTable } from "../../lua/runtime/table.js";
 import { luaError } from "../../lua/runtime/error.js";
-import { index, tostring } from "../../lua/runtime/ops.js";
+import { index } from "../../lua/runtime/ops.js";
 import { numberToString, toNumber, typeName } from "../../lua/runtime/convert.js";
 import type { LuaFunction, LuaResult, LuaValue } from "../../lua/runtime/value.js";
 import { badSelf, moduleTable, named } from "../util.js";
 import { httpEnv, type HttpEnv } from "./http-env.js";
 import { openConn, poolPut, type ConnTarget, type HttpConn } from "./http-conn.js";
 import type { ResponseStream } from "./http-response.js";
-import { luaFn, readHead, responseTable, sendRequest, wait, type Gen, type RequestCtx } from "./http-request.js";
+import { luaFn, readHead, responseTable, sendRequest, str, wait, type Gen, type RequestCtx } from "./http-request.js";
 import { getClientBodyReader, proxyRequestParams, proxyResponse } from "./http-proxy.js";
 
 const VERSION = "0.17.2";
@@ -86,10 +86,6 @@ function client(self: LuaValue): HttpClient {
   if (env.refused !== undefined) luaError(`API disabled in the context of ${env.refused}`);
   if (self.env.owner !== env.owner) luaError("bad request");
   return self;
-}
-
-function str(v: LuaValue): string {
-  return typeof v === "number" ? numberToString(v) : tostring(v);
 }
 
 function timeoutArg(v: LuaValue, fname: string): number {
