@@ -149,7 +149,7 @@ http {
         run({ "d", 0.3, "close" }, { "e", 0, "keep", 100 })
         -- g waits until f closes, then opens a new one
         run({ "f", 0.1, "close" }, { "g", 0, "close" })
-        ngx.say(table.concat(out, "\n"))
+        ngx.say(table.concat(out, "\\n"))
       }
     }
     location /broken {
@@ -194,6 +194,22 @@ http {
       }
       content_by_lua_block { ngx.say(ngx.var.x) }
     }
+    location /filters {
+      content_by_lua_block { ngx.say("body") }
+      header_filter_by_lua_block {
+        local redis = require "resty.redis"
+        local ok, e = pcall(redis.new, redis)
+        ngx.header["X-R"] = tostring(ok) .. " " .. tostring(e):gsub("^[^ ]*:%d+: ", "")
+        ngx.header.content_length = nil
+      }
+      body_filter_by_lua_block {
+        if ngx.arg[1] ~= "" then
+          local redis = require "resty.redis"
+          local ok, e = pcall(redis.new, redis)
+          ngx.arg[1] = ngx.arg[1] .. tostring(ok) .. " " .. tostring(e):gsub("^[^ ]*:%d+: ", "") .. "\\n"
+        end
+      }
+    }
     location /log {
       content_by_lua_block { ngx.say("ok") }
       log_by_lua_block {
@@ -215,7 +231,7 @@ test("resty.redis: commands, replies, errors, pipeline, keepalive, refused, time
     await diffCase(t, {
       name: "resty.redis",
       conf: conf(closedPort, await listen(closer), await listen(resetter)),
-      requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/broken", "/init", "/set", "/log"]
+      requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/broken", "/init", "/set", "/filters", "/log"]
         .map((p) => ({ name: p, path: p })),
       // ngx_lua prints its socket's pointers in these lines; tsresty has none to print.
       ignoreLog: [/attempt to (send|receive) data on a closed socket/],
