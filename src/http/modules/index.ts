@@ -3,6 +3,7 @@
 import { registerModule } from "../module.js";
 import { rewriteModule } from "./rewrite.js";
 import { luaModule } from "./lua.js";
+import { proxyModule } from "./proxy.js";
 import { notModifiedModule } from "./not-modified.js";
 import { tryFilesModule } from "./try-files.js";
 import { indexModule } from "./index-files.js";
@@ -31,3 +32,5 @@ registerModule(indexModule);
 registerModule(staticModule);
 registerModule(charsetModule);
 registerModule(rangeModule);
+// proxy_pass: a content handler, like content_by_lua.
+registerModule(proxyModule);

@@ -1,0 +1,144 @@
+// The headers of a proxied exchange. Going up: proxy_set_header's list merged with nginx's
+// defaults (Host $proxy_host, Connection close, and the hop-by-hop ones removed), then the
+// client's own headers that none of those names. Coming back: the upstream's headers minus
+// the hidden ones (Date, Server, X-Pad, X-Accel-* unless proxy_pass_header), with Location
+// and Refresh rewritten by proxy_redirect.
+import type { Directive } from "../../conf/ast.js";
+import { ConfigError } from "../config/settings.js";
+import type { Request } from "../request.js";
+import { compileComplexValue, hasVariables, type ComplexValue } from "../script.js";
+
+export interface SetHeader {
+  readonly name: string;
+  readonly value: ComplexValue;
+}
+
+export interface RequestHeaderPlan {
+  /** Headers proxy_set_header (and the defaults) send, in order, Host and Connection apart. */
+  readonly fixed: readonly SetHeader[];
+  /** The Host header's value, undefined when `proxy_set_header Host ""`. */
+  readonly host: ComplexValue | undefined;
+  readonly connection: ComplexValue | undefined;
+  /** Lowercase names whose client headers are not passed. */
+  readonly skip: ReadonlySet<string>;
+}
+
+// nginx's ngx_http_proxy_headers. Content-Length and Transfer-Encoding are the body's
+// framing, which the client library writes itself.
+const DEFAULTS: readonly [string, string][] = [
+  ["Host", "$proxy_host"], ["Connection", "close"], ["Content-Length", ""], ["Transfer-Encoding", ""],
+  ["TE", ""], ["Keep-Alive", ""], ["Expect", ""], ["Upgrade", ""],
+];
+
+export function planRequestHeaders(set: readonly (readonly [string, string])[]): RequestHeaderPlan {
+  const merged: [string, string][] = set.map(([n, v]) => [n, v]);
+  for (const [n, v] of DEFAULTS) if (!merged.some(([m]) => m.toLowerCase() === n.toLowerCase())) merged.push([n, v]);
+  const fixed: SetHeader[] = [];
+  let host: ComplexValue | undefined;
+  let connection: ComplexValue | undefined;
+  const skip = new Set<string>();
+  for (const [n, v] of merged) {
+    const l = n.toLowerCase();
+    skip.add(l);
+    if (v === "") continue;
+    const cv = compileComplexValue(v);
+    if (l === "host") host = cv;
+    else if (l === "connection") connection = cv;
+    else if (l === "content-length" || l === "transfer-encoding" || l === "keep-alive" || l === "upgrade" || l === "expect") continue;
+    else fixed.push({ name: n, value: cv });
+  }
+  return { fixed, host, connection, skip };
+}
+
+/** The header lines to send (Host and Connection go separately). */
+export function requestHeaders(r: Request, plan: RequestHeaderPlan, passClient: boolean): string[] {
+  const out: string[] = [];
+  for (const h of plan.fixed) {
+    const v = h.value(r);
+    if (v !== "") out.push(h.name, v);
+  }
+  if (passClient) {
+    const raw = r.headersIn.raw;
+    for (let i = 0; i < raw.length; i += 2) {
+      if (!plan.skip.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- going back
+
+const HIDDEN = ["date", "server", "x-pad", "x-accel-expires", "x-accel-redirect", "x-accel-limit-rate", "x-accel-buffering", "x-accel-charset"];
+/** The upstream module consumes these itself (framing and the connection). */
+const HOP = new Set(["connection", "keep-alive", "transfer-encoding"]);
+
+export function hiddenHeaders(hide: readonly string[], pass: readonly string[]): ReadonlySet<string> {
+  const s = new Set(HIDDEN);
+  for (const h of hide) s.add(h.toLowerCase());
+  for (const p of pass) s.delete(p.toLowerCase());
+  for (const h of HOP) s.add(h);
+  return s;
+}
+
+export interface Redirect {
+  readonly pattern: ComplexValue;
+  readonly replacement: ComplexValue;
+}
+
+/** proxy_redirect's setting: "default", "off", or a pattern and a replacement. */
+export type RedirectSetting = { readonly kind: "default" } | { readonly kind: "off" } | { readonly kind: "pair"; readonly pattern: string; readonly replacement: string; readonly d: Directive };
+
+export function parseRedirect(d: Directive): RedirectSetting {
+  const a = d.args;
+  if (a.length === 1) {
+    if (a[0] === "default") return { kind: "default" };
+    if (a[0] === "off") return { kind: "off" };
+    throw new ConfigError(`invalid parameter "${a[0]}"`, d.file, d.line);
+  }
+  if (a[0] === "default") throw new ConfigError(`invalid parameter "${a[0]}"`, d.file, d.line);
+  return { kind: "pair", pattern: a[0] ?? "", replacement: a[1] ?? "", d };
+}
+
+/**
+ * The rewrites of a location: `default` is the proxy_pass URL (with "/" when it has no URI
+ * part) replaced by the location's name (or "/").
+ */
+export function compileRedirects(
+  settings: readonly RedirectSetting[], pass: { text: string; uri: string; location: string; dynamic: boolean }, d: Directive,
+): Redirect[] {
+  const list: RedirectSetting[] = settings.length === 0 ? [{ kind: "default" }] : [...settings];
+  const out: Redirect[] = [];
+  for (const s of list) {
+    if (s.kind === "off") return [];
+    if (s.kind === "default") {
+      if (pass.dynamic) {
+        if (settings.length === 0) return [];
+        throw new ConfigError(`"proxy_redirect default" cannot be used with "proxy_pass" directive with variables`, d.file, d.line);
+      }
+      const pattern = pass.uri !== "" ? pass.text : pass.text + "/";
+      const replacement = pass.uri !== "" ? pass.location : "/";
+      out.push({ pattern: () => pattern, replacement: () => replacement });
+      continue;
+    }
+    const p = s.pattern;
+    out.push({ pattern: hasVariables(p) ? compileComplexValue(p) : () => p, replacement: compileComplexValue(s.replacement) });
+  }
+  return out;
+}
+
+/** Rewrite a Location value by the first matching prefix. */
+export function rewriteLocation(r: Request, value: string, redirects: readonly Redirect[]): string {
+  for (const rd of redirects) {
+    const p = rd.pattern(r);
+    if (p !== "" && value.startsWith(p)) return rd.replacement(r) + value.slice(p.length);
+  }
+  return value;
+}
+
+/** Refresh: "5; url=http://..." has its url= part rewritten. */
+export function rewriteRefresh(r: Request, value: string, redirects: readonly Redirect[]): string {
+  const m = /url=/i.exec(value);
+  if (!m) return value;
+  const at = m.index + 4;
+  return value.slice(0, at) + rewriteLocation(r, value.slice(at), redirects);
+}

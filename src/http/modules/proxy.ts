@@ -1,0 +1,416 @@
+// ngx_http_proxy_module on the upstream layer (src/http/upstream): proxy_pass as a content
+// handler. The request body is read first (in memory, or the temporary file past
+// client_body_buffer_size, streamed from there); the response streams to the client as it
+// arrives, with backpressure from the client socket. Failed tries go to the next peer as
+// proxy_next_upstream says; nginx's statuses and log lines come out of every failure.
+import type { HttpConfig, LocationConf, LocationTree } from "../config/model.js";
+import type { HttpModule } from "../module.js";
+import { ConfigError, flag, list, msTime, num, str, type SettingSpec } from "../config/settings.js";
+import { BodyError, type Request, type RequestBody } from "../request.js";
+import { DONE, ERROR, OK, type PhaseResult } from "../phases.js";
+import { compileComplexValue } from "../script.js";
+import { registerVariable } from "../variables.js";
+import { implicitUpstream, readUpstreams, type UpstreamSpec } from "../upstream/config.js";
+import { resolveUpstream, type Peer, type Upstream } from "../upstream/peers.js";
+import { BALANCERS } from "../upstream/balancer.js";
+import {
+  callUpstream, Pools, type PoolOptions, type UpstreamCall, type UpstreamControl, type UpstreamFailure,
+} from "../upstream/client.js";
+import { newGroup, newTry, type TryState } from "../upstream/variables.js";
+import { compileProxyPass, isAddress, parseUrlRest, upstreamUri, type ProxyPass, type ProxyUrl } from "./proxy-pass.js";
+import {
+  compileRedirects, hiddenHeaders, parseRedirect, planRequestHeaders, requestHeaders, rewriteLocation, rewriteRefresh,
+  type Redirect, type RedirectSetting, type RequestHeaderPlan,
+} from "./proxy-headers.js";
+
+const NEXT_UPSTREAM_WORDS = new Set(["error", "timeout", "invalid_header", "non_idempotent", "http_500", "http_502", "http_503", "http_504", "http_403", "http_404", "http_429", "off"]);
+
+const nextUpstreamSpec: SettingSpec<ReadonlySet<string>> = {
+  directive: "proxy_next_upstream",
+  key: "proxy_next_upstream",
+  default: new Set(["error", "timeout"]),
+  parse(d) {
+    for (const a of d.args) if (!NEXT_UPSTREAM_WORDS.has(a)) throw new ConfigError(`invalid value "${a}"`, d.file, d.line);
+    return new Set(d.args.includes("off") ? [] : d.args);
+  },
+};
+
+const SETTINGS: SettingSpec[] = [
+  list("proxy_set_header", (d) => [d.args[0] ?? "", d.args[1] ?? ""] as const),
+  list("proxy_hide_header", (d) => d.args[0] ?? ""),
+  list("proxy_pass_header", (d) => d.args[0] ?? ""),
+  list("proxy_redirect", (d) => parseRedirect(d)),
+  flag("proxy_pass_request_headers", true),
+  flag("proxy_pass_request_body", true),
+  str("proxy_http_version", "1.0"),
+  msTime("proxy_connect_timeout", 60_000),
+  msTime("proxy_send_timeout", 60_000),
+  msTime("proxy_read_timeout", 60_000),
+  nextUpstreamSpec,
+  num("proxy_next_upstream_tries", 0),
+  msTime("proxy_next_upstream_timeout", 0),
+  flag("proxy_intercept_errors", false),
+  flag("proxy_buffering", true),
+] as SettingSpec[];
+
+/** The upstreams of one configuration: blocks by name, implicit ones by host:port, the pools. */
+interface UpstreamRuntime {
+  readonly blocks: Map<string, Upstream>;
+  readonly implicit: Map<string, Upstream>;
+  readonly pools: Pools;
+}
+
+/** What a proxied location needs, compiled at load. */
+interface ProxyLoc {
+  readonly pass: ProxyPass;
+  readonly headers: RequestHeaderPlan;
+  readonly passClientHeaders: boolean;
+  readonly passBody: boolean;
+  readonly hidden: ReadonlySet<string>;
+  readonly redirects: readonly Redirect[];
+  readonly http11: boolean;
+  readonly connectTimeout: number;
+  readonly sendTimeout: number;
+  readonly readTimeout: number;
+  readonly nextUpstream: ReadonlySet<string>;
+  readonly nextTries: number;
+  readonly nextTimeout: number;
+  readonly intercept: boolean;
+  readonly buffering: boolean;
+  /** Set when the configuration is bound. */
+  upstream: Upstream | undefined;
+  runtime: UpstreamRuntime | undefined;
+}
+
+const S = <T>(loc: LocationConf, key: string): T => loc.settings[key] as T;
+
+function compileLocation(loc: LocationConf): void {
+  const d = loc.directives.find((x) => x.name === "proxy_pass");
+  if (!d) return;
+  const pass = compileProxyPass(d, loc);
+  const p: ProxyLoc = {
+    pass,
+    headers: planRequestHeaders(S<readonly (readonly [string, string])[]>(loc, "proxy_set_header")),
+    passClientHeaders: S<boolean>(loc, "proxy_pass_request_headers"),
+    passBody: S<boolean>(loc, "proxy_pass_request_body"),
+    hidden: hiddenHeaders(S<readonly string[]>(loc, "proxy_hide_header"), S<readonly string[]>(loc, "proxy_pass_header")),
+    redirects: compileRedirects(S<readonly RedirectSetting[]>(loc, "proxy_redirect"), {
+      text: pass.text, uri: pass.url?.uri ?? "", location: pass.location, dynamic: pass.url === undefined,
+    }, d),
+    http11: S<string>(loc, "proxy_http_version") === "1.1",
+    connectTimeout: S<number>(loc, "proxy_connect_timeout"),
+    sendTimeout: S<number>(loc, "proxy_send_timeout"),
+    readTimeout: S<number>(loc, "proxy_read_timeout"),
+    nextUpstream: S<ReadonlySet<string>>(loc, "proxy_next_upstream"),
+    nextTries: S<number>(loc, "proxy_next_upstream_tries"),
+    nextTimeout: S<number>(loc, "proxy_next_upstream_timeout"),
+    intercept: S<boolean>(loc, "proxy_intercept_errors"),
+    buffering: S<boolean>(loc, "proxy_buffering"),
+    upstream: undefined,
+    runtime: undefined,
+  };
+  loc.moduleData.set("proxy", p);
+}
+
+function* allLocations(tree: LocationTree): Generator<LocationConf> {
+  for (const l of [...tree.exact.values(), ...tree.prefixes, ...tree.regexes]) {
+    yield l;
+    yield* allLocations(l.children);
+  }
+}
+
+async function bind(cfg: HttpConfig): Promise<void> {
+  const specs = readUpstreams(cfg.tree);
+  const rt: UpstreamRuntime = { blocks: new Map(), implicit: new Map(), pools: new Pools() };
+  for (const [name, spec] of specs) {
+    const up = await resolveUpstream(spec);
+    if (spec.hashKey !== undefined) up.key = compileComplexValue(spec.hashKey);
+    rt.blocks.set(name, up);
+  }
+  cfg.moduleData.set("upstream", rt);
+  for (const srv of cfg.servers) {
+    for (const loc of [srv.root, ...allLocations(srv.locations), ...srv.named.values()]) {
+      const p = loc.moduleData.get("proxy") as ProxyLoc | undefined;
+      if (!p) continue;
+      p.runtime = rt;
+      const url = p.pass.url;
+      if (!url) continue;
+      const block = rt.blocks.get(url.host.toLowerCase());
+      if (block) {
+        if (url.hasPort) throw new ConfigError(`upstream "${url.host}" may not have port ${url.port}`, p.pass.directive.file, p.pass.directive.line);
+        p.upstream = block;
+        continue;
+      }
+      const key = `${url.host}:${url.port}`;
+      let up = rt.implicit.get(key);
+      if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive), p.pass.directive)));
+      p.upstream = up;
+    }
+  }
+}
+
+// ------------------------------------------------------------------ variables
+
+interface ProxyVars {
+  readonly url: ProxyUrl;
+}
+
+const VARS_KEY = "proxy_vars";
+
+registerVariable("proxy_host", { get: (r) => (r.notes.get(VARS_KEY) as ProxyVars | undefined)?.url.proxyHost });
+registerVariable("proxy_port", { get: (r) => (r.notes.get(VARS_KEY) as ProxyVars | undefined)?.url.proxyPort });
+registerVariable("proxy_add_x_forwarded_for", {
+  get: (r) => {
+    const all = r.headersIn.getAll("x-forwarded-for");
+    return all.length === 0 ? r.conn.remoteAddress : `${all.join(", ")}, ${r.conn.remoteAddress}`;
+  },
+});
+
+// ------------------------------------------------------------------ the handler
+
+const NON_IDEMPOTENT = new Set(["POST", "LOCK", "PATCH"]);
+const STATUS_FAILS = new Set([500, 502, 503, 504, 429]);
+const FAILURE_STATUS: Record<UpstreamFailure["kind"], number> = { error: 502, timeout: 504, invalid_header: 502 };
+
+type TryOutcome =
+  | { readonly kind: "failed"; readonly failure: UpstreamFailure; readonly sent: boolean }
+  | { readonly kind: "status"; readonly status: number }
+  | { readonly kind: "done"; readonly rc: PhaseResult };
+
+/** The target of this request: the static upstream, or the one the URL's variables name. */
+function target(r: Request, p: ProxyLoc): { up: Upstream; url: ProxyUrl } | number {
+  if (p.pass.url) return { up: p.upstream!, url: p.pass.url };
+  const text = p.pass.dynamic!(r);
+  if (!/^http:\/\//i.test(text)) {
+    r.log("error", `invalid URL prefix in "${text}"`);
+    return 500;
+  }
+  const url = parseUrlRest(text.slice(7));
+  if (!url) {
+    r.log("error", `invalid port in upstream "${text.slice(7)}"`);
+    return 500;
+  }
+  const rt = p.runtime!;
+  const block = url.hasPort ? undefined : rt.blocks.get(url.host.toLowerCase());
+  if (block) return { up: block, url };
+  if (!isAddress(url.host)) {
+    r.log("error", `no resolver defined to resolve ${url.host}`);
+    return 502;
+  }
+  const key = `${url.host}:${url.port}`;
+  let up = rt.implicit.get(key);
+  if (!up) {
+    const spec: UpstreamSpec = implicitUpstream(url.host, url.port, p.pass.directive);
+    const peers = { spec, primary: singleGroup(spec) };
+    rt.implicit.set(key, (up = peers));
+  }
+  return { up, url };
+}
+
+/** An address needs no lookup: its group is built at once. */
+function singleGroup(spec: UpstreamSpec): Upstream["primary"] {
+  const s = spec.servers[0]!;
+  const peer: Peer = {
+    name: spec.name, server: s.name, host: s.host, port: s.port, weight: 1, maxFails: 1, failTimeout: 10_000, maxConns: 0, down: false,
+    fails: 0, accessed: 0, checked: Math.floor(Date.now() / 1000), currentWeight: 0, effectiveWeight: 1, conns: 0,
+  };
+  return { peers: [peer], totalWeight: 1, single: true, backup: undefined };
+}
+
+async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
+  const t = target(r, p);
+  if (typeof t === "number") return t;
+  const { up, url } = t;
+  r.notes.set(VARS_KEY, { url } satisfies ProxyVars);
+
+  let body: RequestBody | undefined;
+  if (r === r.main) {
+    try {
+      body = await r.readBody();
+    } catch (e) {
+      if (e instanceof BodyError) return e.status;
+      throw e;
+    }
+  } else body = r.body;
+  const sendBody = p.passBody && body !== undefined && body.length > 0;
+
+  const uri = upstreamUri(r, url.uri, p.pass.location, p.pass.url === undefined);
+  const headers = requestHeaders(r, p.headers, p.passClientHeaders);
+  const host = p.headers.host?.(r);
+  const connection = p.headers.connection?.(r) ?? "";
+  const keepalive = up.spec.keepalive > 0 && p.http11 && connection.toLowerCase() !== "close";
+  const call: UpstreamCall = {
+    method: r.method, path: uri, headers, host: host === "" ? undefined : host,
+    body: !sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length },
+    keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
+  };
+  const pool: PoolOptions = { connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests };
+
+  const picker = BALANCERS[up.spec.method](up, r, up.key?.(r) ?? "");
+  if (p.nextTries > 0 && picker.tries > p.nextTries) picker.tries = p.nextTries;
+  const group = newGroup(r);
+  const started = Date.now();
+  const idempotent = !NON_IDEMPOTENT.has(r.method);
+  // The client going away ends the current try (nginx: proxy_ignore_client_abort off).
+  const abortSlot: { abort?: () => void } = {};
+  r.onClientAbort(() => abortSlot.abort?.());
+  for (;;) {
+    const peer = picker.next();
+    if (!peer) {
+      r.notes.set("upstream_log", `, upstream: "http://${up.spec.name}${uri}"`);
+      r.log("error", "no live upstreams", "connecting to upstream");
+      const st = newTry(group, up.spec.name);
+      st.status = 502;
+      st.response = 0;
+      return 502;
+    }
+    r.notes.set("upstream_log", `, upstream: "http://${peer.name}${uri}"`);
+    const st = newTry(group, peer.name);
+    const log = (level: "warn", msg: string, action: string): void => r.log(level, msg, action);
+    const canRetry = (sent: boolean): boolean =>
+      picker.tries > 0 && (!sent || idempotent || p.nextUpstream.has("non_idempotent")) &&
+      !(p.nextTimeout > 0 && Date.now() - started >= p.nextTimeout);
+    const out = await tryPeer(r, p, call, pool, peer, st, picker.tries, idempotent, abortSlot);
+    if (out.kind === "done") {
+      picker.free(peer, false, (l, m) => log(l, m, "reading upstream"));
+      return out.rc;
+    }
+    if (out.kind === "status") {
+      picker.free(peer, STATUS_FAILS.has(out.status), (l, m) => log(l, m, "reading response header from upstream"));
+      if (!canRetry(true)) return out.status;
+      continue;
+    }
+    const f = out.failure;
+    st.status = FAILURE_STATUS[f.kind];
+    r.log("error", f.message, f.stage);
+    picker.free(peer, true, (l, m) => log(l, m, f.stage));
+    if (!p.nextUpstream.has(f.kind) || !canRetry(out.sent)) return st.status;
+  }
+}
+
+/** Whether error_page would take `status` (proxy_intercept_errors hands such responses to it). */
+function hasErrorPage(r: Request, status: number): boolean {
+  const pages = r.loc.settings.error_page as readonly { status: number }[] | undefined;
+  return pages !== undefined && pages.some((e) => e.status === status);
+}
+
+function tryPeer(
+  r: Request, p: ProxyLoc, call: UpstreamCall, pool: PoolOptions, peer: Peer, st: TryState, triesLeft: number,
+  idempotent: boolean, abortSlot: { abort?: () => void },
+): Promise<TryOutcome> {
+  return new Promise<TryOutcome>((resolve) => {
+    let ctl: UpstreamControl | undefined;
+    let sent = false;
+    let streaming = false;
+    let settled = false;
+    const settle = (o: TryOutcome): void => {
+      if (settled) return;
+      settled = true;
+      if (st.response < 0) st.response = Date.now() - st.start;
+      resolve(o);
+    };
+    abortSlot.abort = () => {
+      ctl?.abort();
+      if (!settled) settle({ kind: "done", rc: 499 });
+    };
+    ctl = callUpstream(p.runtime!.pools.get(peer, pool), call, {
+      onConnect() {
+        sent = true;
+        st.connect = Date.now() - st.start;
+      },
+      onHeaders(status, statusText, raw) {
+        st.header = Date.now() - st.start;
+        st.status = status;
+        const nu = p.nextUpstream;
+        if (nu.has(`http_${status}`) && triesLeft > 1 && (idempotent || nu.has("non_idempotent"))) {
+          ctl?.abort();
+          settle({ kind: "status", status });
+          return;
+        }
+        if (p.intercept && status >= 300 && hasErrorPage(r, status)) {
+          ctl?.abort();
+          settle({ kind: "done", rc: status });
+          return;
+        }
+        applyHeaders(r, p, status, statusText, raw);
+        streaming = true;
+        r.sendHeader();
+      },
+      onData(chunk) {
+        // undici reports an empty piece where it resumes: nothing to wait for.
+        if (!streaming || chunk.length === 0) return true;
+        r.write(chunk, !p.buffering);
+        void r.flush().then(() => ctl?.resume());
+        return false;
+      },
+      onComplete() {
+        settle({ kind: "done", rc: OK });
+      },
+      onError(f) {
+        if (!streaming) {
+          settle({ kind: "failed", failure: f, sent });
+          return;
+        }
+        r.log("error", f.message, f.stage === "reading response header from upstream" ? "reading upstream" : f.stage);
+        settle({ kind: "done", rc: ERROR });
+      },
+    });
+  });
+}
+
+function applyHeaders(r: Request, p: ProxyLoc, status: number, statusText: string, raw: string[]): void {
+  r.status = status;
+  r.statusLine = statusText ? `${status} ${statusText}` : String(status);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    const l = name.toLowerCase();
+    if (p.hidden.has(l)) continue;
+    switch (l) {
+      case "content-type":
+        r.contentType = value;
+        r.charset = undefined;
+        continue;
+      case "content-length": {
+        const n = Number(value);
+        if (/^[0-9]+$/.test(value.trim()) && Number.isSafeInteger(n)) r.contentLength = n;
+        continue;
+      }
+      case "last-modified":
+        r.lastModified = value;
+        continue;
+      case "location": {
+        const v = rewriteLocation(r, value, p.redirects);
+        // A relative Location is made absolute by the header filter, at its own place.
+        if (v.startsWith("/")) r.location = v;
+        else r.headersOut.add(name, v);
+        continue;
+      }
+      case "refresh":
+        r.headersOut.add(name, rewriteRefresh(r, value, p.redirects));
+        continue;
+    }
+    r.headersOut.add(name, value);
+  }
+}
+
+export const proxyModule: HttpModule = {
+  name: "proxy",
+  settings: SETTINGS,
+  directives: [
+    "proxy_pass", "upstream", "keepalive", "keepalive_timeout", "keepalive_requests", "keepalive_time", "ip_hash", "least_conn",
+    "hash", "zone",
+  ],
+  compileLocation,
+  contentHandler(loc) {
+    const p = loc.moduleData.get("proxy") as ProxyLoc | undefined;
+    if (!p) return undefined;
+    return (r) => proxyHandler(r, p).then((rc) => (rc === DONE ? DONE : rc));
+  },
+  postConfiguration: bind,
+  async exitWorker(cfg) {
+    const rt = cfg.moduleData.get("upstream") as UpstreamRuntime | undefined;
+    if (rt) await rt.pools.close();
+  },
+};
+

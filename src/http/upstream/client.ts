@@ -1,0 +1,184 @@
+// The wire to upstream servers: undici, one Pool per peer address (and connect timeout), so
+// kept-alive connections are reused across requests. nginx's outcomes come back classified,
+// with nginx's log texts: a refused connect, a timeout (connect, send, read), a peer that
+// closed early, an invalid header.
+import * as fs from "node:fs";
+import { Pool, type Dispatcher } from "undici";
+import type { Peer } from "./peers.js";
+
+export interface UpstreamCall {
+  readonly method: string;
+  readonly path: string;
+  /** [name0, value0, ...] without Host and Connection (undici writes those itself). */
+  readonly headers: string[];
+  readonly host: string | undefined;
+  /** A body in memory, or the temporary file the client's body was spilled to. */
+  readonly body: Buffer | { file: string; length: number } | undefined;
+  /** Keep the connection for later requests (upstream keepalive with HTTP/1.1). */
+  readonly keepalive: boolean;
+  readonly connectTimeout: number;
+  readonly sendTimeout: number;
+  readonly readTimeout: number;
+}
+
+/** Where nginx was when it failed: its `while ...` action. */
+export type UpstreamStage = "connecting to upstream" | "sending request to upstream" | "reading response header from upstream" | "reading upstream";
+
+export interface UpstreamFailure {
+  /** For proxy_next_upstream: error, timeout, invalid_header. */
+  readonly kind: "error" | "timeout" | "invalid_header";
+  /** nginx's log text, e.g. `connect() failed (111: Connection refused)`. */
+  readonly message: string;
+  readonly stage: UpstreamStage;
+}
+
+export interface UpstreamHandler {
+  onConnect(): void;
+  /** The status line and the header lines as received (latin1). */
+  onHeaders(status: number, statusText: string, headers: string[]): void;
+  /** A piece of the body; false stops reading until the control's resume(). */
+  onData(chunk: Buffer): boolean;
+  onComplete(): void;
+  onError(f: UpstreamFailure): void;
+}
+
+export interface PoolOptions {
+  readonly connectTimeout: number;
+  readonly keepaliveTimeout: number;
+  readonly keepaliveRequests: number;
+}
+
+/** The pools of one configuration, closed when it is retired. */
+export class Pools {
+  private readonly pools = new Map<string, Pool>();
+
+  get(peer: Peer, o: PoolOptions): Pool {
+    const key = `${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}`;
+    let p = this.pools.get(key);
+    if (!p) {
+      p = new Pool(`http://${peer.name}`, {
+        connect: { timeout: o.connectTimeout },
+        keepAliveTimeout: o.keepaliveTimeout,
+        keepAliveMaxTimeout: o.keepaliveTimeout,
+        maxRequestsPerClient: o.keepaliveRequests,
+        pipelining: 1,
+        strictContentLength: false,
+      });
+      this.pools.set(key, p);
+    }
+    return p;
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(all.map((p) => p.destroy().catch(() => undefined)));
+  }
+}
+
+const ERRNO: Record<string, string> = {
+  ECONNREFUSED: "111: Connection refused",
+  ECONNRESET: "104: Connection reset by peer",
+  EHOSTUNREACH: "113: No route to host",
+  ENETUNREACH: "101: Network is unreachable",
+  EPIPE: "32: Broken pipe",
+  ETIMEDOUT: "110: Connection timed out",
+  EADDRNOTAVAIL: "99: Cannot assign requested address",
+};
+
+function codeOf(e: unknown): string {
+  let x = e as { code?: string; cause?: unknown } | undefined;
+  for (let i = 0; i < 3 && x; i++) {
+    if (x.code && x.code !== "UND_ERR_SOCKET") return x.code;
+    x = x.cause as typeof x;
+  }
+  return (e as { code?: string } | undefined)?.code ?? "";
+}
+
+/** An undici error as nginx would have logged it, for the stage reached. */
+function classify(e: unknown, connected: boolean, gotHeader: boolean): UpstreamFailure {
+  const code = codeOf(e);
+  const stage: UpstreamStage = !connected ? "connecting to upstream" : gotHeader ? "reading upstream" : "reading response header from upstream";
+  if (code === "UND_ERR_CONNECT_TIMEOUT" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    return { kind: "timeout", message: "upstream timed out (110: Connection timed out)", stage: code === "UND_ERR_CONNECT_TIMEOUT" ? "connecting to upstream" : stage };
+  }
+  if (!connected) {
+    return { kind: "error", message: `connect() failed (${ERRNO[code] ?? "111: Connection refused"})`, stage };
+  }
+  if (code === "ECONNRESET" || code === "EPIPE") {
+    return { kind: "error", message: `recv() failed (${ERRNO[code]})`, stage };
+  }
+  if (code.startsWith("HPE_") && !gotHeader) return { kind: "invalid_header", message: "upstream sent invalid header", stage };
+  return { kind: "error", message: "upstream prematurely closed connection", stage };
+}
+
+/** Send one request to `pool`; the handler hears how it goes. Returns an abort function. */
+export interface UpstreamControl {
+  abort(): void;
+  /** Read on after onData returned false. */
+  resume(): void;
+}
+
+export function callUpstream(pool: Pool, call: UpstreamCall, h: UpstreamHandler): UpstreamControl {
+  let connected = false;
+  let gotHeader = false;
+  let done = false;
+  let abortFn: ((e?: Error) => void) | undefined;
+  let resume: (() => void) | undefined;
+  let body: Dispatcher.DispatchOptions["body"];
+  const headers = call.headers.slice();
+  if (call.host !== undefined) headers.unshift("host", call.host);
+  if (!call.keepalive) headers.push("connection", "close");
+  if (call.body === undefined) body = undefined;
+  else if (Buffer.isBuffer(call.body)) body = call.body;
+  else {
+    body = fs.createReadStream(call.body.file);
+    headers.push("content-length", String(call.body.length));
+  }
+  const handler: Dispatcher.DispatchHandler = {
+    // undici calls this once the request is on a connected socket.
+    onConnect(abort) {
+      abortFn = abort;
+      connected = true;
+      h.onConnect();
+    },
+    onHeaders(status, raw, res, statusText) {
+      if (status < 200) return true;
+      gotHeader = true;
+      resume = res;
+      h.onHeaders(status, statusText, raw.map((b) => b.toString("latin1")));
+      return true;
+    },
+    onData(chunk) {
+      return h.onData(chunk);
+    },
+    onComplete() {
+      if (done) return;
+      done = true;
+      h.onComplete();
+    },
+    onError(err) {
+      if (done) return;
+      done = true;
+      h.onError(classify(err, connected, gotHeader));
+    },
+  };
+  try {
+    pool.dispatch({
+      path: call.path, method: call.method as Dispatcher.HttpMethod, headers, body,
+      reset: !call.keepalive, headersTimeout: call.readTimeout, bodyTimeout: call.readTimeout,
+    }, handler);
+  } catch (e) {
+    done = true;
+    const msg = (e as Error).message;
+    queueMicrotask(() => h.onError({ kind: "error", message: `upstream request failed: ${msg}`, stage: "connecting to upstream" }));
+  }
+  return {
+    abort: () => {
+      if (done) return;
+      done = true;
+      abortFn?.(new Error("aborted"));
+    },
+    resume: () => resume?.(),
+  };
+}
