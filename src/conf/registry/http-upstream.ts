@@ -10,8 +10,8 @@ export const httpUpstream: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "upstream", contexts: HTTP, args: "TAKE1", block: "upstream", status: "planned", note: "issue 6" },
-    { name: "server", contexts: UPS, args: "1MORE", status: "planned", note: "issue 5" },
+    { name: "upstream", contexts: HTTP, args: "TAKE1", block: "upstream", status: "supported" },
+    { name: "server", contexts: UPS, args: "1MORE", status: "partial", note: "weight, max_fails, fail_timeout, backup, down, max_conns; no resolve/service" },
   ],
 };
 
@@ -20,7 +20,7 @@ export const httpUpstreamHash: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "hash", contexts: UPS, args: "TAKE12", status: "planned", note: "issue 6" },
+    { name: "hash", contexts: UPS, args: "TAKE12", status: "supported" },
   ],
 };
 
@@ -29,7 +29,7 @@ export const httpUpstreamIpHash: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "ip_hash", contexts: UPS, args: "NOARGS", status: "planned", note: "issue 6" },
+    { name: "ip_hash", contexts: UPS, args: "NOARGS", status: "partial", note: "IPv4 clients; IPv6 clients are balanced round robin" },
   ],
 };
 
@@ -38,7 +38,7 @@ export const httpUpstreamLeastConn: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "least_conn", contexts: UPS, args: "NOARGS", status: "planned", note: "issue 6" },
+    { name: "least_conn", contexts: UPS, args: "NOARGS", status: "supported" },
   ],
 };
 
@@ -56,10 +56,10 @@ export const httpUpstreamKeepalive: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "keepalive", contexts: UPS, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "keepalive_time", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "planned", note: "issue 6" },
-    { name: "keepalive_timeout", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "planned", note: "issue 5" },
-    { name: "keepalive_requests", contexts: UPS, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 5" },
+    { name: "keepalive", contexts: UPS, args: "TAKE1", dup: true, status: "partial", note: "undici keeps idle connections per peer (not capped at N)" },
+    { name: "keepalive_time", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "partial", note: "accepted; not enforced" },
+    { name: "keepalive_timeout", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "supported" },
+    { name: "keepalive_requests", contexts: UPS, args: "TAKE1", dup: true, value: "number", status: "supported" },
   ],
 };
 
