@@ -67,11 +67,14 @@ http {
     location /cond { access_log logs/access.log short if=$arg_log; return 200 "c\\n"; }
     location /two { access_log logs/access.log short; access_log logs/access.log combined buffer=32k flush=1s; return 200 "two\\n"; }
     location /404 { return 404; }
+    location /offlate { access_log logs/access.log short; access_log off; return 200 "ol\n"; }
+    location /offfirst { access_log off; access_log logs/access.log short; return 200 "of\n"; }
+    location /byhost { access_log logs/access-$arg_h.log short; return 200 "h\n"; }
   }
 }
 `,
     accessLog: true,
-    requests: [get("/x"), get("/off"), get("/cond?log=1"), get("/cond?log=0"), get("/cond"), get("/two"), get("/404")],
+    requests: [get("/x"), get("/off"), get("/cond?log=1"), get("/cond?log=0"), get("/cond"), get("/two"), get("/404"), get("/offlate"), get("/offfirst"), get("/byhost?h=x"), get("/byhost?h=")],
   });
 });
 
@@ -218,4 +221,25 @@ http {
     accessLog: true,
     requests: [get("/main"), get("/logged")],
   });
+});
+
+test("logs: access_log paths with variables open one file per value", async () => {
+  const srv = await startInProcess(`
+events {}
+http {
+  log_format s '$uri';
+  server { listen 127.0.0.1:__PORT__; root logs; location / { access_log logs/by-$arg_h.log s; return 200 "x\\n"; } }
+}
+`);
+  try {
+    await srv.get("/one?h=a");
+    await srv.get("/two?h=b");
+    await srv.get("/three?h=a");
+    await sleep(20);
+    flushLogFiles();
+    assert.equal(fs.readFileSync(path.join(srv.prefix, "logs/by-a.log"), "latin1"), "/one\n/three\n");
+    assert.equal(fs.readFileSync(path.join(srv.prefix, "logs/by-b.log"), "latin1"), "/two\n");
+  } finally {
+    await srv.close();
+  }
 });

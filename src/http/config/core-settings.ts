@@ -68,12 +68,15 @@ const errorLog: SettingSpec<readonly ErrorLogSpec[]> = list("error_log", (d: Dir
   return { path, level };
 });
 
+const ACCESS_LOG_OFF: readonly AccessLogSpec[] = Object.freeze([]);
+
 const accessLog: SettingSpec<readonly AccessLogSpec[]> = {
   directive: "access_log",
   key: "access_log",
   default: [],
   parse(d, prev, env) {
-    if (d.args[0] === "off") return [];
+    // `off` anywhere in a level turns that level's logging off, as in nginx.
+    if (d.args[0] === "off" || prev === ACCESS_LOG_OFF) return ACCESS_LOG_OFF;
     let condition: string | undefined;
     let format = "combined";
     for (const a of d.args.slice(1)) {

@@ -1,8 +1,12 @@
 // The access log: log_format compiled once into parts (text and variable getters), nginx's
 // escaping of variable values (default, json, none), `combined` built in, `if=` conditions.
+import * as fs from "node:fs";
 import type { Request } from "../request.js";
+import { docRoot } from "../modules/static-path.js";
+import { errnoText } from "../modules/static.js";
 import { openLogFile, type LogFile } from "./log-file.js";
 import { variableGetter, type VariableGetter } from "../variables.js";
+import { compileComplexValue, hasVariables, type ComplexValue } from "../script.js";
 
 export type LogEscape = "default" | "json" | "none";
 
@@ -61,16 +65,15 @@ function escapeJson(v: string): string {
 }
 
 export class AccessLog {
-  private readonly file: LogFile;
+  private readonly file: LogFile | undefined;
+  /** A path with variables is evaluated per request (each file opened once, then shared). */
+  private readonly pathValue: ComplexValue | undefined;
   private readonly cond: VariableGetter | undefined;
 
-  constructor(path: string, readonly format: LogFormat, condition?: string) {
-    this.file = openLogFile(path);
+  constructor(readonly path: string, readonly format: LogFormat, condition?: string) {
+    if (hasVariables(path)) this.pathValue = compileComplexValue(path);
+    else this.file = openLogFile(path);
     this.cond = condition !== undefined ? compileCondition(condition) : undefined;
-  }
-
-  get path(): string {
-    return this.file.path;
   }
 
   format_(r: Request): string {
@@ -95,7 +98,19 @@ export class AccessLog {
       const v = this.cond(r);
       if (v === undefined || v === "" || v === "0") return;
     }
-    this.file.write(this.format_(r));
+    if (this.file) {
+      this.file.write(this.format_(r));
+      return;
+    }
+    // As nginx: a per-request log file needs the request's root to exist.
+    const root = docRoot(r.loc).base(r);
+    try {
+      fs.statSync(root);
+    } catch (e) {
+      r.log("error", `testing "${root}" existence failed (${errnoText(e)})`, "logging request");
+      return;
+    }
+    openLogFile(this.pathValue!(r)).write(this.format_(r));
   }
 }
 
