@@ -25,6 +25,8 @@ interface BenchCase {
   readonly lua?: boolean;
   /** Files to create under the prefix (path -> content). */
   readonly files?: Readonly<Record<string, Buffer>>;
+  /** Needs an upstream: a bare responder is started and its port replaces __BACKEND__. */
+  readonly backend?: boolean;
 }
 
 /** Bytes of text for a static file of `n` bytes. */
@@ -70,6 +72,22 @@ const CASES: readonly BenchCase[] = [
     http: `include mime.types; server { listen 127.0.0.1:__PORT__; location / { root html; } }`,
     path: "/100k.txt",
     files: { "html/100k.txt": fileOf(100 * 1024), "conf/mime.types": Buffer.from("types { text/plain txt; }\n") },
+  },
+  // proxy_pass to a small local backend (the bare node:net responder below): a new upstream
+  // connection per request (nginx's default), and kept-alive ones.
+  {
+    name: "proxy_pass",
+    backend: true,
+    http: `server { listen 127.0.0.1:__PORT__; location / { proxy_pass http://127.0.0.1:__BACKEND__; } }`,
+    path: "/",
+  },
+  {
+    name: "proxy_pass, upstream keepalive",
+    backend: true,
+    http: `upstream b { server 127.0.0.1:__BACKEND__; keepalive 16; }
+      server { listen 127.0.0.1:__PORT__; location / {
+        proxy_pass http://b; proxy_http_version 1.1; proxy_set_header Connection ""; } }`,
+    path: "/",
   },
   {
     name: "shared-dict rate limiter",
@@ -313,8 +331,10 @@ export async function main(): Promise<void> {
       console.log(`${c.name.padEnd(38)} (waits for the Lua module: src/http/modules/lua.ts)`);
       continue;
     }
-    const ref = haveRef ? await startServer("reference", c) : undefined;
-    const ts = await startServer("tsresty", c);
+    const backend = c.backend ? await startBare() : undefined;
+    const cc = backend ? { ...c, http: c.http.replace(/__BACKEND__/g, String(backend.port)) } : c;
+    const ref = haveRef ? await startServer("reference", cc) : undefined;
+    const ts = await startServer("tsresty", cc);
     const bare = c === CASES[0] ? await startBare() : undefined;
     try {
       const [r, t, b] = measure([ref, ts, bare], c.path);
@@ -324,6 +344,7 @@ export async function main(): Promise<void> {
       await ref?.stop();
       await ts?.stop();
       await bare?.stop();
+      await backend?.stop();
     }
   }
 }
