@@ -519,6 +519,15 @@ test("a kept connection serves the next client request", async () => {
   assert.equal(await body("/across"), "1\n1\n");
 });
 
+test("proxy_request streams a large client body (from the temp file)", async () => {
+  const payload = "x".repeat(300_000);
+  const raw = `POST /proxy/echo HTTP/1.1\r\nHost: front\r\nContent-Length: ${payload.length}\r\nConnection: close\r\n\r\n${payload}`;
+  const { responses } = await exchange(srv.port, { raw, responses: 1, timeout: 10000 });
+  const lines = responses[0]!.body.split("\n");
+  assert.equal(lines[0], "method=POST");
+  assert.equal(lines.at(-1), "body=" + payload);
+});
+
 test("proxy_request forwards a chunked client body", async () => {
   const raw = "PUT /proxy/echo HTTP/1.1\r\nHost: front\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
   const { responses } = await exchange(srv.port, { raw, responses: 1 });

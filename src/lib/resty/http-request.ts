@@ -160,12 +160,16 @@ function* pumpBody(ctx: RequestCtx, resp: ResponseStream, fn: LuaValue, out: Pas
     }
     if (!out.write(Buffer.from(str(chunk), "latin1"))) {
       const drained = new Promise<boolean>((resolve) => {
-        const t = ctx.sendTimeout > 0 ? setTimeout(() => resolve(false), ctx.sendTimeout) : undefined;
-        out.once("drain", () => {
+        const done = (ok: boolean): void => {
           if (t !== undefined) clearTimeout(t);
-          resolve(true);
-        });
-        out.once("close", () => resolve(true));
+          out.off("drain", onDrain);
+          out.off("close", onDrain);
+          resolve(ok);
+        };
+        const onDrain = (): void => done(true);
+        const t = ctx.sendTimeout > 0 ? setTimeout(() => done(false), ctx.sendTimeout) : undefined;
+        out.on("drain", onDrain);
+        out.on("close", onDrain);
       });
       if (!(yield* wait(drained))) {
         ctx.log("lua tcp socket write timed out");
