@@ -185,6 +185,24 @@ http {
         ngx.say(table.concat(out, ", "))
       }
     }
+    location /args {
+      content_by_lua_block {
+        local redis = require "resty.redis"
+        for _, o in ipairs({ { pool_size = 0 }, { pool_size = "x" }, { backlog = -1 }, { backlog = "x" }, { pool = {} }, { pool = 12 } }) do
+          local red = redis:new()
+          local ok, a, b = pcall(red.connect, red, "127.0.0.1", 6379, o)
+          ngx.say(tostring(ok), " ", tostring(a), " ", tostring(b))
+          if ok then red:close() end
+        end
+        local red = redis:new()
+        ngx.say(pcall(red.connect, red, "127.0.0.1"))
+        ngx.say(pcall(red.connect, red))
+        ngx.say(pcall(red.set_timeout, red, "x"))
+        assert(red:connect("127.0.0.1", 6379))
+        ngx.say(pcall(red.set_keepalive, red, "x"))
+        red:close()
+      }
+    }
     location /init { content_by_lua_block { ngx.say(INIT) } }
     location /set {
       set_by_lua_block $x {
@@ -231,7 +249,7 @@ test("resty.redis: commands, replies, errors, pipeline, keepalive, refused, time
     await diffCase(t, {
       name: "resty.redis",
       conf: conf(closedPort, await listen(closer), await listen(resetter)),
-      requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/broken", "/init", "/set", "/filters", "/log"]
+      requests: ["/commands", "/refused", "/timeout", "/pubsub", "/edge", "/backlog", "/broken", "/args", "/init", "/set", "/filters", "/log"]
         .map((p) => ({ name: p, path: p })),
       // ngx_lua prints its socket's pointers in these lines; tsresty has none to print.
       ignoreLog: [/attempt to (send|receive) data on a closed socket/],

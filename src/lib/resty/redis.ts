@@ -286,10 +286,9 @@ function syncMethod(name: string, impl: (self: LuaValue, ...a: LuaValue[]) => Lu
   return f;
 }
 
-function timeoutArg(v: LuaValue, fname: string): number {
-  if (v === undefined) return 0;
-  const n = toNumber(v);
-  if (n === undefined) return luaError(`bad argument #2 to '${fname}' (number expected, got ${typeName(v)})`);
+/** A timeout as ngx_lua reads it (lua_tonumber: anything else is 0, no timeout). */
+function timeoutArg(v: LuaValue): number {
+  const n = toNumber(v) ?? 0;
   return n < 0 ? 0 : n;
 }
 
@@ -297,41 +296,53 @@ function connect(self: LuaValue, a: LuaValue[], canWait: boolean): Res {
   const o = objOf(self);
   if (o === undefined) return NOT_INITIALIZED;
   checkUse(o);
+  // The cosocket's argument checks, worded as ngx_lua words them (the object counts as #1;
+  // lua-resty-redis tail-calls the cosocket, so the errors have no position).
+  if (a.length < 1 || a.length > 3) return luaError(`ngx.socket connect: expecting 2, 3, or 4 arguments (including the object), but seen ${a.length + 1}`, 0);
   const spec = a[0];
-  if (typeof spec !== "string") return luaError(`bad argument #1 to 'connect' (string expected, got ${typeName(spec)})`);
+  if (typeof spec !== "string" && typeof spec !== "number") return luaError(`bad argument #2 to '?' (string expected, got ${typeName(spec)})`, 0);
+  const name = typeof spec === "number" ? numberToString(spec) : spec;
   let target: Target;
   let opts: LuaValue;
   let poolName: string;
-  if (spec.startsWith("unix:")) {
-    target = { host: undefined, port: undefined, path: spec.slice(5) };
+  let optsArg: number;
+  if (name.startsWith("unix:")) {
+    target = { host: undefined, port: undefined, path: name.slice(5) };
     opts = a[1];
-    poolName = spec;
+    poolName = name;
+    optsArg = 3;
   } else {
+    if (a[1] === undefined) return [undefined, "missing the port number"];
     const p = toNumber(a[1]);
-    if (p === undefined) return luaError(`bad argument #2 to 'connect' (number expected, got ${typeName(a[1])})`);
+    if (p === undefined) return luaError(`bad argument #3 to '?' (number expected, got ${typeName(a[1])})`, 0);
     if (p < 0 || p > 65535 || Math.floor(p) !== p) return [undefined, `bad port number: ${numberToString(p)}`];
-    target = { host: spec, port: p, path: undefined };
+    target = { host: name, port: p, path: undefined };
     opts = a[2];
-    poolName = `${spec}:${p}`;
+    poolName = `${name}:${p}`;
+    optsArg = 4;
   }
+  const optError = (what: string): never => luaError(`bad argument #${optsArg} to '?' (${what})`, 0);
   let poolSize: number | undefined;
   let backlog: number | undefined;
   if (opts instanceof LuaTable) {
     const pn = opts.getStr("pool");
     if (typeof pn === "string") poolName = pn;
     else if (typeof pn === "number") poolName = numberToString(pn);
-    else if (pn !== undefined) return luaError(`bad "pool" option type: ${typeName(pn)}`);
+    else if (pn !== undefined) return optError(`bad "pool" option type: ${typeName(pn)}`);
     const ps = opts.getStr("pool_size");
     if (ps !== undefined) {
-      const n = toNumber(ps);
-      if (n === undefined || n <= 0) return luaError(`bad "pool_size" option value: ${tostring(ps)}`);
-      poolSize = Math.floor(n);
+      if (typeof ps !== "number") return optError(`bad "pool_size" option type: ${typeName(ps)}`);
+      const n = Math.trunc(ps);
+      if (!(n > 0)) return optError(`bad "pool_size" option value: ${numberToString(n)}`);
+      poolSize = n;
       definePool(poolName, poolSize);
     }
     const bl = opts.getStr("backlog");
     if (bl !== undefined) {
-      if (typeof bl !== "number" || bl < 0) return luaError(`bad "backlog" option value: ${tostring(bl)}`);
-      backlog = Math.floor(bl);
+      // ngx_lua reads it with lua_tointeger: a non-number is 0.
+      const n = Math.trunc(toNumber(bl) ?? 0);
+      if (n < 0) return optError(`bad "backlog" option value: ${numberToString(n)}`);
+      backlog = n;
     }
     // TLS to Redis is not supported: say so rather than talk plain TCP to a TLS port.
     if (opts.getStr("ssl") === true) return [undefined, "failed to do ssl handshake: ssl is not supported by tsresty's resty.redis"];
@@ -394,14 +405,14 @@ function setKeepalive(self: LuaValue, timeout: LuaValue, size: LuaValue): LuaRes
   let idle = settings.socketKeepaliveTimeout;
   if (timeout !== undefined) {
     const n = toNumber(timeout);
-    if (n === undefined) return luaError(`bad argument #2 to 'setkeepalive' (number expected, got ${typeName(timeout)})`);
+    if (n === undefined) return luaError(`bad argument #2 to '?' (number expected, got ${typeName(timeout)})`, 0);
     // ngx_lua takes the time as unsigned: a negative one never runs out, as 0.
     idle = n < 0 ? 0 : n;
   }
   let poolSize = settings.socketPoolSize;
   if (size !== undefined) {
     const n = toNumber(size);
-    if (n === undefined || n <= 0) return luaError(`bad "pool_size" option value: ${tostring(size)}`);
+    if (n === undefined || n <= 0) return luaError(`bad argument #3 to '?' (bad "pool_size" option value: ${tostring(size)})`, 0);
     poolSize = Math.floor(n);
   }
   if (o.pipeline !== undefined || link.client.commandQueue.length > 0) {
@@ -585,16 +596,16 @@ export function makeRedis(hostOf: () => RedisHost): LuaTable {
   M.setStr("set_timeout", syncMethod("set_timeout", (self, t) => {
     const o = objOf(self);
     if (o === undefined) return luaError("not initialized", 2);
-    const ms = timeoutArg(t, "settimeout");
+    const ms = timeoutArg(t);
     o.connectTimeout = o.sendTimeout = o.readTimeout = ms;
     return NONE;
   }));
   M.setStr("set_timeouts", syncMethod("set_timeouts", (self, c, s, r) => {
     const o = objOf(self);
     if (o === undefined) return luaError("not initialized", 2);
-    o.connectTimeout = timeoutArg(c, "settimeouts");
-    o.sendTimeout = timeoutArg(s, "settimeouts");
-    o.readTimeout = timeoutArg(r, "settimeouts");
+    o.connectTimeout = timeoutArg(c);
+    o.sendTimeout = timeoutArg(s);
+    o.readTimeout = timeoutArg(r);
     return NONE;
   }));
   M.setStr("connect", method("connect", connect));
