@@ -84,3 +84,45 @@ test("nginx's default error pages for every status, server_tokens, msie_padding"
     ],
   });
 });
+
+const LUA_CONF = `
+events {}
+http {
+  access_log off;
+  server { listen 127.0.0.1:__PORT__;
+    location /a { add_header X-A a always; error_page 404 /luaerr; return 404; }
+    location /luaerr { add_header X-Err err; add_header X-Err-Always yes always; content_by_lua_block { ngx.say("status ", ngx.status, " uri ", ngx.var.uri) } }
+    location /b { error_page 404 = /luastatus; return 404; }
+    location /luastatus { content_by_lua_block { ngx.status = 202 ngx.say("202 from lua") } }
+    location /c { error_page 404 /err.html; return 404; }
+    location /d { if ($arg_x) { error_page 404 /luaerr; } return 404; }
+    location /e { expires max; if ($arg_x) { add_header X-If 1; } return 200 "e\\n"; }
+    location /f { error_page 404 /err.html; content_by_lua_block { ngx.exit(ngx.HTTP_NOT_FOUND) } }
+    location /g { error_page 500 /luaerr; content_by_lua_block { error("boom") } }
+    location /h { error_page 404 /luaerr; content_by_lua_block { ngx.say("partial") ngx.exit(404) } }
+    location /i { error_page 302 /luaerr; return 302 /x; }
+    location /j { error_page 404 /sub; return 404; }
+    location /sub { content_by_lua_block {
+      for _, u in ipairs({"/inner", "/inner2", "/inner3", "/inner4.html"}) do
+        local r = ngx.location.capture(u)
+        local hs = {}
+        for k, v in pairs(r.header) do hs[#hs + 1] = k .. "=" .. tostring(v) end
+        table.sort(hs)
+        ngx.say(u, " ", r.status, " [", r.body, "] ", table.concat(hs, ","))
+      end
+    } }
+    location /inner { return 404; }
+    location /inner2 { error_page 404 /page; return 404; }
+    location /page { return 200 "page\n"; }
+    location /inner3 { return 502; }
+    location /inner4.html { return 404; }
+  }
+}
+`;
+
+test("error_page with Lua: statuses, headers of the target, ngx.exit, errors, subrequests", async (t) => {
+  await diffCase(t, {
+    name: "error_page-lua", conf: LUA_CONF, files: { "html/err.html": "static error page\n" },
+    requests: ["/a", "/b", "/c", "/d?x=1", "/d", "/e?x=1", "/f", "/g", "/h", "/i", "/j", "/sub"].map((p) => get(p)),
+  });
+});

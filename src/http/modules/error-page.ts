@@ -10,6 +10,7 @@ import { DONE } from "../phases.js";
 import { ConfigError, type SettingSpec } from "../config/settings.js";
 import { compileComplexValue, hasVariables, type ComplexValue } from "../script.js";
 import { CLOSES_CONNECTION } from "../status.js";
+import { setContentType } from "../content-type.js";
 
 interface ErrorPage {
   readonly status: number;
@@ -103,7 +104,22 @@ function sendErrorPage(r: Request, p: ErrorPage): number {
   return DONE;
 }
 
+/**
+ * A subrequest's special response (ngx.location.capture's post-subrequest handler takes the
+ * status): no error_page, no page, only the status and a Content-Type, as the reference answers.
+ */
+function subrequestStatus(r: Request, status: number): number {
+  r.status = status;
+  r.statusLine = undefined;
+  setContentType(r);
+  r.sendHeader();
+  r.eof();
+  r.complete();
+  return DONE;
+}
+
 requestHooks.specialResponse.push((r, status) => {
+  if (r !== r.main) return subrequestStatus(r, status);
   if (sendingRedirect) return undefined;
   const pages = r.loc.settings.error_page as readonly ErrorPage[] | undefined;
   if (r.errorPageUsed || pages === undefined || pages.length === 0 || r.uriChangesLeft === 0) return undefined;
