@@ -37,7 +37,10 @@ export function buildHeader(r: Request): string {
     h += "\r\n";
   }
   if (r.contentLength >= 0) h += "Content-Length: " + r.contentLength + "\r\n";
-  if (r.lastModified !== undefined) h += "Last-Modified: " + r.lastModified + "\r\n";
+  // nginx drops the file's Last-Modified from other statuses (an error_page served from a file).
+  if (r.lastModified !== undefined && (r.status === 200 || r.status === 206 || r.status === 304)) {
+    h += "Last-Modified: " + r.lastModified + "\r\n";
+  }
   if (r.location !== undefined && r.location.startsWith("/") && core.absolute_redirect) {
     h += "Location: " + absoluteLocation(r, r.location) + "\r\n";
   }

@@ -396,3 +396,31 @@ http {
     requests: [get("/r/x.txt"), get("/a/sub/y"), get("/re/z.txt"), get("/v/q?d=sub")],
   });
 });
+
+test("static: error_page pages served from files keep the error status", async (t) => {
+  await diffCase(t, {
+    name: "static error pages",
+    conf: `
+events {}
+http {
+  access_log off;
+  include mime.types;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    root html;
+    error_page 404 /page.html;
+    error_page 403 /dir/x.txt;
+    location /ims/ { alias html/; error_page 404 /a.txt; }
+  }
+}
+`,
+    files: FILES,
+    mtime: MTIME,
+    requests: [
+      get("/none.txt"),
+      get("/noidx/"),
+      get("/ims/none", [["If-Modified-Since", LM], ["Range", "bytes=0-1"]]),
+    ],
+  });
+});
