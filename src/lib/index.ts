@@ -49,4 +49,9 @@ export const bundledModules: Record<string, ModuleLoader> = {
   ...restyCoreModules,
   "resty.upload": makeUpload,
   ...ngxCoreModules,
+  "resty.limit.req": makeLimitReq,
+  "resty.limit.count": makeLimitCount,
+  "resty.limit.conn": makeLimitConn,
+  "resty.limit.traffic": makeLimitTraffic,
+  "resty.lock": makeLock,
 };
