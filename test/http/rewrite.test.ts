@@ -132,6 +132,39 @@ test("rewrite details: escaping of captures, redirects, server-level if, rewrite
   });
 });
 
+const IDIOMS_CONF = `
+events {}
+http {
+  access_log off;
+  server { listen 127.0.0.1:__PORT__; server_name example.com;
+    error_page 404 /404.html;
+    location = /404.html { internal; return 200 "not found page\\n"; }
+    location /https { return 301 https://$host$request_uri; }
+    location /scheme { return 301 $scheme://$host$request_uri; }
+    location /host { if ($host != 'example.com') { return 301 http://example.com$request_uri; } return 200 "canonical\\n"; }
+    location /perm { rewrite ^/perm/(.*)$ /new/$1 permanent; }
+    location /slash { rewrite ^(.*[^/])$ $1/ permanent; }
+    location /reqargs { rewrite ^ $request_uri? last; }
+    location /method { if ($request_method !~ ^(GET|HEAD)$) { return 405; } return 200 "ok\\n"; }
+    location /ua { if ($http_user_agent ~* (curl|wget)) { return 403; } return 200 "browser\\n"; }
+    location /cookie { if ($cookie_session = "") { return 401; } return 200 "session $cookie_session\\n"; }
+    location /new/ { return 200 "new $uri\\n"; }
+    location /args { if ($args ~ "^id=(\\d+)") { set $id $1; rewrite ^ /new/item-$id? last; } return 200 "noid\\n"; }
+  }
+}
+`;
+
+test("common configurations: canonical hosts, https redirects, method and agent checks", async (t) => {
+  await diffCase(t, {
+    name: "idioms", conf: IDIOMS_CONF, requests: [
+      get("/nope"), get("/https?a=1"), get("/scheme?x"), get("/host", [["Host", "other.com"]]), get("/host", [["Host", "example.com"]]),
+      get("/perm/a?b=c"), get("/slash/x"), get("/reqargs"), get("/method"), { method: "POST", path: "/method", body: "" },
+      get("/ua", [["User-Agent", "curl/8"]]), get("/ua"), get("/cookie", [["Cookie", "session=abc"]]), get("/cookie"),
+      get("/args?id=42&x=1"), get("/args"), { raw: "GET /perm/x HTTP/1.0\r\n\r\n" }, get("/404.html"),
+    ],
+  });
+});
+
 const IF_LOCATION_CONF = `
 events {}
 http {
