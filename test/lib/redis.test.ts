@@ -64,7 +64,10 @@ test("commands: status, bulk, nil, integer, error replies, hmset/hgetall, unknow
       red:hmget(P .. "h2", "x", "y", "z"),
       select(2, red:foo("x")),
       red:set(P .. "b", bytes), red:get(P .. "b") == bytes, red:strlen(P .. "b"),
-      red:del(P .. "k", P .. "n", P .. "h", P .. "h2", P .. "b"),
+      red:incrby(P .. "big", "9007199254740993") == tonumber("9007199254740993"),
+      red:incrby(P .. "big2", "9223372036854775807") == tonumber("9223372036854775807"),
+      red:decrby(P .. "neg", 5),
+      red:del(P .. "k", P .. "n", P .. "h", P .. "h2", P .. "b", P .. "big", P .. "big2", P .. "neg"),
       red:get_reused_times(), red:close(), red:close()`);
   assert.equal(r[0], 1);
   assert.equal(r[1], undefined);
@@ -75,7 +78,7 @@ test("commands: status, bulk, nil, integer, error replies, hmset/hgetall, unknow
   assert.equal(r[10], "OK");
   assert.deepEqual(arr(r[11]), ["1", "2", LUA_NULL]);
   assert.match(r[12] as string, /^ERR unknown command 'foo'/);
-  assert.deepEqual(r.slice(13), ["OK", true, 256, 5, 0, 1, undefined, "closed"]);
+  assert.deepEqual(r.slice(13), ["OK", true, 256, true, true, -5, 8, 0, 1, undefined, "closed"]);
 });
 
 test("error reply shape: false, msg; EXEC with an error inside gives {false, msg}", async () => {

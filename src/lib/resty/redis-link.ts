@@ -111,6 +111,9 @@ export async function openLink(t: Target, connectTimeout: number): Promise<Conne
     autoResendUnfulfilledCommands: false,
     // No CLIENT SETINFO round trips on connect: the connection is the Lua code's alone.
     disableClientInfo: true,
+    // Integer replies as their digits: the parser's own digit loop rounds differently from
+    // Lua's tonumber past 2^53 (INCR near 2^63); Number() of the digits rounds as strtod.
+    stringNumbers: true,
     // 0 is no connect timeout for ioredis too (it tests the option for truth).
     connectTimeout,
   });
@@ -138,6 +141,8 @@ export async function openLink(t: Target, connectTimeout: number): Promise<Conne
 /** A reply as lua-resty-redis returns it: bulk and status as strings, nil as ngx.null, arrays as tables. */
 export function replyToLua(v: unknown): LuaValue {
   if (v instanceof Buffer) return v.toString("latin1");
+  // Bulk and status replies are Buffers: a string is an integer reply (stringNumbers).
+  if (typeof v === "string") return Number(v);
   if (typeof v === "number") return v;
   if (v === null || v === undefined) return LUA_NULL;
   if (Array.isArray(v)) {
@@ -149,7 +154,6 @@ export function replyToLua(v: unknown): LuaValue {
     }
     return new LuaTable(arr);
   }
-  if (typeof v === "string") return v;
   return LUA_NULL;
 }
 

@@ -469,7 +469,7 @@ function unsubCommand(kind: "unsubscribe" | "punsubscribe"): (self: LuaValue, a:
     return sendCommand(o, kind, kind, args, 0, canWait, (r, sent) => {
       const res = sub !== undefined
         ? sub.unsubscribed(kind, sent.slice(0, argCount(sent, 0)).map(tostring))
-        : new LuaTable([kind, LUA_NULL, typeof r === "number" ? r : 0]);
+        : new LuaTable([kind, LUA_NULL, Number(r) || 0]);
       checkSubscribed(o, res);
       return res;
     });
