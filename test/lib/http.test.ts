@@ -46,6 +46,12 @@ function backend(): http.Server {
             res.end("three");
           }, 20);
           return;
+        case "/events":
+          // Ends only once the test has seen the first event come through the proxy.
+          res.setHeader("Content-Type", "text/event-stream");
+          res.write("data: first\n\n");
+          releaseEvents = () => res.end("data: second\n\n");
+          return;
         case "/missing":
           res.statusCode = 404;
           res.end("nope");
@@ -75,6 +81,7 @@ function backend(): http.Server {
   });
 }
 
+let releaseEvents: (() => void) | undefined;
 let peer: http.Server;
 let peerPort: number;
 let unused: number;
@@ -177,12 +184,15 @@ const LOCATIONS: Record<string, string> = {
     local httpc = http.new()
     assert(httpc:connect({ scheme = "http", host = "127.0.0.1", port = PORT }))
     local res = assert(httpc:request({ path = "/chunked" }))
-    local parts = {}
+    local parts, longest = {}, 0
     repeat
       local chunk, err = res.body_reader(3)
-      if chunk then parts[#parts + 1] = chunk end
+      if chunk then
+        parts[#parts + 1] = chunk
+        longest = math.max(longest, #chunk)
+      end
     until not chunk
-    ngx.say(table.concat(parts, "|"))
+    ngx.say(parts[1], "|", parts[2], " ", table.concat(parts), " ", longest)
     ngx.say(res.body_reader())
     res:read_trailers()
     ngx.say(res.headers["X-Sum"])
@@ -451,7 +461,7 @@ test("read timeouts from set_timeout and set_timeouts", async () => {
 });
 
 test("chunked response through body_reader, then the trailers", async () => {
-  assert.equal(await body("/chunked"), "one|,tw|o,t|hre|e\nnilcan't resume a dead coroutine\n42\n1\n");
+  assert.equal(await body("/chunked"), "one|, one,two,three 3\nnilcan't resume a dead coroutine\n42\n1\n");
 });
 
 test("a 404 is a response, not an error", async () => {
@@ -526,6 +536,29 @@ test("proxy_request streams a large client body (from the temp file)", async () 
   const lines = responses[0]!.body.split("\n");
   assert.equal(lines[0], "method=POST");
   assert.equal(lines.at(-1), "body=" + payload);
+});
+
+test("proxy_response passes a stream on as it arrives (server-sent events)", async () => {
+  const sock = net.connect(srv.port, "127.0.0.1");
+  let got = "";
+  const all = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("stalled: " + JSON.stringify(got))), 5000);
+    sock.on("data", (d: Buffer) => {
+      got += d.toString("latin1");
+      if (got.includes("data: first") && releaseEvents !== undefined) {
+        releaseEvents();
+        releaseEvents = undefined;
+      }
+    });
+    sock.on("end", () => {
+      clearTimeout(timer);
+      resolve(got);
+    });
+    sock.write("GET /proxy/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  });
+  assert.match(all, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(all, /Content-Type: text\/event-stream/);
+  assert.match(all, /data: first\n\n[^]*data: second\n\n/);
 });
 
 test("proxy_request forwards a chunked client body", async () => {

@@ -248,7 +248,9 @@ export function responseTable(ctx: RequestCtx, resp: ResponseStream, method: str
     }
     const n = size === undefined ? undefined : toNumber(size);
     const want = n !== undefined && n > 0 ? Math.floor(n) : whole === "rest" ? Infinity : undefined;
-    const r = yield* wait(resp.read(want, ctx.readTimeout, onTimeout));
+    // A chunked body gives what has arrived (at most `size`), as lua-resty-http gives at most
+    // one chunk per call: streams (server-sent events) pass through as they come.
+    const r = yield* wait(resp.read(want, ctx.readTimeout, onTimeout, chunked));
     if ("end" in r) {
       ended = 1;
       // A known length of 0 reads as "" first, as receive(0) does.

@@ -176,12 +176,12 @@ export class ResponseStream implements Dispatcher.DispatchHandler {
   }
 
   /**
-   * Read `size` bytes (fewer at the end), or with size undefined what has arrived (at
-   * least one byte), or with size Infinity everything to the end.
+   * Read `size` bytes (fewer at the end), or with `upTo` what has arrived up to `size` (at
+   * least one byte); size undefined is what has arrived, Infinity everything to the end.
    */
-  async read(size: number | undefined, timeoutMs: number, onTimeout: () => void): Promise<ReadResult> {
-    const need = size === undefined ? 1 : size;
-    this.want = need === Infinity ? Infinity : need;
+  async read(size: number | undefined, timeoutMs: number, onTimeout: () => void, upTo = false): Promise<ReadResult> {
+    const need = size === undefined || upTo ? 1 : size;
+    this.want = need;
     try {
       while (this.buffered < need && !this.done) {
         if (!(await this.wait(timeoutMs))) {
@@ -196,7 +196,7 @@ export class ResponseStream implements Dispatcher.DispatchHandler {
       return { err: this.error, partial: this.takeBytes(this.buffered) };
     }
     if (this.buffered === 0) return { end: true };
-    return { data: this.takeBytes(size === undefined ? this.buffered : Math.min(need, this.buffered)) };
+    return { data: this.takeBytes(size === undefined ? this.buffered : Math.min(size, this.buffered)) };
   }
 
   /** Ended well and every byte taken: the connection may go back to a pool. */
