@@ -6,6 +6,7 @@ import type { LuaFunction, LuaResult, LuaValue } from "../lua/runtime/value.js";
 import { numberToString, typeName } from "../lua/runtime/convert.js";
 import { luaError } from "../lua/runtime/error.js";
 import { getVariable, setVariable, VARIABLES } from "../http/variables.js";
+import { declaredVariables } from "./declared-variables.js";
 import { requestFor } from "./host.js";
 
 function varIndex(_t: LuaValue, k: LuaValue): LuaResult {
@@ -16,7 +17,7 @@ function varIndex(_t: LuaValue, k: LuaValue): LuaResult {
 }
 
 function varNewIndex(_t: LuaValue, k: LuaValue, v: LuaValue): LuaResult {
-  const { r } = requestFor("ngx.var");
+  const { h, r } = requestFor("ngx.var");
   if (typeof k !== "string") return luaError("bad variable name");
   const name = k.toLowerCase();
   let value: string;
@@ -24,8 +25,8 @@ function varNewIndex(_t: LuaValue, k: LuaValue, v: LuaValue): LuaResult {
   else if (typeof v === "string") value = v;
   else if (typeof v === "number") value = numberToString(v);
   else return luaError(`bad value type: ${typeName(v)}`);
-  const declared = r.loc.moduleData.get("lua.declared") as ReadonlySet<string> | undefined;
-  const res = setVariable(r, name, value, declared ?? DECLARED_ANY);
+  const tree = h.vm.config?.tree;
+  const res = setVariable(r, name, value, tree ? declaredVariables(tree) : DECLARED_ANY);
   if (res === "not changeable") return luaError(`variable "${name}" not changeable`);
   if (res === "not found") {
     return luaError(`variable "${name}" not found for writing; maybe it is a built-in variable that is not changeable or you forgot to use "set $${name} '';" in the config file to define it first`);
@@ -34,7 +35,7 @@ function varNewIndex(_t: LuaValue, k: LuaValue, v: LuaValue): LuaResult {
   return [];
 }
 
-/** Until issue 6 declares `set` variables, every user variable may be written. */
+/** Without a configuration (Lua run outside a server), every user variable may be written. */
 const DECLARED_ANY: ReadonlySet<string> = { has: () => true } as unknown as ReadonlySet<string>;
 
 export function makeVarTable(): LuaTable {
