@@ -68,6 +68,7 @@ function echo(name: string, extra?: (res: http.ServerResponse, req: http.Incomin
 }
 
 let A: Backend, B: Backend, C: Backend, slow: Backend, closer: Backend, e500: Backend, redir: Backend, big: Backend;
+let trunc: Backend, peerPort: Backend;
 let dead: number;
 const connections: { count: number } = { count: 0 };
 
@@ -116,12 +117,22 @@ before(async () => {
     pump();
   });
   big.close = big.close.bind(big);
+  trunc = await startBackend((_req, res) => {
+    res.setHeader("Content-Length", 100);
+    res.write("short");
+    setTimeout(() => res.socket?.destroy(), 50);
+  });
+  peerPort = await startBackend((req, res) => {
+    const text = String(req.socket.remotePort);
+    res.setHeader("Content-Length", text.length);
+    res.end(text);
+  });
   dead = await freePort();
   void connections;
 });
 
 after(async () => {
-  for (const b of [A, B, C, slow, closer, e500, redir, big]) await b.close();
+  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort]) await b.close();
 });
 
 const conf = (body: string, level = "warn"): string => `
@@ -188,8 +199,15 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
     location /closed { proxy_pass http://127.0.0.1:${closer.port}; }
     location /e500 { proxy_pass http://127.0.0.1:${e500.port}; }
     location /nores { set $h nohost; proxy_pass http://$h; }
+    location /trunc { proxy_pass http://127.0.0.1:${trunc.port}; }
+    location /icpt { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
+    location /icpt404 { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
+    location /err { return 200 "custom error page\n"; }
   }`),
     requests: [
+      { path: "/trunc" },
+      { path: "/icpt/x" },
+      { path: "/icpt404/404" },
       { path: "/refused/x?a=1" },
       { path: "/slow/y" },
       { path: "/closed/z" },
@@ -282,7 +300,7 @@ async function get(port: number, path: string, headers: Record<string, string> =
 
 test("upstream variables, large bodies both ways, keepalive", async () => {
   const s = await startInProcess(conf(`
-  upstream ka { server 127.0.0.1:${A.port}; keepalive 4; }
+  upstream ka { server 127.0.0.1:${peerPort.port}; keepalive 4; }
   upstream two { server 127.0.0.1:${dead}; server 127.0.0.1:${B.port}; }
   server {
     listen 127.0.0.1:__PORT__;
@@ -291,6 +309,7 @@ test("upstream variables, large bodies both ways, keepalive", async () => {
     location /big { proxy_pass http://127.0.0.1:${big.port}; }
     location /echo { proxy_pass http://127.0.0.1:${A.port}; }
     location /ka { proxy_pass http://ka; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    location /noka { proxy_pass http://127.0.0.1:${peerPort.port}; }
     location /two { proxy_pass http://two; }
     location /vars { proxy_pass http://two; header_filter_by_lua_block {
       ngx.header["X-Vars"] = ngx.var.upstream_addr .. "|" .. ngx.var.upstream_status .. "|" .. (ngx.var.upstream_connect_time or "nil")
@@ -316,13 +335,17 @@ test("upstream variables, large bodies both ways, keepalive", async () => {
       req.end(body);
     });
     assert.match(up, new RegExp(`body ${body.length} ${sum}`));
-    // keepalive: the backend sees one connection for several requests.
+    // keepalive: the backend sees one connection for several requests; without it, one each.
     const ports = new Set<string>();
+    const fresh = new Set<string>();
     for (let i = 0; i < 3; i++) {
       const k = await get(s.port, "/ka");
       assert.equal(k.status, 200);
-      ports.add(String(k.headers["x-backend"]));
+      ports.add(k.body.toString());
+      fresh.add((await get(s.port, "/noka")).body.toString());
     }
+    assert.equal(ports.size, 1);
+    assert.equal(fresh.size, 3);
     const v = await get(s.port, "/vars");
     assert.equal(v.status, 200);
     const [addr, status, ct, ht, rt] = String(v.headers["x-vars"]).split("|");

@@ -244,7 +244,7 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
     body: !sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length },
     keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
-  const pool: PoolOptions = { connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests };
+  const pool: PoolOptions = { upstream: up.spec.name, connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests };
 
   const picker = BALANCERS[up.spec.method](up, r, up.key?.(r) ?? "");
   if (p.nextTries > 0 && picker.tries > p.nextTries) picker.tries = p.nextTries;

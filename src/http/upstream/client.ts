@@ -43,6 +43,8 @@ export interface UpstreamHandler {
 }
 
 export interface PoolOptions {
+  /** The upstream's name: its kept-alive connections are its own. */
+  readonly upstream: string;
   readonly connectTimeout: number;
   readonly keepaliveTimeout: number;
   readonly keepaliveRequests: number;
@@ -53,13 +55,16 @@ export class Pools {
   private readonly pools = new Map<string, Pool>();
 
   get(peer: Peer, o: PoolOptions): Pool {
-    const key = `${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}`;
+    const key = `${o.upstream}|${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}`;
     let p = this.pools.get(key);
     if (!p) {
       p = new Pool(`http://${peer.name}`, {
         connect: { timeout: o.connectTimeout },
         keepAliveTimeout: o.keepaliveTimeout,
         keepAliveMaxTimeout: o.keepaliveTimeout,
+        // undici trusts a Keep-Alive: timeout=N reply minus this margin (nginx ignores the
+        // header); its default of 2 s would drop every connection of a server saying 2 s.
+        keepAliveTimeoutThreshold: 500,
         maxRequestsPerClient: o.keepaliveRequests,
         pipelining: 1,
         strictContentLength: false,
