@@ -126,3 +126,30 @@ test("error_page with Lua: statuses, headers of the target, ngx.exit, errors, su
     requests: ["/a", "/b", "/c", "/d?x=1", "/d", "/e?x=1", "/f", "/g", "/h", "/i", "/j", "/sub"].map((p) => get(p)),
   });
 });
+
+const KEEPALIVE_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /e500 { error_page 500 /page; return 500; }
+    location /e404 { error_page 404 /page; return 404; }
+    location /page { return 200 "page\\n"; }
+    location /ok { return 200 "ok\\n"; }
+  }
+}`;
+
+const pipelined = (first: string): DiffRequest => ({
+  raw: `${first} HTTP/1.1\r\nHost: a\r\n\r\nGET /ok HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
+  responses: 2,
+});
+
+test("error_page and keep-alive: a 500 closes the connection, a 404 keeps it", async (t) => {
+  await diffCase(t, {
+    name: "error_page-keepalive", conf: KEEPALIVE_CONF, requests: [
+      pipelined("GET /e500"), pipelined("GET /e404"),
+      { raw: "POST /e404 HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhelloGET /ok HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", responses: 2 },
+    ],
+  });
+});
