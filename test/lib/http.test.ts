@@ -192,7 +192,7 @@ const LOCATIONS: Record<string, string> = {
         longest = math.max(longest, #chunk)
       end
     until not chunk
-    ngx.say(parts[1], "|", parts[2], " ", table.concat(parts), " ", longest)
+    ngx.say(parts[1], " ", table.concat(parts), " ", longest)
     ngx.say(res.body_reader())
     res:read_trailers()
     ngx.say(res.headers["X-Sum"])
@@ -304,7 +304,15 @@ const LOCATIONS: Record<string, string> = {
     local res, err = http.new():request_uri(TLS .. "/echo", { ssl_verify = false })
     ngx.say(res and res.status, " ", err, " ", res and res.body:match("url=%S*"))
     res, err = http.new():request_uri(TLS .. "/echo")
-    ngx.say(res, " ", err)`,
+    ngx.say(res, " ", err)
+    local h = http.new()
+    local ok, err, session = h:connect({ scheme = "https", host = "127.0.0.1", port = TLS_PORT, ssl_verify = false, pool = "s1" })
+    ngx.say(ok, " ", err, " ", type(session))
+    h:close()
+    ok, err = h:connect({ scheme = "https", host = "127.0.0.1", port = TLS_PORT, ssl_verify = false,
+      ssl_reused_session = session, pool = "s2" })
+    res = h:request({ path = "/echo" })
+    ngx.say(ok, " ", res.status)`,
   "/across": `
     local http = require "resty.http"
     local httpc = http.new()
@@ -374,7 +382,7 @@ before(async () => {
     location ${loc === "/proxy" ? "/proxy/" : `= ${loc}`} {
       content_by_lua_block {
         local B, PORT, SOCK, TLS = "${base}", ${peerPort}, "${sockPath}", "https://127.0.0.1:${tlsPort}"
-        local PROXY, TLS_ON = ${proxyPort}, ${tlsPeer !== undefined}
+        local PROXY, TLS_ON, TLS_PORT = ${proxyPort}, ${tlsPeer !== undefined}, ${tlsPort}
         ${code.replace(/UNUSED/g, String(unused))}
       }
     }`).join("\n");
@@ -461,7 +469,7 @@ test("read timeouts from set_timeout and set_timeouts", async () => {
 });
 
 test("chunked response through body_reader, then the trailers", async () => {
-  assert.equal(await body("/chunked"), "one|, one,two,three 3\nnilcan't resume a dead coroutine\n42\n1\n");
+  assert.equal(await body("/chunked"), "one one,two,three 3\nnilcan't resume a dead coroutine\n42\n1\n");
 });
 
 test("a 404 is a response, not an error", async () => {
@@ -612,7 +620,7 @@ test("an object used in another request raises bad request; no waiting inside C 
 
 test("https with and without certificate verification", async (t) => {
   if (tlsPeer === undefined) return t.skip("no openssl");
-  assert.equal(await body("/https"), "200 nil url=/echo\nnil 18: self signed certificate\n");
+  assert.equal(await body("/https"), "200 nil url=/echo\nnil 18: self signed certificate\ntrue nil userdata\ntrue 200\n");
 });
 
 test("failures are logged as the cosocket logs them (after the tests above)", () => {

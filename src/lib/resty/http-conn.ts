@@ -16,6 +16,8 @@ export interface ConnTarget {
   readonly ssl: boolean;
   readonly serverName: string | undefined;
   readonly verify: boolean;
+  /** A TLS session to resume (ssl_reused_session). */
+  readonly session?: Buffer | undefined;
   readonly pool: string;
   /** An HTTP proxy to go through (for https, a CONNECT tunnel). */
   readonly proxy: { readonly host: string; readonly port: number; readonly authorization: string | undefined } | undefined;
@@ -59,6 +61,8 @@ export class HttpConn {
   readonly client: Client;
   /** Times this connection was taken from a keepalive pool. */
   reused = 0;
+  /** The TLS session of a new https connection (connect's third value). */
+  tlsSession: Buffer | undefined = undefined;
   private fresh: net.Socket | undefined;
 
   constructor(readonly socket: net.Socket, readonly pool: string, origin: string) {
@@ -187,6 +191,7 @@ function handshake(raw: net.Socket, t: ConnTarget, to: ConnTimeouts): Promise<tl
       socket: raw,
       rejectUnauthorized: t.verify,
       servername: net.isIP(sni) === 0 ? sni : undefined,
+      session: t.session,
     });
     const timer = to.connect > 0 ? setTimeout(() => {
       ts.destroy();
@@ -281,6 +286,9 @@ export async function openConn(t: ConnTarget, to: ConnTimeouts): Promise<HttpCon
     sock = ts;
   }
   const scheme = t.ssl ? "https" : "http";
+  const session = sock instanceof tls.TLSSocket ? sock.getSession() : undefined;
   const origin = peer.port === undefined ? "http://localhost" : `${scheme}://${net.isIPv6(addr) ? `[${addr}]` : addr}:${peer.port}`;
-  return new HttpConn(sock, t.pool, origin);
+  const conn = new HttpConn(sock, t.pool, origin);
+  conn.tlsSession = session;
+  return conn;
 }

@@ -6,7 +6,7 @@ import { LuaTable } from "../../lua/runtime/table.js";
 import { luaError } from "../../lua/runtime/error.js";
 import { index } from "../../lua/runtime/ops.js";
 import { numberToString, toNumber, typeName } from "../../lua/runtime/convert.js";
-import type { LuaFunction, LuaResult, LuaValue } from "../../lua/runtime/value.js";
+import type { LuaFunction, LuaResult, LuaUserdata, LuaValue } from "../../lua/runtime/value.js";
 import { badSelf, moduleTable, named } from "../util.js";
 import { httpEnv, type HttpEnv } from "./http-env.js";
 import { openConn, poolPut, type ConnTarget, type HttpConn } from "./http-conn.js";
@@ -16,6 +16,13 @@ import { getClientBodyReader, proxyRequestParams, proxyResponse } from "./http-p
 
 const VERSION = "0.17.2";
 const USER_AGENT = `lua-resty-http/${VERSION} (Lua) ngx_lua/10023`;
+
+/** An SSL session, as connect returns it (a userdata to pass back as ssl_reused_session). */
+class SslSession implements LuaUserdata {
+  readonly mt = undefined;
+  readonly luaTypeName = "userdata";
+  constructor(readonly data: Buffer) {}
+}
 
 /** One `http.new()` object. */
 export class HttpClient extends LuaTable {
@@ -146,6 +153,7 @@ function* connectTable(c: HttpClient, o: LuaTable): Gen {
   const ssl = scheme === "https";
   const sni = ssl ? index(o, "ssl_server_name") : undefined;
   const verify = ssl ? index(o, "ssl_verify") !== false : undefined;
+  const reuse = index(o, "ssl_reused_session");
   const portNum = port === undefined ? undefined : toNumber(port);
   const proxy = proxyFor(index(o, "proxy_opts") ?? c.proxyOpts, scheme, host);
   let via: ConnTarget["proxy"];
@@ -169,6 +177,7 @@ function* connectTable(c: HttpClient, o: LuaTable): Gen {
     serverName: sni === undefined ? undefined : str(sni),
     verify: verify === true,
     pool: str(pool),
+    session: ssl && reuse instanceof SslSession ? reuse.data : undefined,
     proxy: via,
     userAgent: USER_AGENT,
   });
@@ -180,7 +189,9 @@ function* connectTable(c: HttpClient, o: LuaTable): Gen {
   c.port = portNum;
   c.ssl = ssl;
   c.keepalive = true;
-  return [true, undefined];
+  // A new https connection answers its session (a pooled one has done its handshake).
+  const session = ssl && c.conn?.reused === 0 ? c.conn.tlsSession : undefined;
+  return session !== undefined ? [true, undefined, new SslSession(session)] : [true, undefined];
 }
 
 /** The older connect(host, port, options) and connect("unix:/path", options). */
