@@ -42,8 +42,10 @@ export function openFailureStatus(code: string | undefined): number {
   }
 }
 
-/** Bytes read at once; also the size up to which a file is sent in one piece. */
+/** The size up to which a file is sent with one read. */
 const CHUNK = 64 * 1024;
+/** Bytes per read when streaming. */
+const STREAM_CHUNK = 256 * 1024;
 
 export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   const m = r.method;
@@ -102,7 +104,7 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   setContentType(r);
   if (r !== r.main && st.size === 0) {
     fs.closeSync(fd);
-    return sendHeaderOnly(r);
+    return r.sendHeader();
   }
   r.notes.set(ALLOW_RANGES, true);
   const rc = r.sendHeader();
@@ -120,11 +122,6 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
     return OK;
   }
   return sendParts(r, fd, path, plan ?? { ranges: [{ start: 0, end: st.size }] });
-}
-
-function sendHeaderOnly(r: Request): PhaseResult {
-  const rc = r.sendHeader();
-  return rc;
 }
 
 function readSmall(r: Request, fd: number, pos: number, len: number, path: string): Buffer | undefined {
@@ -149,48 +146,65 @@ function readSmall(r: Request, fd: number, pos: number, len: number, path: strin
   return buf;
 }
 
-function readAt(fd: number, buf: Buffer, len: number, pos: number): Promise<number> {
+function readAt(fd: number, pos: number, end: number): Promise<[Buffer, number]> {
+  const len = Math.min(STREAM_CHUNK, end - pos);
+  const buf = Buffer.allocUnsafe(len);
   return new Promise((resolve, reject) => {
-    fs.read(fd, buf, 0, len, pos, (err, n) => (err ? reject(err) : resolve(n)));
+    fs.read(fd, buf, 0, len, pos, (err, n) => (err ? reject(err) : resolve([buf, n])));
   });
 }
 
-/** Stream the ranges (the whole file is one range), waiting for the client between chunks. */
+/**
+ * Stream the ranges (the whole file is one range). The next piece is read while the last one
+ * drains to the client, and no more is read until it has: memory stays at two pieces.
+ */
 async function sendParts(r: Request, fd: number, path: string, plan: RangePlan): Promise<PhaseResult> {
   const gen = r.generation;
   const gone = (): boolean => r.finalized || r.detached || r.generation !== gen;
+  let pending: Promise<[Buffer, number]> | undefined;
   try {
     for (let i = 0; i < plan.ranges.length; i++) {
       const g = plan.ranges[i]!;
       if (plan.heads) r.write(plan.heads[i]!);
       let pos = g.start;
-      while (pos < g.end) {
-        const len = Math.min(CHUNK, g.end - pos);
-        const buf = Buffer.allocUnsafe(len);
+      pending = pos < g.end ? readAt(fd, pos, g.end) : undefined;
+      while (pending) {
+        let buf: Buffer;
         let n: number;
         try {
-          n = await readAt(fd, buf, len, pos);
+          [buf, n] = await pending;
         } catch (e) {
+          pending = undefined;
           r.log("crit", `pread() "${path}" failed (${errnoText(e)})`);
           if (!gone()) r.terminate();
           return DONE;
         }
+        pending = undefined;
         if (gone()) return DONE;
         if (n === 0) {
           r.log("alert", `read only ${pos - g.start} of ${g.end - g.start} from "${path}"`);
           r.terminate();
           return DONE;
         }
-        r.write(n === len ? buf : buf.subarray(0, n));
         pos += n;
+        if (pos < g.end) pending = readAt(fd, pos, g.end);
+        r.write(n === buf.length ? buf : buf.subarray(0, n));
         await r.flush();
         if (gone()) return DONE;
+        // The client went away: stop reading the file (nginx's failed write ends the request).
+        if (r.main.exchange?.closed) {
+          r.terminate();
+          return DONE;
+        }
       }
     }
     if (plan.tail) r.write(plan.tail);
     return OK;
   } finally {
-    fs.close(fd, () => {});
+    // A read still in flight must finish before its descriptor is closed.
+    const close = (): void => fs.close(fd, () => {});
+    if (pending) pending.then(close, close);
+    else close();
   }
 }
 
