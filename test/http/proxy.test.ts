@@ -160,6 +160,7 @@ test("headers and URIs sent upstream match nginx", async (t) => {
     location /d { proxy_pass http://localhost:${A.port}; proxy_set_header X-H "$proxy_host|$proxy_port"; }
     location /e { proxy_pass http://127.0.0.1:${A.port}/zz$uri; }
     location /f { set $u http://127.0.0.1:${A.port}; proxy_pass $u; }
+    location /w { set $h up1; proxy_pass http://$h; proxy_set_header X-H "$proxy_host|$proxy_port"; }
     location /g { proxy_pass http://127.0.0.1:${A.port}; proxy_pass_request_headers off; proxy_pass_request_body off; }
     location ~ ^/re/ { proxy_pass http://127.0.0.1:${A.port}; }
     location = /exact { proxy_pass http://127.0.0.1:${A.port}/other; }
@@ -175,6 +176,7 @@ test("headers and URIs sent upstream match nginx", async (t) => {
       { path: "/d/y" },
       { path: "/e/y?a=1" },
       { path: "/f/%41?b=2" },
+      { path: "/w/x?y=1" },
       { path: "/g", headers: [["X-Client", "1"]] },
       { path: "/re/x?y" },
       { path: "/exact?y=1" },
@@ -191,6 +193,7 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
   await diffCase(t, {
     name: "proxy errors",
     conf: conf(`
+  upstream up1 { server 127.0.0.1:${A.port}; }
   server {
     listen 127.0.0.1:__PORT__;
     server_name localhost;
@@ -199,6 +202,8 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
     location /closed { proxy_pass http://127.0.0.1:${closer.port}; }
     location /e500 { proxy_pass http://127.0.0.1:${e500.port}; }
     location /nores { set $h nohost; proxy_pass http://$h; }
+    location /noresport { set $h up1; proxy_pass http://$h:80; }
+    location /badurl { set $h up1; proxy_pass $h; }
     location /trunc { proxy_pass http://127.0.0.1:${trunc.port}; }
     location /icpt { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
     location /icpt404 { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
@@ -213,6 +218,8 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
       { path: "/closed/z" },
       { path: "/e500/q" },
       { path: "/nores" },
+      { path: "/noresport" },
+      { path: "/badurl" },
     ],
   });
 });
