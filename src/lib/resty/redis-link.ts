@@ -138,6 +138,14 @@ export async function openLink(t: Target, connectTimeout: number): Promise<Conne
   }
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** An error reply's text as bytes: redis-parser decodes it as UTF-8. */
+function errorText(e: Error): string {
+  const m = e.message;
+  return NON_ASCII.test(m) ? Buffer.from(m, "utf8").toString("latin1") : m;
+}
+
 /** A reply as lua-resty-redis returns it: bulk and status as strings, nil as ngx.null, arrays as tables. */
 export function replyToLua(v: unknown): LuaValue {
   if (v instanceof Buffer) return v.toString("latin1");
@@ -150,7 +158,7 @@ export function replyToLua(v: unknown): LuaValue {
     for (let i = 0; i < v.length; i++) {
       const x: unknown = v[i];
       // An error inside an array (EXEC's replies) becomes {false, err}.
-      arr[i] = x instanceof Error ? new LuaTable([false, x.message]) : replyToLua(x);
+      arr[i] = x instanceof Error ? new LuaTable([false, errorText(x)]) : replyToLua(x);
     }
     return new LuaTable(arr);
   }
@@ -182,7 +190,7 @@ export function classify(e: unknown): Failure {
 export function failureResult(kind: Failure, e: unknown, link: RedisLink, name: string): LuaResult {
   switch (kind) {
     case Failure.Reply:
-      return [false, (e as Error).message];
+      return [false, errorText(e as Error)];
     case Failure.SubscriberMode:
       return [false, `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`];
     case Failure.Timeout:

@@ -62,8 +62,11 @@ function argCount(a: LuaValue[], from: number): number {
  */
 const IOREDIS_REWRITES = new Set(["hgetall", "mset", "msetnx", "hset", "hmset"]);
 function ioName(name: string): string {
-  const lower = name.toLowerCase();
-  return IOREDIS_REWRITES.has(lower) ? lower.toUpperCase() : lower;
+  // ASCII letters only (JS would lower Latin-1 letters too, changing the bytes).
+  const lower = /[A-Z]/.test(name) ? name.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : name;
+  if (IOREDIS_REWRITES.has(lower)) return lower.toUpperCase();
+  // ioredis writes the name as UTF-8: bytes that are UTF-8 go out as they were.
+  return NON_ASCII.test(lower) ? Buffer.from(lower, "latin1").toString("utf8") : lower;
 }
 
 interface Queued {
