@@ -270,6 +270,11 @@ export class Request {
       this.log("error", `client intended to send too large body: ${cl} bytes`);
       return 413;
     }
+    if (this.notes_?.delete("auto_redirect")) {
+      // nginx's auto_redirect (see locations.ts): a 301 to the location's name.
+      this.location = this.loc.name + (this.args !== "" ? "?" + this.args : "");
+      return 301;
+    }
     return NEXT;
   }
 

@@ -189,6 +189,24 @@ test("headers and URIs sent upstream match nginx", async (t) => {
   });
 });
 
+test("a location /dir/ with proxy_pass redirects /dir to /dir/ (nginx's auto_redirect)", async (t) => {
+  await diffCase(t, {
+    name: "proxy auto redirect",
+    conf: conf(`
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    location / { return 200 "root\\n"; }
+    location ~ pi { return 200 "regex\\n"; }
+    location /api/ { proxy_pass http://127.0.0.1:${A.port}/; }
+    location /same/ { proxy_pass http://127.0.0.1:${A.port}/; }
+    location /same { return 200 "same\\n"; }
+    location /n/ { location /n/in/ { proxy_pass http://127.0.0.1:${A.port}; } }
+  }`),
+    requests: [{ path: "/api" }, { path: "/api?x=1" }, { path: "/api/" }, { path: "/apix" }, { path: "/same" }, { path: "/n/in" }, { path: "/ap" }],
+  });
+});
+
 test("upstream errors: 502, 504, closed connections and their log lines match nginx", async (t) => {
   await diffCase(t, {
     name: "proxy errors",

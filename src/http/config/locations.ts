@@ -25,8 +25,17 @@ function search(tree: LocationTree, uri: string, found: { loc: LocationConf }, r
   }
   let rc = R.None;
   let noRegex = false;
+  // nginx's auto_redirect (a location "/dir/" with proxy_pass and the like): "/dir" is sent
+  // to "/dir/" unless a location is named "/dir" itself; it wins over shorter prefixes and
+  // regexes, as it sits deeper in nginx's location tree.
+  let redirect: LocationConf | undefined;
   for (const p of tree.prefixes) {
+    if (p.name.length === uri.length + 1 && p.name.startsWith(uri) && p.name.endsWith("/") && p.moduleData.get("auto_redirect") === true) {
+      redirect = p;
+      continue;
+    }
     if (uri.startsWith(p.name)) {
+      if (redirect && p.name.length < uri.length) break;
       found.loc = p;
       noRegex = p.modifier === "^~";
       rc = R.Prefix;
@@ -37,6 +46,11 @@ function search(tree: LocationTree, uri: string, found: { loc: LocationConf }, r
       }
       break;
     }
+  }
+  if (redirect && found.loc !== redirect && (rc === R.None || found.loc.name.length < uri.length)) {
+    found.loc = redirect;
+    if (r) r.notes.set("auto_redirect", true);
+    return R.Final;
   }
   if (noRegex) return rc;
   for (const l of tree.regexes) {

@@ -110,6 +110,8 @@ function compileLocation(loc: LocationConf): void {
     runtime: undefined,
   };
   loc.moduleData.set("proxy", p);
+  // "/dir" is redirected to a location "/dir/" that proxies (core's find_location does it).
+  if (loc.name.endsWith("/") && loc.modifier !== "~" && loc.modifier !== "~*" && loc.modifier !== "@") loc.moduleData.set("auto_redirect", true);
 }
 
 function* allLocations(tree: LocationTree): Generator<LocationConf> {
