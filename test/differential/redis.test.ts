@@ -123,6 +123,16 @@ http {
         local red = redis:new()
         assert(red:connect("127.0.0.1", 6379))
         ngx.say(red:set_keepalive(-1))
+        -- A pipeline being built is the object's, not the connection's.
+        local red = redis:new()
+        assert(red:connect("127.0.0.1", 6379))
+        red:init_pipeline()
+        red:get("${K}nokey")
+        ngx.say(red:set_keepalive())
+        ngx.say(red:connect("127.0.0.1", 6379))
+        local res = red:commit_pipeline()
+        ngx.say(type(res), " ", #res, " ", tostring(res[1]))
+        red:close()
       }
     }
     location /backlog {

@@ -351,7 +351,6 @@ function connect(self: LuaValue, a: LuaValue[], canWait: boolean): Res {
     if (opts.getStr("ssl") === true) return [undefined, "failed to do ssl handshake: ssl is not supported by tsresty's resty.redis"];
   }
   o.subscribed = false;
-  o.pipeline = undefined;
   // Connecting an object that is connected closes its connection first, as a cosocket does.
   o.closeLink();
   const pooled = poolTake(poolName);
@@ -418,7 +417,7 @@ function setKeepalive(self: LuaValue, timeout: LuaValue, size: LuaValue): LuaRes
     if (n === undefined || n <= 0) return luaError(`bad argument #3 to '?' (bad "pool_size" option value: ${tostring(size)})`, 0);
     poolSize = Math.floor(n);
   }
-  if (o.pipeline !== undefined || link.client.commandQueue.length > 0) {
+  if (link.client.commandQueue.length > 0) {
     // Replies still to come would reach the connection's next user.
     o.closeLink();
     return [undefined, "unread data in buffer"];
