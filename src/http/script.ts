@@ -8,11 +8,12 @@ export type ComplexValue = (r: Request) => string;
 export function compileComplexValue(text: string): ComplexValue {
   if (text.indexOf("$") < 0) return () => text;
   const parts: (string | VariableGetter)[] = [];
-  const re = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
+  // A digit after `$` is one capture ($10 is $1 then "0"), as nginx's script compiler reads it.
+  const re = /\$(?:\{([A-Za-z0-9_]+)\}|([0-9])|([A-Za-z_][A-Za-z0-9_]*))/g;
   let last = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     if (m.index > last) parts.push(text.slice(last, m.index));
-    parts.push(variableGetter(m[1] ?? m[2]!));
+    parts.push(variableGetter(m[1] ?? m[2] ?? m[3]!));
     last = re.lastIndex;
   }
   if (last < text.length) parts.push(text.slice(last));

@@ -403,3 +403,19 @@ test("tsresty -t: nginx's messages for bad arguments of these directives", async
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const DIGITS_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location ~ ^/c/(a)(b)$ { return 200 "[$10] [$1x] [$2$1]\\n"; }
+    location /d { rewrite ^/d/(.)(.) /e/$10-$21; }
+    location /e { return 200 "$uri\\n"; }
+  }
+}`;
+
+test("a digit after $ is one capture: $10 is $1 then 0", async (t) => {
+  await diffCase(t, { name: "capture-digits", conf: DIGITS_CONF, requests: [get("/c/ab"), get("/d/xy")] });
+});
