@@ -151,3 +151,21 @@ http {
     await s.close();
   }
 });
+
+const SPECIAL_NAMES_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /ct { add_header Content-Type text/x-added; return 200 "x"; }
+    location /cl { add_header Content-Length 99; return 200 "x"; }
+    location /loc { add_header Location /added; return 200 "x"; }
+    location /conn { add_header Connection keep-going; return 200 "x"; }
+    location /cc { add_header Cache-Control a; add_header Cache-Control b; expires max; return 200 "x"; }
+  }
+}`;
+
+test("add_header of names nginx writes itself: added as further lines", async (t) => {
+  await diffCase(t, { name: "add_header-names", conf: SPECIAL_NAMES_CONF, requests: ["/ct", "/cl", "/loc", "/conn", "/cc"].map((p) => get(p)) });
+});

@@ -419,3 +419,23 @@ http {
 test("a digit after $ is one capture: $10 is $1 then 0", async (t) => {
   await diffCase(t, { name: "capture-digits", conf: DIGITS_CONF, requests: [get("/c/ab"), get("/d/xy")] });
 });
+
+const ODD_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /nos { rewrite ^ foo last; }
+    location /empty { rewrite ^/empty(.*) $1 last; }
+    location /qq { rewrite ^ /t?a=1?b=2 last; }
+    location /t { return 200 "t $uri [$args]\\n"; }
+    location / { return 200 "root $uri [$args]\\n"; }
+    location /sch { rewrite ^ $scheme://h/x; }
+    location /brk2 { if ($arg_a) { rewrite ^ /t?from=brk break; } return 200 "after\\n"; }
+  }
+}`;
+
+test("odd rewrites: no leading slash, empty result, several ?, $scheme redirects", async (t) => {
+  await diffCase(t, { name: "odd-rewrites", conf: ODD_CONF, requests: ["/nos", "/empty", "/qq?z=1", "/sch", "/brk2?a=1"].map((p) => get(p)) });
+});
