@@ -24,6 +24,7 @@ const FILES: Record<string, string> = {
   "html/dir2/index.htm": "dir2 htm\n",
   "html/noidx/f.txt": "f\n",
   "html/empty.txt": "",
+  "html/caf\u00e9.txt": "utf-8 name\n",
   "html/digits.txt": "0123456789abcdefghijklmnopqrstuvwxyz",
   "other/b.txt": "other b\n",
   "other/sub/c.txt": "other sub c\n",
@@ -92,6 +93,9 @@ test("static: files, types, directories, 404 and 403 with their log lines", asyn
       get("/varidx/?i=page.html"),
       get("/nolog/none.txt"),
       get("/a.txt", [["Host", "example.com:8080"]]),
+      get("/caf%C3%A9.txt"),
+      get("/caf%E9.txt"),
+      get("/a.txt/"),
     ],
   });
 });

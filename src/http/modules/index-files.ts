@@ -10,7 +10,7 @@ import type { LocationConf } from "../config/model.js";
 import { DONE, NEXT, type PhaseHandler, type PhaseResult } from "../phases.js";
 import { ConfigError, type SettingSpec } from "../config/settings.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
-import { mapUriToPath } from "./static-path.js";
+import { fsPath, mapUriToPath } from "./static-path.js";
 import { errnoText } from "./static.js";
 
 interface IndexName {
@@ -45,7 +45,7 @@ function indexError(r: Request, file: string, e: NodeJS.ErrnoException): number 
 function testDir(r: Request, dir: string, file: string): number | undefined {
   let st: fs.Stats;
   try {
-    st = fs.statSync(dir);
+    st = fs.statSync(fsPath(dir));
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     // nginx has put the name back by then: the line names the index file.
@@ -77,7 +77,7 @@ function handlerFor(loc: LocationConf): PhaseHandler {
       const { path } = mapUriToPath(r);
       const file = path + name;
       try {
-        fs.statSync(file);
+        fs.statSync(fsPath(file));
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (err.code === "ENOTDIR" || err.code === "ENAMETOOLONG" || err.code === "EACCES") return indexError(r, file, err);

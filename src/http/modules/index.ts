@@ -16,14 +16,6 @@ import "../content-type.js";
 registerModule(rewriteModule);
 // After rewrite: rewrite_by_lua runs at the end of the rewrite phase, as nginx postpones it.
 registerModule(luaModule);
-// map (variables), error_page (a special-response hook) and the headers filter (add_header,
-// expires), which runs after the Lua header filter, as nginx's chain does.
-import { mapModule } from "./map.js";
-import { errorPageModule } from "./error-page.js";
-import { headersModule } from "./headers.js";
-registerModule(mapModule);
-registerModule(errorPageModule);
-registerModule(headersModule);
 // Static files: try_files, then the content phase's index and static handlers (the default
 // content handler); header filters in nginx's order: not_modified, charset, range.
 registerModule(notModifiedModule);
@@ -32,5 +24,13 @@ registerModule(indexModule);
 registerModule(staticModule);
 registerModule(charsetModule);
 registerModule(rangeModule);
+// map (variables), error_page (a special-response hook) and the headers filter (add_header,
+// expires), which runs after the Lua header filter, as nginx's chain does.
+import { mapModule } from "./map.js";
+import { errorPageModule } from "./error-page.js";
+import { headersModule } from "./headers.js";
+registerModule(mapModule);
+registerModule(errorPageModule);
+registerModule(headersModule);
 // proxy_pass: a content handler, like content_by_lua.
 registerModule(proxyModule);

@@ -66,3 +66,10 @@ export function mapUriToPath(r: Request, uri: string = r.uri): { path: string; r
   const rest = d.aliasLength > 0 ? uri.slice(Math.min(d.aliasLength, uri.length)) : uri;
   return { path: base + rest, rootLength: base.length };
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** A path for node:fs: URIs are byte strings (latin1), so bytes past ASCII go as a Buffer. */
+export function fsPath(p: string): string | Buffer {
+  return NON_ASCII.test(p) ? Buffer.from(p, "latin1") : p;
+}

@@ -9,7 +9,7 @@ import type { Request } from "../request.js";
 import { DONE, NEXT, OK, type PhaseResult } from "../phases.js";
 import { setContentType } from "../content-type.js";
 import { httpDate } from "../log/time-format.js";
-import { mapUriToPath } from "./static-path.js";
+import { fsPath, mapUriToPath } from "./static-path.js";
 import { ALLOW_RANGES, RANGE_PLAN, type RangePlan } from "./range.js";
 
 /** nginx's texts for the errno values file opens give. */
@@ -47,6 +47,10 @@ const CHUNK = 64 * 1024;
 /** Bytes per read when streaming. */
 const STREAM_CHUNK = 256 * 1024;
 
+// The last Last-Modified formatted: a site's files often share a time, and the text is the same.
+let lastMtime = -1;
+let lastModifiedText = "";
+
 export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   const m = r.method;
   if (m !== "GET" && m !== "HEAD" && m !== "POST") return 405;
@@ -56,7 +60,7 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   let st: fs.Stats;
   try {
     // A path with a NUL byte would be cut by the C library; nginx's open() fails on it too.
-    fd = fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const status = openFailureStatus(code);
@@ -96,7 +100,11 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   r.status = 200;
   r.contentLength = st.size;
   const mtime = Math.floor(st.mtimeMs / 1000);
-  r.lastModified = httpDate(mtime * 1000);
+  if (mtime !== lastMtime) {
+    lastMtime = mtime;
+    lastModifiedText = httpDate(mtime * 1000);
+  }
+  r.lastModified = lastModifiedText;
   if (r.loc.settings.etag !== false) {
     r.headersOut.remove("etag");
     r.headersOut.add("ETag", `"${mtime.toString(16)}-${st.size.toString(16)}"`);

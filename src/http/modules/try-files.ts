@@ -11,7 +11,7 @@ import type { LocationConf } from "../config/model.js";
 import { DONE, OK, type PhaseHandler, type PhaseResult } from "../phases.js";
 import { ConfigError } from "../config/settings.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
-import { docRoot } from "./static-path.js";
+import { docRoot, fsPath } from "./static-path.js";
 import { errnoText } from "./static.js";
 
 interface TryEntry {
@@ -46,7 +46,7 @@ function compile(d: Directive): TryFiles {
 
 function statKind(r: Request, path: string): "file" | "dir" | undefined {
   try {
-    return fs.statSync(path).isDirectory() ? "dir" : "file";
+    return fs.statSync(fsPath(path)).isDirectory() ? "dir" : "file";
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== "ENOENT" && code !== "ENOTDIR" && code !== "ENAMETOOLONG") {
