@@ -164,6 +164,23 @@ function checkReturn(d: DirectiveNode): string | null {
   return /^\d+$/.test(first) && Number(first) <= 999 ? null : `invalid return code "${first}"`;
 }
 
+/**
+ * `proxy_pass URL`: nginx knows http:// and https://, and refuses a URI part where there is
+ * no location prefix to replace (regex and named locations, `if`, `limit_except`). A URL
+ * with variables is read per request.
+ */
+function checkProxyPass(d: DirectiveNode, env: CheckEnv): string | null {
+  const url = d.args[0]!;
+  if (url.includes("$")) return null;
+  const scheme = /^https?:\/\//i.exec(url);
+  if (!scheme) return `invalid URL prefix in "${url}"`;
+  const loc = env.block.location;
+  if (url.indexOf("/", scheme[0].length) >= 0 && (loc === null || loc.kind === "regex" || loc.kind === "named")) {
+    return `"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block`;
+  }
+  return null;
+}
+
 /** The Lua handlers that refuse empty code (the block, string and file forms alike). */
 const NEEDS_CODE = /^(init|server_rewrite|rewrite|access|content|log|header_filter|body_filter)_by_lua(_block|_file)?$/;
 
@@ -201,6 +218,7 @@ export const DIRECTIVE_CHECKS: ReadonlyMap<string, DirectiveCheck> = new Map<str
   ["geo", (d) => variableName(d.args[d.args.length - 1])],
   ["server_name", (d, env, e) => (e.module === "ngx_http_core_module" ? checkServerName(d, env) : null)],
   ["return", (d, _env, e) => (e.module === "ngx_http_rewrite_module" ? checkReturn(d) : null)],
+  ["proxy_pass", (d, env, e) => (e.module === "ngx_http_proxy_module" ? checkProxyPass(d, env) : null)],
   ["load_module", checkLoadModule],
   ["worker_connections", (d) => (integer(d.args[0]!) === null ? `invalid number "${d.args[0]}"` : null)],
   [
