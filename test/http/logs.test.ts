@@ -243,3 +243,35 @@ http {
     await srv.close();
   }
 });
+
+test("logs: static responses (206, 304, 416, HEAD, 301, 404) in the access log", async (t) => {
+  await diffCase(t, {
+    name: "static access log",
+    conf: `
+events {}
+http {
+  log_format st '$status $body_bytes_sent $bytes_sent $sent_http_content_range $sent_http_etag $sent_http_last_modified';
+  access_log logs/access.log st;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    location / { root html; }
+  }
+}
+`,
+    files: { "html/d.txt": "0123456789", "html/dir/index.html": "i\n" },
+    mtime: 1_700_000_000,
+    accessLog: true,
+    requests: [
+      get("/d.txt"),
+      get("/d.txt", [["Range", "bytes=2-4"]]),
+      get("/d.txt", [["Range", "bytes=0-1,4-5"]]),
+      get("/d.txt", [["Range", "bytes=20-"]]),
+      get("/d.txt", [["If-Modified-Since", "Tue, 14 Nov 2023 22:13:20 GMT"]]),
+      { method: "HEAD", path: "/d.txt" },
+      get("/dir"),
+      get("/dir/"),
+      get("/none"),
+    ],
+  });
+});
