@@ -9,6 +9,7 @@ import type { Request } from "../request.js";
 import { compileComplexValue, hasVariables, type ComplexValue } from "../script.js";
 import { parseTarget } from "../uri.js";
 import { splitHostPort } from "../upstream/config.js";
+import { isIfLocation } from "./rewrite-if.js";
 
 /** A URL's parts, as ngx_http_proxy_set_vars keeps them. */
 export interface ProxyUrl {
@@ -61,7 +62,7 @@ export function parseUrlRest(rest: string): ProxyUrl | undefined {
 
 export function compileProxyPass(d: Directive, loc: LocationConf): ProxyPass {
   const text = d.args[0] ?? "";
-  const noUriPart = loc.modifier === "@" || loc.modifier === "~" || loc.modifier === "~*";
+  const noUriPart = loc.modifier === "@" || loc.modifier === "~" || loc.modifier === "~*" || isIfLocation(loc);
   if (hasVariables(text)) {
     return { url: undefined, dynamic: compileComplexValue(text), location: "", text, directive: d };
   }

@@ -133,22 +133,26 @@ async function bind(cfg: HttpConfig): Promise<void> {
   for (const srv of cfg.servers) {
     for (const loc of [srv.root, ...allLocations(srv.locations), ...srv.named.values()]) {
       const p = loc.moduleData.get("proxy") as ProxyLoc | undefined;
-      if (!p) continue;
-      p.runtime = rt;
-      const url = p.pass.url;
-      if (!url) continue;
-      const block = rt.blocks.get(url.host.toLowerCase());
-      if (block) {
-        if (url.hasPort) throw new ConfigError(`upstream "${url.host}" may not have port ${url.port}`, p.pass.directive.file, p.pass.directive.line);
-        p.upstream = block;
-        continue;
-      }
-      const key = `${url.host}:${url.port}`;
-      let up = rt.implicit.get(key);
-      if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive), p.pass.directive)));
-      p.upstream = up;
+      if (p) await bindLocation(rt, p);
     }
   }
+}
+
+/** Resolve a location's static target: an upstream block by name, or an implicit upstream. */
+async function bindLocation(rt: UpstreamRuntime, p: ProxyLoc): Promise<void> {
+  p.runtime = rt;
+  const url = p.pass.url;
+  if (!url) return;
+  const block = rt.blocks.get(url.host.toLowerCase());
+  if (block) {
+    if (url.hasPort) throw new ConfigError(`upstream "${url.host}" may not have port ${url.port}`, p.pass.directive.file, p.pass.directive.line);
+    p.upstream = block;
+    return;
+  }
+  const key = `${url.host}:${url.port}`;
+  let up = rt.implicit.get(key);
+  if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive), p.pass.directive)));
+  p.upstream = up;
 }
 
 // ------------------------------------------------------------------ variables
@@ -220,6 +224,15 @@ function singleGroup(spec: UpstreamSpec): Upstream["primary"] {
 }
 
 async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
+  if (!p.runtime) {
+    // An `if` block's location is not in the location tree bind() walks: bound on first use.
+    try {
+      await bindLocation(r.config.moduleData.get("upstream") as UpstreamRuntime, p);
+    } catch (e) {
+      r.log("error", (e as Error).message);
+      return 502;
+    }
+  }
   const t = target(r, p);
   if (typeof t === "number") return t;
   const { up, url } = t;
