@@ -73,17 +73,22 @@ export interface ExampleOptions {
   readonly todo?: string;
   /** For the reference side (when the reference itself cannot pass a step). */
   readonly referenceTodo?: string;
+  /** Change the copy before it runs (a variant of the example). */
+  readonly prepare?: (prefix: string) => void;
+  /** The test's name (default: the example's). */
+  readonly title?: string;
 }
 
 /** Declare the test of one example: one `it` per side, running the same steps. */
 export function exampleTest(name: string, opts: ExampleOptions, steps: (ex: Example) => Promise<void>): void {
-  it(`${name} on tsresty`, opts.todo ? { todo: opts.todo } : {}, async () => {
-    await withExample(name, "tsresty", steps);
+  const title = opts.title ?? name;
+  it(`${title} on tsresty`, opts.todo ? { todo: opts.todo } : {}, async () => {
+    await withExample(name, "tsresty", steps, opts.prepare);
   });
   if (opts.reference) {
     const skip = referenceAvailable() ? false : "reference nginx not installed";
-    it(`${name} on the reference nginx`, { skip, ...(opts.referenceTodo ? { todo: opts.referenceTodo } : {}) }, async () => {
-      await withExample(name, "reference", steps);
+    it(`${title} on the reference nginx`, { skip, ...(opts.referenceTodo ? { todo: opts.referenceTodo } : {}) }, async () => {
+      await withExample(name, "reference", steps, opts.prepare);
     });
   }
 }
@@ -220,8 +225,9 @@ function requestFrom(port: number, pathname: string, opts: RequestOptions): Prom
 }
 
 /** Run the steps against one side; everything started is stopped afterwards. */
-export async function withExample(name: string, side: Side, steps: (ex: Example) => Promise<void>): Promise<void> {
+export async function withExample(name: string, side: Side, steps: (ex: Example) => Promise<void>, prepare?: (prefix: string) => void): Promise<void> {
   const { prefix, ports } = await preparePrefix(name);
+  prepare?.(prefix);
   const port = ports.get(8080)!;
   let backend: ChildProcess | undefined;
   let server: Running | undefined;
