@@ -160,6 +160,7 @@ test("headers and URIs sent upstream match nginx", async (t) => {
     location /d { proxy_pass http://localhost:${A.port}; proxy_set_header X-H "$proxy_host|$proxy_port"; }
     location /e { proxy_pass http://127.0.0.1:${A.port}/zz$uri; }
     location /f { set $u http://127.0.0.1:${A.port}; proxy_pass $u; }
+    location /meth { proxy_pass http://127.0.0.1:${A.port}; proxy_method PUT; proxy_set_body "set $arg_v"; }
     location /if { if ($arg_p) { proxy_pass http://up1; } }
     location /w { set $h up1; proxy_pass http://$h; proxy_set_header X-H "$proxy_host|$proxy_port"; }
     location /g { proxy_pass http://127.0.0.1:${A.port}; proxy_pass_request_headers off; proxy_pass_request_body off; }
@@ -179,6 +180,7 @@ test("headers and URIs sent upstream match nginx", async (t) => {
       { path: "/f/%41?b=2" },
       { path: "/w/x?y=1" },
       { path: "/if/x?p=1" },
+      { path: "/meth?v=1", method: "POST", body: "original" },
       { path: "/if/x" },
       { path: "/g", headers: [["X-Client", "1"]] },
       { path: "/re/x?y" },

@@ -8,7 +8,7 @@ import type { HttpModule } from "../module.js";
 import { ConfigError, flag, list, msTime, num, str, type SettingSpec } from "../config/settings.js";
 import { BodyError, type Request, type RequestBody } from "../request.js";
 import { DONE, ERROR, OK, type PhaseResult } from "../phases.js";
-import { compileComplexValue } from "../script.js";
+import { compileComplexValue, type ComplexValue } from "../script.js";
 import { registerVariable } from "../variables.js";
 import { implicitUpstream, readUpstreams, type UpstreamSpec } from "../upstream/config.js";
 import { resolveUpstream, type Peer, type Upstream } from "../upstream/peers.js";
@@ -51,6 +51,9 @@ const SETTINGS: SettingSpec[] = [
   msTime("proxy_next_upstream_timeout", 0),
   flag("proxy_intercept_errors", false),
   flag("proxy_buffering", true),
+  flag("proxy_ignore_client_abort", false),
+  { directive: "proxy_method", key: "proxy_method", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
+  { directive: "proxy_set_body", key: "proxy_set_body", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
 ] as SettingSpec[];
 
 /** The upstreams of one configuration: blocks by name, implicit ones by host:port, the pools. */
@@ -77,6 +80,10 @@ interface ProxyLoc {
   readonly nextTimeout: number;
   readonly intercept: boolean;
   readonly buffering: boolean;
+  readonly ignoreClientAbort: boolean;
+  /** proxy_method and proxy_set_body. */
+  readonly method: ComplexValue | undefined;
+  readonly setBody: ComplexValue | undefined;
   /** Set when the configuration is bound. */
   upstream: Upstream | undefined;
   runtime: UpstreamRuntime | undefined;
@@ -106,6 +113,9 @@ function compileLocation(loc: LocationConf): void {
     nextTimeout: S<number>(loc, "proxy_next_upstream_timeout"),
     intercept: S<boolean>(loc, "proxy_intercept_errors"),
     buffering: S<boolean>(loc, "proxy_buffering"),
+    ignoreClientAbort: S<boolean>(loc, "proxy_ignore_client_abort"),
+    method: S<ComplexValue | undefined>(loc, "proxy_method"),
+    setBody: S<ComplexValue | undefined>(loc, "proxy_set_body"),
     upstream: undefined,
     runtime: undefined,
   };
@@ -248,6 +258,7 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
     }
   } else body = r.body;
   const sendBody = p.passBody && body !== undefined && body.length > 0;
+  const setBody = p.setBody ? Buffer.from(p.setBody(r), "latin1") : undefined;
 
   const uri = upstreamUri(r, url.uri, p.pass.location, p.pass.url === undefined);
   const headers = requestHeaders(r, p.headers, p.passClientHeaders);
@@ -255,8 +266,8 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   const connection = p.headers.connection?.(r) ?? "";
   const keepalive = up.spec.keepalive > 0 && p.http11 && connection.toLowerCase() !== "close";
   const call: UpstreamCall = {
-    method: r.method, path: uri, headers, host: host === "" ? undefined : host,
-    body: !sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length },
+    method: p.method?.(r) || r.method, path: uri, headers, host: host === "" ? undefined : host,
+    body: setBody ?? (!sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length }),
     keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
   const pool: PoolOptions = { upstream: up.spec.name, connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests };
@@ -268,7 +279,7 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   const idempotent = !NON_IDEMPOTENT.has(r.method);
   // The client going away ends the current try (nginx: proxy_ignore_client_abort off).
   const abortSlot: { abort?: () => void } = {};
-  r.onClientAbort(() => abortSlot.abort?.());
+  if (!p.ignoreClientAbort) r.onClientAbort(() => abortSlot.abort?.());
   for (;;) {
     const peer = picker.next();
     if (!peer) {
