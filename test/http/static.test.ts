@@ -460,3 +460,35 @@ http {
     await srv.close();
   }
 });
+
+test("static: add_header, charset and ranges in nginx's filter order", async (t) => {
+  await diffCase(t, {
+    name: "static with add_header",
+    conf: `
+events {}
+http {
+  access_log off;
+  include mime.types;
+  server {
+    listen 127.0.0.1:__PORT__;
+    server_name localhost;
+    root html;
+    charset utf-8;
+    add_header X-A 1;
+    add_header X-B 2 always;
+  }
+}
+`,
+    files: FILES,
+    mtime: MTIME,
+    requests: [
+      get("/a.txt"),
+      get("/digits.txt", [["Range", "bytes=1-2"]]),
+      get("/digits.txt", [["Range", "bytes=1-2,4-5"]]),
+      get("/digits.txt", [["Range", "bytes=100-"]]),
+      get("/a.txt", [["If-Modified-Since", LM]]),
+      get("/a.txt", [["If-Match", '"x"']]),
+      get("/dir"),
+    ],
+  });
+});

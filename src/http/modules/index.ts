@@ -17,13 +17,12 @@ registerModule(rewriteModule);
 // After rewrite: rewrite_by_lua runs at the end of the rewrite phase, as nginx postpones it.
 registerModule(luaModule);
 // Static files: try_files, then the content phase's index and static handlers (the default
-// content handler); header filters in nginx's order: not_modified, charset, range.
+// content handler). Header filters in nginx's order: not_modified, headers (add_header),
+// charset, range.
 registerModule(notModifiedModule);
 registerModule(tryFilesModule);
 registerModule(indexModule);
 registerModule(staticModule);
-registerModule(charsetModule);
-registerModule(rangeModule);
 // map (variables), error_page (a special-response hook) and the headers filter (add_header,
 // expires), which runs after the Lua header filter, as nginx's chain does.
 import { mapModule } from "./map.js";
@@ -32,5 +31,7 @@ import { headersModule } from "./headers.js";
 registerModule(mapModule);
 registerModule(errorPageModule);
 registerModule(headersModule);
+registerModule(charsetModule);
+registerModule(rangeModule);
 // proxy_pass: a content handler, like content_by_lua.
 registerModule(proxyModule);
