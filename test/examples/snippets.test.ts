@@ -68,6 +68,16 @@ describe("examples: snippets, FAQ, phases", { concurrency: false }, () => {
     if (luajitAvailable()) assert.equal(execFileSync("luajit", [file, "Tom"], { encoding: "utf8", timeout: 10_000 }), out);
   });
 
+  it("00-lua-basics: the Lua basics print the same lines as luajit", () => {
+    const file = path.join(EXAMPLES, "00-lua-basics/basics.lua");
+    const out = execFileSync(process.execPath, [TSRESTY, "run", file], { encoding: "utf8", timeout: 20_000 });
+    assert.ok(out.startsWith("Child\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n1\t20\n2\t30\n3\t40\n"), out);
+    // pairs' order is open: compare the lines as a set.
+    const sorted = (s: string): string[] => s.split("\n").sort();
+    assert.deepEqual(sorted(out), sorted("Child\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n1\t20\n2\t30\n3\t40\nname\tJohn\nemail\tjohn@example.com\n"));
+    if (luajitAvailable()) assert.deepEqual(sorted(execFileSync("luajit", [file], { encoding: "utf8", timeout: 10_000 })), sorted(out));
+  });
+
   exampleTest("23-hot-reload", { reference: true }, async (ex) => {
     assert.equal((await ex.get("/version")).body, "config version 1\n");
     assert.equal((await ex.get("/dev")).body, "dev version 1\n");
