@@ -258,8 +258,9 @@ test("response headers: hidden ones, proxy_pass_header, proxy_hide_header, proxy
     location /s/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_pass_header Server; proxy_hide_header X-Secret; proxy_redirect off; }
     location /t/ { proxy_pass http://127.0.0.1:${redir.port}/u/; proxy_redirect http://127.0.0.1:${redir.port}/ http://example.com/$host/; }
     location /v/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_pass_header X-Accel-Buffering; proxy_redirect default; }
+    location /x/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_redirect ~*^http://([^/]+)/BACK/(.*)$ /moved/$2/$1; }
   }`),
-    requests: [{ path: "/r/a?b" }, { path: "/s/a" }, { path: "/t/a" }, { path: "/v/a" }, { path: "/r/h", method: "HEAD" }],
+    requests: [{ path: "/x/a/b?c" }, { path: "/r/a?b" }, { path: "/s/a" }, { path: "/t/a" }, { path: "/v/a" }, { path: "/r/h", method: "HEAD" }],
   });
 });
 

@@ -11,7 +11,7 @@ export const httpProxy: ModuleTable = {
   inReference: true,
   directives: [
     { name: "proxy_pass", contexts: LOC_LIF_LMT, args: "TAKE1", dup: true, status: "partial", note: "http:// only (no https, no unix:); variables need an address or an upstream name (no resolver); undici speaks HTTP/1.1 upstream and writes Host first" },
-    { name: "proxy_redirect", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "partial", note: "default, off and literal prefixes (with variables); no ~ regex patterns" },
+    { name: "proxy_redirect", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "supported" },
     { name: "proxy_cookie_domain", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "unsupported" },
     { name: "proxy_cookie_path", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "unsupported" },
     { name: "proxy_cookie_flags", contexts: HTTP_SRV_LOC, args: "TAKE1234", dup: true, status: "unsupported" },

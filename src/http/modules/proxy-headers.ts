@@ -7,6 +7,8 @@ import type { Directive } from "../../conf/ast.js";
 import { ConfigError } from "../config/settings.js";
 import type { Request } from "../request.js";
 import { compileComplexValue, hasVariables, type ComplexValue } from "../script.js";
+import { compileRegex } from "../regex.js";
+import { setCaptures } from "../config/locations.js";
 
 export interface SetHeader {
   readonly name: string;
@@ -82,6 +84,8 @@ export function hiddenHeaders(hide: readonly string[], pass: readonly string[]):
 
 export interface Redirect {
   readonly pattern: ComplexValue;
+  /** `~` / `~*` patterns: the whole value is matched, and $1.. are its captures. */
+  readonly regex?: RegExp;
   readonly replacement: ComplexValue;
 }
 
@@ -121,6 +125,12 @@ export function compileRedirects(
       continue;
     }
     const p = s.pattern;
+    if (p.startsWith("~")) {
+      const caseless = p.startsWith("~*");
+      const regex = compileRegex(p.slice(caseless ? 2 : 1), caseless, s.d);
+      out.push({ pattern: () => "", regex, replacement: compileComplexValue(s.replacement) });
+      continue;
+    }
     out.push({ pattern: hasVariables(p) ? compileComplexValue(p) : () => p, replacement: compileComplexValue(s.replacement) });
   }
   return out;
@@ -129,6 +139,12 @@ export function compileRedirects(
 /** Rewrite a Location value by the first matching prefix. */
 export function rewriteLocation(r: Request, value: string, redirects: readonly Redirect[]): string {
   for (const rd of redirects) {
+    if (rd.regex) {
+      const m = rd.regex.exec(value);
+      if (!m) continue;
+      setCaptures(r, m);
+      return rd.replacement(r);
+    }
     const p = rd.pattern(r);
     if (p !== "" && value.startsWith(p)) return rd.replacement(r) + value.slice(p.length);
   }
