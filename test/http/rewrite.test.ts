@@ -439,3 +439,27 @@ http {
 test("odd rewrites: no leading slash, empty result, several ?, $scheme redirects", async (t) => {
   await diffCase(t, { name: "odd-rewrites", conf: ODD_CONF, requests: ["/nos", "/empty", "/qq?z=1", "/sch", "/brk2?a=1"].map((p) => get(p)) });
 });
+
+const CAPTURE_CONF = `
+events {}
+http {
+  access_log off;
+  server { listen 127.0.0.1:__PORT__;
+    location /main { content_by_lua_block {
+      for _, u in ipairs({"/rw/x?a=1", "/setv", "/iff?q=1", "/redir"}) do
+        local r = ngx.location.capture(u)
+        ngx.say(u, " ", r.status, " [", r.body, "] ", tostring(r.header["Location"]), " ", tostring(r.header["X-A"]))
+      end
+    } }
+    location /rw { rewrite ^/rw/(.*) /target/$1 last; }
+    location /target { add_header X-A a; return 200 "target $uri $args"; }
+    location /setv { set $v "vv"; return 200 "v=$v"; }
+    location /iff { if ($arg_q) { add_header X-A ifa; return 200 "if"; } return 200 "noif"; }
+    location /redir { rewrite ^ /target redirect; }
+  }
+}
+`;
+
+test("rewrite, set and if in subrequests (ngx.location.capture)", async (t) => {
+  await diffCase(t, { name: "rewrite-subrequests", conf: CAPTURE_CONF, requests: [get("/main")] });
+});

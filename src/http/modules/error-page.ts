@@ -110,6 +110,8 @@ function sendErrorPage(r: Request, p: ErrorPage): number {
  */
 function subrequestStatus(r: Request, status: number): number {
   r.status = status;
+  // The capture reads its headers from the list: a redirect's Location goes there too.
+  if (r.location !== undefined) r.headersOut.set("Location", r.location);
   r.statusLine = undefined;
   setContentType(r);
   r.sendHeader();
