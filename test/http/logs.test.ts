@@ -5,7 +5,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { diffCase, exchange, type DiffRequest } from "../differential/harness.js";
+import { diffCase, exchange, freePort, makePrefix, startTsresty, type DiffRequest } from "../differential/harness.js";
 import { startInProcess, sleep } from "./support.js";
 import { flushLogFiles, reopenLogFiles } from "../../src/http/log/log-file.js";
 
@@ -274,4 +274,38 @@ http {
       get("/none"),
     ],
   });
+});
+
+test("logs: tsresty serve reopens its logs on SIGUSR1", async () => {
+  const port = await freePort();
+  const prefix = makePrefix({
+    name: "usr1",
+    conf: `
+events {}
+http {
+  log_format s '$uri';
+  access_log logs/access.log s;
+  server { listen 127.0.0.1:__PORT__; location / { return 200 "x\\n"; } }
+}
+`,
+    requests: [],
+  }, port, "usr1");
+  const srv = await startTsresty(prefix, port);
+  try {
+    const file = path.join(prefix, "logs/access.log");
+    await exchange(port, { path: "/one" });
+    await sleep(100);
+    fs.renameSync(file, file + ".1");
+    await exchange(port, { path: "/two" });
+    await sleep(100);
+    srv.proc.kill("SIGUSR1");
+    await sleep(300);
+    await exchange(port, { path: "/three" });
+    await sleep(300);
+    assert.equal(fs.readFileSync(file + ".1", "latin1"), "/one\n/two\n");
+    assert.equal(fs.readFileSync(file, "latin1"), "/three\n");
+  } finally {
+    await srv.stop();
+    fs.rmSync(prefix, { recursive: true, force: true });
+  }
 });
