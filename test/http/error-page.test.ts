@@ -153,3 +153,25 @@ test("error_page and keep-alive: a 500 closes the connection, a 404 keeps it", a
     ],
   });
 });
+
+const DEFAULT_CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location / { root html; index index.html; }
+    location /boom { return 503; }
+    error_page 500 502 503 504 /50x.html;
+    location = /50x.html { root html; }
+  }
+}`;
+
+test("nginx's default configuration: error pages from a file keep the error's status", async (t) => {
+  await diffCase(t, {
+    name: "error_page-50x", conf: DEFAULT_CONF, files: { "html/50x.html": "<h1>error</h1>\n", "html/index.html": "home\n" },
+    requests: ["/boom", "/", "/missing", "/50x.html"].map((p) => get(p)),
+    // the files are written a moment apart on each side
+    ignoreHeaders: ["last-modified", "etag"],
+  });
+});
