@@ -68,7 +68,7 @@ function echo(name: string, extra?: (res: http.ServerResponse, req: http.Incomin
 }
 
 let A: Backend, B: Backend, C: Backend, slow: Backend, closer: Backend, e500: Backend, redir: Backend, big: Backend;
-let trunc: Backend, peerPort: Backend;
+let trunc: Backend, peerPort: Backend, accel: Backend;
 let dead: number;
 const connections: { count: number } = { count: 0 };
 
@@ -127,12 +127,23 @@ before(async () => {
     res.setHeader("Content-Length", text.length);
     res.end(text);
   });
+  accel = await startBackend((req, res) => {
+    res.setHeader("X-Accel-Redirect", req.url!.includes("named") ? "@named" : "/internal/x?a=1");
+    res.setHeader("Set-Cookie", "c=1");
+    res.setHeader("Content-Disposition", "attachment");
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Content-Type", "text/x-up");
+    res.setHeader("ETag", '"e"');
+    res.setHeader("X-Custom", "1");
+    res.setHeader("Content-Length", 4);
+    res.end("body");
+  });
   dead = await freePort();
   void connections;
 });
 
 after(async () => {
-  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort]) await b.close();
+  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort, accel]) await b.close();
 });
 
 const conf = (body: string, level = "warn"): string => `
@@ -258,9 +269,12 @@ test("response headers: hidden ones, proxy_pass_header, proxy_hide_header, proxy
     location /s/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_pass_header Server; proxy_hide_header X-Secret; proxy_redirect off; }
     location /t/ { proxy_pass http://127.0.0.1:${redir.port}/u/; proxy_redirect http://127.0.0.1:${redir.port}/ http://example.com/$host/; }
     location /v/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_pass_header X-Accel-Buffering; proxy_redirect default; }
+    location /xa { proxy_pass http://127.0.0.1:${accel.port}; }
+    location /internal/ { internal; content_by_lua_block { ngx.say(ngx.var.request_method, " ", ngx.var.uri, " ", ngx.var.args) } }
+    location @named { content_by_lua_block { ngx.say("named ", ngx.var.request_method, " ", ngx.var.uri) } }
     location /x/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_redirect ~*^http://([^/]+)/BACK/(.*)$ /moved/$2/$1; }
   }`),
-    requests: [{ path: "/x/a/b?c" }, { path: "/r/a?b" }, { path: "/s/a" }, { path: "/t/a" }, { path: "/v/a" }, { path: "/r/h", method: "HEAD" }],
+    requests: [{ path: "/xa/1", method: "POST", body: "x" }, { path: "/xa/named" }, { path: "/xa/h", method: "HEAD" }, { path: "/x/a/b?c" }, { path: "/r/a?b" }, { path: "/s/a" }, { path: "/t/a" }, { path: "/v/a" }, { path: "/r/h", method: "HEAD" }],
   });
 });
 

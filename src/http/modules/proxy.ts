@@ -353,6 +353,12 @@ function tryPeer(
           settle({ kind: "status", status });
           return;
         }
+        const xa = accelRedirect(raw);
+        if (xa !== undefined) {
+          ctl?.abort();
+          settle({ kind: "done", rc: redirectTo(r, xa, raw) });
+          return;
+        }
         if (p.intercept && status >= 300 && hasErrorPage(r, status)) {
           ctl?.abort();
           settle({ kind: "done", rc: status });
@@ -382,6 +388,31 @@ function tryPeer(
       },
     });
   });
+}
+
+/** The X-Accel-Redirect header's value, if the upstream sent one. */
+function accelRedirect(raw: readonly string[]): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase() === "x-accel-redirect") return raw[i + 1];
+  return undefined;
+}
+
+// The upstream headers nginx keeps for the response of an X-Accel-Redirect target.
+const KEPT_ON_REDIRECT = new Set(["content-type", "set-cookie", "content-disposition", "cache-control", "expires"]);
+
+/** X-Accel-Redirect: an internal redirect (GET unless HEAD) to a URI or a named location. */
+function redirectTo(r: Request, target: string, raw: readonly string[]): PhaseResult {
+  for (let i = 0; i < raw.length; i += 2) {
+    const l = raw[i]!.toLowerCase();
+    if (!KEPT_ON_REDIRECT.has(l)) continue;
+    if (l === "content-type") {
+      r.contentType = raw[i + 1];
+      r.charset = undefined;
+    } else r.headersOut.add(raw[i]!, raw[i + 1]!);
+  }
+  if (r.method !== "HEAD") r.method = "GET";
+  if (target.startsWith("@")) r.namedRedirect(target);
+  else r.internalRedirect(target);
+  return DONE;
 }
 
 function applyHeaders(r: Request, p: ProxyLoc, status: number, statusText: string, raw: string[]): void {
