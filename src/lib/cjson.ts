@@ -268,7 +268,8 @@ class Encoder {
         max = i + 1;
       }
     }
-    const h = t.hash;
+    if (t.strs !== undefined) for (const _ in t.strs) return -1;
+    const h = t.other;
     if (h !== undefined && h.size > 0) {
       for (const k of h.keys()) {
         if (typeof k === "number" && k >= 1 && Math.floor(k) === k) {
@@ -322,24 +323,21 @@ class Encoder {
       if (this.value(v, depth)) first = false;
       else this.pos = mark;
     }
-    const h = t.hash;
-    if (h !== undefined && h.size > 0) {
-      // forEach rather than for-of: no [key, value] array is allocated per entry.
-      h.forEach((v, k) => {
-        if (v === undefined) return;
-        const mark = this.pos;
-        if (!first) this.byte(44);
-        if (typeof k === "string") this.quote(k);
-        else if (typeof k === "number") {
-          this.byte(34);
-          this.number(k, k);
-          this.byte(34);
-        } else this.fail(k, "table key must be a number or string");
-        this.byte(58);
-        if (this.value(v, depth)) first = false;
-        else this.pos = mark;
-      });
-    }
+    // forEachHash rather than an iterator: no [key, value] array is allocated per entry.
+    t.forEachHash((v, k) => {
+      if (v === undefined) return;
+      const mark = this.pos;
+      if (!first) this.byte(44);
+      if (typeof k === "string") this.quote(k);
+      else if (typeof k === "number") {
+        this.byte(34);
+        this.number(k, k);
+        this.byte(34);
+      } else this.fail(k, "table key must be a number or string");
+      this.byte(58);
+      if (this.value(v, depth)) first = false;
+      else this.pos = mark;
+    });
     this.byte(125);
   }
 }

@@ -450,8 +450,8 @@ for (const t of [T([1, 2], { x: 1 }), T([]), T([], { "-3": 1 }), T([5])] as Arg[
   add("table", "table.maxn", t);
   add("table", "table.getn", t);
 }
-add("table", "table.maxn", R("{[1.5] = 1, [10] = 2, [-3] = 3}", () => new LuaTable([], new Map<LuaValue, LuaValue>([[1.5, 1], [10, 2], [-3, 3]]))));
-add("table", "table.maxn", R("{[1/0] = 1, 5}", () => new LuaTable([5], new Map<LuaValue, LuaValue>([[Infinity, 1]]))));
+add("table", "table.maxn", R("{[1.5] = 1, [10] = 2, [-3] = 3}", () => new LuaTable([], undefined, 0, new Map<LuaValue, LuaValue>([[1.5, 1], [10, 2], [-3, 3]]))));
+add("table", "table.maxn", R("{[1/0] = 1, 5}", () => new LuaTable([5], undefined, 0, new Map<LuaValue, LuaValue>([[Infinity, 1]]))));
 add("table", "table.maxn");
 add("table", "table.getn", "abc");
 add("table", "table.foreachi", [1, 2, 3], retFalse);
@@ -470,7 +470,7 @@ for (const args of [
 for (const args of [[10, 5], [], [1], ["3", "4"], [-1, -1], [1e10, 0], ["x", 0], [1, 2, 3], [-1, 0], [0, -1], [2 ** 27, 0], [2 ** 27 + 1, 0], [0, 2 ** 26], [0, 2 ** 26 + 1], [2 ** 31, 0], [0, 2 ** 31], [NaN, 0]] as Arg[][]) {
   add("table", "require:table.new", ...args);
 }
-for (const t of [T([1, 2], { x: 3 }), T([]), T([nil, nil, 3]), T([], { x: 1 }), T([1, nil, 3]), R("{[2] = 1}", () => new LuaTable([], new Map([[2, 1]]))), R("{[0] = 1}", () => new LuaTable([], new Map([[0, 1]]))), R("{[-1] = 1, [1/0] = 2}", () => new LuaTable([], new Map<LuaValue, LuaValue>([[-1, 1], [Infinity, 2]]))), R("{[1.5] = 1}", () => new LuaTable([], new Map([[1.5, 1]]))), R("{1, 2, [4] = 4}", () => new LuaTable([1, 2], new Map([[4, 4]]))), R("{[true] = 1}", () => new LuaTable([], new Map<LuaValue, LuaValue>([[true, 1]])))] as Arg[]) {
+for (const t of [T([1, 2], { x: 3 }), T([]), T([nil, nil, 3]), T([], { x: 1 }), T([1, nil, 3]), R("{[2] = 1}", () => new LuaTable([], undefined, 0, new Map([[2, 1]]))), R("{[0] = 1}", () => new LuaTable([], undefined, 0, new Map([[0, 1]]))), R("{[-1] = 1, [1/0] = 2}", () => new LuaTable([], undefined, 0, new Map<LuaValue, LuaValue>([[-1, 1], [Infinity, 2]]))), R("{[1.5] = 1}", () => new LuaTable([], undefined, 0, new Map([[1.5, 1]]))), R("{1, 2, [4] = 4}", () => new LuaTable([1, 2], undefined, 0, new Map([[4, 4]]))), R("{[true] = 1}", () => new LuaTable([], undefined, 0, new Map<LuaValue, LuaValue>([[true, 1]])))] as Arg[]) {
   for (const m of ["table.nkeys", "table.isempty", "table.isarray", "table.clone", "table.clear"]) add("table", "require:" + m, t);
 }
 for (const m of ["table.nkeys", "table.isempty", "table.isarray", "table.clone", "table.clear"]) {

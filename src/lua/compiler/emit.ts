@@ -10,9 +10,15 @@ import type * as A from "../syntax/ast.js";
 import { isMulti, type FunctionInfo, type Resolution, type VarInfo } from "./resolve.js";
 import { CodeWriter, marker, siteMarker } from "./writer.js";
 
+/** Lua names usable after a JS `.` (every Lua name is; the check keeps the emitter honest). */
+const JS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Expressions whose value is never nil (a table field they give is always a key). */
+const NEVER_NIL: ReadonlySet<string> = new Set(["Number", "String", "Boolean", "Function", "Table"]);
+
 /** The runtime names the generated module binds (exported by runtime/prims.ts and ops.ts). */
 export const RUNTIME_NAMES = [
-  "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "tbls", "forNum", "iter", "mkfn",
+  "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "tbls", "SPC", "forNum", "iter", "mkfn",
   "add", "sub", "mul", "div", "mod", "pow", "unm", "concat", "eq", "lt", "le", "len", "luaMod", "PENDING", "runPending", "noPlain",
 ] as const;
 
@@ -518,7 +524,14 @@ class Emitter {
       case "Index": {
         const obj = this.expr(e.obj, ctx);
         const desc = this.desc(e.obj, ctx);
-        if (e.key.kind === "String") return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(e.key.value)}, ${desc}`);
+        if (e.key.kind === "String") {
+          const name = e.key.value;
+          if (!JS_NAME.test(name)) return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(name)}, ${desc}`);
+          // The own field inline, so that V8 caches the lookup per site (a table's string
+          // part is an object with hidden classes); anything else through getS.
+          const t = this.temp(ctx);
+          return `((${t} = ${obj})?.strs?.${name} ?? ${this.op(ctx, this.mk(e.line), "getS", `${t}, "${name}", ${desc}`)})`;
+        }
         return this.op(ctx, this.mk(e.line), "get", `${obj}, ${this.expr(e.key, ctx)}, ${desc}`);
       }
       case "Call":
@@ -621,9 +634,12 @@ class Emitter {
   private table(e: A.TableConstructor, ctx: FnCtx): string {
     const pos: A.Expression[] = [];
     const kv: string[] = [];
-    const allNamed = e.items.every((it) => it.kind !== "Keyed");
+    const names = e.items.flatMap((it) => (it.kind === "Named" ? [it.name] : []));
+    // Named fields (no duplicate: the last would win) after positional ones: no key can collide.
+    const allNamed = e.items.every((it) => it.kind !== "Keyed") && new Set(names).size === names.length;
     for (const it of e.items) {
       if (it.kind === "Positional") pos.push(it.value);
+      else if (allNamed) continue;
       else if (it.kind === "Named") kv.push(JSON.stringify(it.name), this.expr(it.value, ctx));
       else kv.push(this.expr(it.key, ctx), this.expr(it.value, ctx));
     }
@@ -634,9 +650,24 @@ class Emitter {
     const arr = pos
       .map((p, i) => (i === pos.length - 1 && spreadLast ? (p.kind === "Vararg" ? "...$va" : `...$many(${this.multi(p, ctx)})`) : this.expr(p, ctx)))
       .join(", ");
-    if (kv.length === 0) return `$tbl([${arr}])`;
-    // Named fields after positional ones cannot collide with them (string vs number keys).
-    if (allNamed) return `$tbls([${arr}], [${kv.join(", ")}])`;
+    if (pos.length === e.items.length) return `$tbl([${arr}])`;
+    if (allNamed) {
+      // The string part built in place: `new` gives V8 one hidden class per site, and a
+      // field whose value may be nil is stored only when it is not.
+      const t = this.temp(ctx);
+      const parts = [`${t} = new $SPC()`];
+      for (const it of e.items) {
+        if (it.kind !== "Named") continue;
+        const k = it.name === "__proto__" || !JS_NAME.test(it.name) ? `[${JSON.stringify(it.name)}]` : `.${it.name}`;
+        const v = this.expr(it.value, ctx);
+        if (NEVER_NIL.has(it.value.kind)) parts.push(`${t}${k} = ${v}`);
+        else {
+          const tv = this.temp(ctx);
+          parts.push(`(${tv} = ${v}) !== undefined && (${t}${k} = ${tv})`);
+        }
+      }
+      return `$tbls([${arr}], (${parts.join(", ")}, ${t}), ${names.length})`;
+    }
     return `$tblk([${arr}], [${kv.join(", ")}])`;
   }
 
@@ -648,7 +679,11 @@ class Emitter {
       const o = this.temp(ctx);
       pre = `${o} = ${this.expr(e.obj, ctx)}, `;
       self = o;
-      callee = `$fn(${m}$getS(${o}, ${JSON.stringify(e.method)}, ${this.desc(e.obj, ctx)}), ${JSON.stringify(`method '${e.method}'`)})`;
+      const look = `${m}$getS(${o}, ${JSON.stringify(e.method)}, ${this.desc(e.obj, ctx)})`;
+      // The method inline when it is the object's own field or its class's (metatable.__index
+      // a table): per-site inline caches; anything else through getS.
+      const fast = JS_NAME.test(e.method) ? `${o}?.strs?.${e.method} ?? ${o}?.mt?.strs?.__index?.strs?.${e.method} ?? ` : "";
+      callee = `$fn(${fast}${look}, ${JSON.stringify(`method '${e.method}'`)})`;
     } else {
       const known = this.res.knownFunction(e.callee);
       if (known !== undefined) {

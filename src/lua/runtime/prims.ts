@@ -1,7 +1,7 @@
 // The primitives compiled Lua code calls (bound as locals of every generated module).
 // Each is small so that V8 inlines it at hot call sites: the fast path is a plain table
 // without a metatable, everything else goes to ops.ts.
-import { LuaTable } from "./table.js";
+import { LuaTable, MAX_OBJECT_KEYS, type StrPart } from "./table.js";
 import { luaError } from "./error.js";
 import { callable, index, setIndex, rawSet } from "./ops.js";
 import { stringToNumber } from "./convert.js";
@@ -60,13 +60,11 @@ export function getS(o: LuaValue, k: string, desc?: string, g?: 1): LuaValue {
   // on an object of a class; anything else (functions, non-tables) goes to index().
   let t = o;
   for (let depth = 0; t instanceof LuaTable && depth < 100; depth++) {
-    const h = t.hash;
-    const v = h === undefined ? undefined : h.get(k);
+    const v = t.getStr(k);
     if (v !== undefined) return v;
     const mt = t.mt;
     if (mt === undefined) return undefined;
-    const mh = mt.hash;
-    const idx = mh === undefined ? undefined : mh.get("__index");
+    const idx = mt.getStr("__index");
     if (idx === undefined) return undefined;
     if (!(idx instanceof LuaTable)) return index(t, k, t === o ? desc : undefined, g);
     t = idx;
@@ -132,24 +130,20 @@ export function tbl(arr: LuaValue[]): LuaTable {
   return new LuaTable(arr);
 }
 
-/** Table constructor with keyed items: kv holds key, value, key, value... in source order. */
-/** Table constructor with named fields only (`{ x = 1, y = 2 }`): string keys, no checks needed. */
-export function tbls(arr: LuaValue[], kv: LuaValue[]): LuaTable {
-  const t = new LuaTable(arr);
-  let h: Map<LuaValue, LuaValue> | undefined;
-  for (let i = 0; i < kv.length; i += 2) {
-    const v = kv[i + 1];
-    if (v === undefined) {
-      if (h !== undefined) h.delete(kv[i]);
-      continue;
-    }
-    if (h === undefined) h = new Map();
-    h.set(kv[i], v);
-  }
-  t.hash = h;
+/**
+ * Table constructor with named fields only (`{ x = 1, y = 2 }`): the compiled code builds the
+ * string part (see emit.ts) and passes an upper bound of its key count.
+ */
+export function tbls(arr: LuaValue[], strs: StrPart, n: number): LuaTable {
+  const t = new LuaTable(arr, strs, n);
+  if (n > MAX_OBJECT_KEYS) t.rebalance();
   return t;
 }
 
+/** The constructor of tables' string parts, for the compiled table constructors. */
+export const SPC: new () => StrPart = LuaTable.StrParts;
+
+/** Table constructor with keyed items: kv holds key, value, key, value... in source order. */
 export function tblk(arr: LuaValue[], kv: LuaValue[]): LuaTable {
   // Keyed items first: positional ones are stored last and win (`{[1]="a", "b"}` has t[1] == "b").
   const t = new LuaTable();
@@ -186,12 +180,17 @@ export abstract class ForIter {
 
 class PairsIter extends ForIter {
   private i = 0;
+  // The string keys as they were when the array part ended (keys set to nil meanwhile are
+  // skipped, keys added are not visited: Lua leaves that undefined), then the Map.
+  private keys: string[] | undefined;
+  private j = 0;
   private it: Iterator<[LuaValue, LuaValue]> | undefined;
   constructor(private readonly t: LuaTable) {
     super();
   }
   step(): boolean {
-    const a = this.t.arr;
+    const t = this.t;
+    const a = t.arr;
     while (this.i < a.length) {
       const v = a[this.i++];
       if (v !== undefined) {
@@ -201,7 +200,20 @@ class PairsIter extends ForIter {
       }
     }
     if (this.it === undefined) {
-      const h = this.t.hash;
+      const s = t.strs;
+      if (s !== undefined) {
+        const keys = (this.keys ??= Object.keys(s));
+        while (this.j < keys.length) {
+          const k = keys[this.j++]!;
+          const v = s[k];
+          if (v !== undefined) {
+            this.k = k;
+            this.v = v;
+            return true;
+          }
+        }
+      }
+      const h = t.other;
       if (h === undefined) return false;
       this.it = h.entries();
     }

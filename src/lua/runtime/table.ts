@@ -1,24 +1,61 @@
-// LuaTable: an array part for keys 1..n and a Map for everything else.
-// JS Map already keys exactly as Lua does (SameValueZero: 1 and 1.0 are one key, 0 and -0
-// too; tables and functions by identity; strings by content). nil and NaN keys are refused
-// by the callers with Lua's messages before they reach the table.
+// LuaTable: an array part for keys 1..n, string keys in an object while they are few, and a
+// Map for every other key.
+// Records, classes and modules have few string keys, looked up by constant names: V8's
+// objects serve those through hidden classes and per-site inline caches (the compiler
+// emits `t.strs?.name` inline). A table used as a dictionary (many keys, made at run time,
+// e.g. "key" .. i) is faster in a Map: an object would internalise every key string and
+// fall into V8's slow dictionary mode. So past MAX_OBJECT_KEYS string keys a table moves
+// them into the Map for good.
+// The Map keys exactly as Lua does (SameValueZero: 1 and 1.0 are one key, 0 and -0 too;
+// tables and functions by identity). nil and NaN keys are refused by the callers with
+// Lua's messages before they reach the table.
+// Code outside this file reads the parts through the methods below (getStr, next,
+// forEachHash, hashEmpty), never the fields directly, so the layout can change.
 import type { LuaValue } from "./value.js";
+
+export type StrPart = Record<string, LuaValue>;
+
+const NO_KEYS: readonly string[] = [];
+
+/** String keys an object holds before the table moves them to its Map. */
+export const MAX_OBJECT_KEYS = 64;
+
+// String parts are made by a constructor whose prototype is an empty null-prototype object:
+// V8 keeps such objects in fast mode (hidden classes, inline caches), where
+// Object.create(null) makes dictionary-mode ones; and no key of Object.prototype
+// ("constructor", "toString", "__proto__") is ever seen through them.
+const StrParts = function StrParts(this: StrPart): void {} as unknown as new () => StrPart;
+StrParts.prototype = Object.create(null) as object;
 
 export class LuaTable {
   /** arr[i] holds t[i + 1]; trailing nils are trimmed, so #t is arr.length when the hash has no arr.length+1. */
   arr: LuaValue[];
-  hash: Map<LuaValue, LuaValue> | undefined;
+  /** String keys while they are few (a key set to nil is deleted); undefined once in the Map. */
+  strs: StrPart | undefined;
+  /** Keys added to strs (an upper bound of their number: deletes do not count down). */
+  nstr: number;
+  /** The string keys live in `other` (the table grew past MAX_OBJECT_KEYS). */
+  bigStr: boolean;
+  /** Keys outside the array part that are not in strs. */
+  other: Map<LuaValue, LuaValue> | undefined;
   mt: LuaTable | undefined;
-  // next() continues a live Map iterator when called with the key it returned last,
-  // which makes pairs() traversal O(1) per step.
+  // next() continues a traversal when called with the key it returned last, which makes
+  // pairs() O(1) per step: the string keys' snapshot and position, or a live Map iterator.
   private iterKey: LuaValue;
+  private iterKeys: readonly string[];
+  private iterPos: number;
   private iter: Iterator<[LuaValue, LuaValue]> | undefined;
 
-  constructor(arr?: LuaValue[], hash?: Map<LuaValue, LuaValue>) {
+  constructor(arr?: LuaValue[], strs?: StrPart, nstr?: number, other?: Map<LuaValue, LuaValue>) {
     this.arr = arr ?? [];
-    this.hash = hash;
+    this.strs = strs;
+    this.nstr = nstr ?? 0;
+    this.bigStr = false;
+    this.other = other;
     this.mt = undefined;
     this.iterKey = undefined;
+    this.iterKeys = NO_KEYS;
+    this.iterPos = 0;
     this.iter = undefined;
     if (arr !== undefined) {
       const len = arr.length;
@@ -29,30 +66,46 @@ export class LuaTable {
     }
   }
 
+  /** The constructor of string parts. */
+  static readonly StrParts: new () => StrPart = StrParts;
+
+  /** A new, empty string part. */
+  static strPart(): StrPart {
+    return new StrParts();
+  }
+
   get(k: LuaValue): LuaValue {
+    if (typeof k === "string") {
+      const s = this.strs;
+      if (s !== undefined) return s[k];
+    }
     if (typeof k === "number") {
       const a = this.arr;
       if (k >= 1 && k <= a.length && (k | 0) === k) return a[k - 1];
-    } else if (typeof k === "string") {
-      return this.hash === undefined ? undefined : this.hash.get(k);
     }
-    return this.hash === undefined ? undefined : this.hash.get(k);
+    return this.other === undefined ? undefined : this.other.get(k);
   }
 
   /** get() for a key known to be a string (field access `t.name`). */
   getStr(k: string): LuaValue {
-    return this.hash === undefined ? undefined : this.hash.get(k);
+    const s = this.strs;
+    if (s !== undefined) return s[k];
+    return this.other === undefined ? undefined : this.other.get(k);
   }
 
   /** get() for a key known to be a number. */
   getNum(k: number): LuaValue {
     const a = this.arr;
     if (k >= 1 && k <= a.length && (k | 0) === k) return a[k - 1];
-    return this.hash === undefined ? undefined : this.hash.get(k);
+    return this.other === undefined ? undefined : this.other.get(k);
   }
 
   /** Raw set. The caller has checked that k is neither nil nor NaN. */
   set(k: LuaValue, v: LuaValue): void {
+    if (typeof k === "string") {
+      this.setStr(k, v);
+      return;
+    }
     if (typeof k === "number" && (k | 0) === k && k >= 1) {
       const a = this.arr;
       const n = a.length;
@@ -63,33 +116,72 @@ export class LuaTable {
       }
       if (k === n + 1) {
         if (v === undefined) {
-          if (this.hash !== undefined) this.hash.delete(k);
+          if (this.other !== undefined) this.other.delete(k);
           return;
         }
         a.push(v);
-        if (this.hash !== undefined && this.hash.size > 0) this.migrate();
+        if (this.other !== undefined && this.other.size > 0) this.migrate();
         return;
       }
     }
-    this.setHash(k, v);
+    this.setOther(k, v);
   }
 
   setStr(k: string, v: LuaValue): void {
-    this.setHash(k, v);
-  }
-
-  private setHash(k: LuaValue, v: LuaValue): void {
+    let s = this.strs;
+    if (s === undefined) {
+      if (this.bigStr) {
+        this.setOther(k, v);
+        return;
+      }
+      if (v === undefined) return;
+      this.strs = s = new StrParts();
+    }
     if (v === undefined) {
-      if (this.hash !== undefined) this.hash.delete(k);
+      if (s[k] !== undefined) delete s[k];
       return;
     }
-    if (this.hash === undefined) this.hash = new Map();
-    this.hash.set(k, v);
+    if (s[k] === undefined && ++this.nstr > MAX_OBJECT_KEYS) {
+      s[k] = v;
+      this.toMap(s);
+      return;
+    }
+    s[k] = v;
   }
 
-  /** After a push, pull n+1, n+2, ... out of the hash into the array part. */
+  private setOther(k: LuaValue, v: LuaValue): void {
+    if (v === undefined) {
+      if (this.other !== undefined) this.other.delete(k);
+      return;
+    }
+    if (this.other === undefined) this.other = new Map();
+    this.other.set(k, v);
+  }
+
+  /** A constructor made more string keys than an object should hold: move them. */
+  rebalance(): void {
+    const s = this.strs;
+    if (s !== undefined) {
+      let n = 0;
+      for (const _ in s) n++;
+      this.nstr = n;
+      if (n > MAX_OBJECT_KEYS) this.toMap(s);
+    }
+  }
+
+  /** Move the string keys into the Map, for good. */
+  private toMap(s: StrPart): void {
+    const m = (this.other ??= new Map());
+    for (const k in s) m.set(k, s[k]);
+    this.strs = undefined;
+    this.nstr = 0;
+    this.bigStr = true;
+    this.iterKeys = NO_KEYS;
+  }
+
+  /** After a push, pull n+1, n+2, ... out of the Map into the array part. */
   private migrate(): void {
-    const h = this.hash!;
+    const h = this.other!;
     const a = this.arr;
     for (;;) {
       const k = a.length + 1;
@@ -110,35 +202,108 @@ export class LuaTable {
   /** The border #t (raw, no __len: LuaJIT 2.1 ignores __len on tables). */
   length(): number {
     const n = this.arr.length;
-    if (this.hash === undefined || this.hash.size === 0) return n;
-    // Keys set beyond the array part while it had a hole: continue counting in the hash.
+    const h = this.other;
+    if (h === undefined || h.size === 0) return n;
+    // Keys set beyond the array part while it had a hole: continue counting in the Map.
     let j = n;
-    while (this.hash.get(j + 1) !== undefined) j++;
+    while (h.get(j + 1) !== undefined) j++;
     return j;
+  }
+
+  /** True when the table has no key outside the array part. */
+  hashEmpty(): boolean {
+    if (this.other !== undefined && this.other.size > 0) return false;
+    const s = this.strs;
+    if (s !== undefined) for (const _ in s) return false;
+    return true;
+  }
+
+  /** Calls f for every key outside the array part (strings first), in next()'s order. */
+  forEachHash(f: (v: LuaValue, k: LuaValue) => void): void {
+    const s = this.strs;
+    if (s !== undefined) for (const k in s) f(s[k], k);
+    if (this.other !== undefined) this.other.forEach(f);
+  }
+
+  /** Removes every key, in place (a traversal under way then ends). */
+  clear(): void {
+    this.arr.length = 0;
+    this.strs = undefined;
+    this.nstr = 0;
+    if (this.other !== undefined) this.other.clear();
+    this.iterKeys = NO_KEYS;
+  }
+
+  /** A shallow copy, without the metatable. */
+  clone(): LuaTable {
+    const s = this.strs;
+    let copy: StrPart | undefined;
+    if (s !== undefined) {
+      copy = new StrParts();
+      for (const k in s) copy[k] = s[k];
+    }
+    const t = new LuaTable(this.arr.slice(), copy, this.nstr, this.other === undefined ? undefined : new Map(this.other));
+    t.bigStr = this.bigStr;
+    return t;
   }
 
   /**
    * Lua's next(): the entry after key k, or undefined at the end. Array part first, then
-   * the hash in insertion order. Returns false when k is not a key of the table.
+   * the string keys, then the Map in insertion order. Returns false when k is not a key of
+   * the table.
    */
   next(k: LuaValue): [LuaValue, LuaValue] | undefined | false {
     const a = this.arr;
     let i = 0;
     if (k !== undefined) {
+      if (typeof k === "string" && !this.bigStr) return this.nextStr(k);
       if (typeof k === "number" && (k | 0) === k && k >= 1 && k <= a.length) {
         i = k;
       } else {
-        return this.nextHash(k);
+        return this.nextOther(k);
       }
     }
     for (; i < a.length; i++) {
       if (a[i] !== undefined) return [i + 1, a[i]];
     }
-    return this.nextHash(undefined);
+    return this.nextStr(undefined);
   }
 
-  private nextHash(k: LuaValue): [LuaValue, LuaValue] | undefined | false {
-    const h = this.hash;
+  private nextStr(k: string | undefined): [LuaValue, LuaValue] | undefined | false {
+    const s = this.strs;
+    let keys: readonly string[];
+    let pos: number;
+    if (k === undefined) {
+      if (s === undefined) return this.nextOther(undefined);
+      keys = Object.keys(s);
+      pos = 0;
+    } else if (this.iterKey === k && this.iterKeys !== NO_KEYS) {
+      keys = this.iterKeys;
+      pos = this.iterPos + 1;
+    } else {
+      // Resume from an arbitrary key (rare: a next() out of sequence).
+      if (s === undefined || s[k] === undefined) return false;
+      keys = Object.keys(s);
+      pos = keys.indexOf(k) + 1;
+    }
+    if (s !== undefined) {
+      for (; pos < keys.length; pos++) {
+        const key = keys[pos]!;
+        const v = s[key];
+        if (v !== undefined) {
+          this.iterKeys = keys;
+          this.iterPos = pos;
+          this.iterKey = key;
+          return [key, v];
+        }
+      }
+    }
+    this.iterKeys = NO_KEYS;
+    return this.nextOther(undefined);
+  }
+
+  private nextOther(k: LuaValue): [LuaValue, LuaValue] | undefined | false {
+    const h = this.other;
     if (h === undefined) return k === undefined ? undefined : false;
     let it: Iterator<[LuaValue, LuaValue]>;
     if (k === undefined) {
@@ -174,7 +339,9 @@ export class LuaTable {
   count(): number {
     let n = 0;
     for (const v of this.arr) if (v !== undefined) n++;
-    return n + (this.hash === undefined ? 0 : this.hash.size);
+    const s = this.strs;
+    if (s !== undefined) for (const _ in s) n++;
+    return n + (this.other === undefined ? 0 : this.other.size);
   }
 
   /** A table from JS values: an array becomes 1..n, an object becomes string keys. */

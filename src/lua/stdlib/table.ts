@@ -84,7 +84,7 @@ function trimArr(t: LuaTable): void {
 }
 
 function hashEmpty(t: LuaTable): boolean {
-  return t.hash === undefined || t.hash.size === 0;
+  return t.hashEmpty();
 }
 
 // ---------------------------------------------------------------- insert
@@ -103,11 +103,9 @@ function shiftUp(t: LuaTable, i: number, n: number): void {
   for (let k = Math.max(1, n); k <= Math.min(a.length, i); k++) {
     if (a[k - 1] !== undefined) found.push([k, a[k - 1]]);
   }
-  if (t.hash !== undefined) {
-    for (const [k, v] of t.hash) {
-      if (typeof k === "number" && Number.isInteger(k) && k >= n && k <= i && v !== undefined) found.push([k, v]);
-    }
-  }
+  t.forEachHash((v, k) => {
+    if (typeof k === "number" && Number.isInteger(k) && k >= n && k <= i && v !== undefined) found.push([k, v]);
+  });
   for (const [k] of found) if (k > n) t.set(k, undefined);
   // Highest first, so that growing the array part never meets a key still to be moved.
   found.sort((x, y) => y[0] - x[0]);
@@ -298,9 +296,9 @@ function maxn(...a: LuaValue[]): LuaResult {
   for (let i = arr.length; i > 0; i--) {
     if (arr[i - 1] !== undefined) { m = i; break; }
   }
-  if (t.hash !== undefined) {
-    for (const [k, v] of t.hash) if (typeof k === "number" && v !== undefined && k > m) m = k;
-  }
+  t.forEachHash((v, k) => {
+    if (typeof k === "number" && v !== undefined && k > m) m = k;
+  });
   return m;
 }
 
@@ -365,9 +363,7 @@ function tnew(...a: LuaValue[]): LuaResult {
 
 function clear(...a: LuaValue[]): LuaResult {
   const t = checkTable(a, 0, "clear");
-  t.arr.length = 0;
-  // Clear the Map in place: a live pairs() iterator then ends instead of seeing old entries.
-  if (t.hash !== undefined) t.hash.clear();
+  t.clear();
   return NONE;
 }
 
@@ -377,7 +373,7 @@ function nkeys(...a: LuaValue[]): LuaResult {
 
 function isempty(...a: LuaValue[]): LuaResult {
   const t = checkTable(a, 0, "isempty");
-  if (t.hash !== undefined && t.hash.size > 0) return false;
+  if (!t.hashEmpty()) return false;
   for (const v of t.arr) if (v !== undefined) return false;
   return true;
 }
@@ -385,19 +381,17 @@ function isempty(...a: LuaValue[]): LuaResult {
 /** True when every key is a number with an integral value (what OpenResty's LuaJIT checks). */
 function isarray(...a: LuaValue[]): LuaResult {
   const t = checkTable(a, 0, "isarray");
-  if (t.hash !== undefined) {
-    for (const [k, v] of t.hash) {
-      if (v === undefined) continue;
-      if (typeof k !== "number" || Math.floor(k) !== k) return false;
-    }
-  }
-  return true;
+  let ok = true;
+  t.forEachHash((v, k) => {
+    if (v !== undefined && (typeof k !== "number" || Math.floor(k) !== k)) ok = false;
+  });
+  return ok;
 }
 
 function clone(...a: LuaValue[]): LuaResult {
   const t = checkTable(a, 0, "clone");
   // A shallow copy without the metatable, as OpenResty's table.clone.
-  return new LuaTable(t.arr.slice(), t.hash === undefined ? undefined : new Map(t.hash));
+  return t.clone();
 }
 
 const extras: Record<string, LuaFunction> = {
