@@ -59,7 +59,7 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   let fd: number;
   let st: fs.Stats;
   try {
-    // A path with a NUL byte would be cut by the C library; nginx's open() fails on it too.
+    // O_NONBLOCK: opening a FIFO must not block the server (nginx opens files the same way).
     fd = fs.openSync(fsPath(path), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
