@@ -63,7 +63,7 @@ export const httpProxy: ModuleTable = {
     { name: "proxy_next_upstream_timeout", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "msec", status: "supported" },
     { name: "proxy_pass_header", contexts: HTTP_SRV_LOC, args: "TAKE1", status: "supported" },
     { name: "proxy_hide_header", contexts: HTTP_SRV_LOC, args: "TAKE1", status: "supported" },
-    { name: "proxy_ignore_headers", contexts: HTTP_SRV_LOC, args: "1MORE", value: { anyOf: ["X-Accel-Redirect", "X-Accel-Expires", "X-Accel-Limit-Rate", "X-Accel-Buffering", "X-Accel-Charset", "Expires", "Cache-Control", "Set-Cookie", "Vary"] }, status: "unsupported" },
+    { name: "proxy_ignore_headers", contexts: HTTP_SRV_LOC, args: "1MORE", value: { anyOf: ["X-Accel-Redirect", "X-Accel-Expires", "X-Accel-Limit-Rate", "X-Accel-Buffering", "X-Accel-Charset", "Expires", "Cache-Control", "Set-Cookie", "Vary"] }, status: "partial", note: "X-Accel-Redirect; the others only matter to a cache, which tsresty has not" },
     { name: "proxy_http_version", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["1.0", "1.1"] }, status: "supported", note: "1.1 with an upstream keepalive keeps connections; the request line is HTTP/1.1 either way" },
     { name: "proxy_ssl_session_reuse", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
     { name: "proxy_ssl_protocols", contexts: HTTP_SRV_LOC, args: "1MORE", value: { anyOf: ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] }, status: "unsupported" },

@@ -52,6 +52,7 @@ const SETTINGS: SettingSpec[] = [
   flag("proxy_intercept_errors", false),
   flag("proxy_buffering", true),
   flag("proxy_ignore_client_abort", false),
+  { directive: "proxy_ignore_headers", key: "proxy_ignore_headers", default: new Set<string>(), parse: (d) => new Set(d.args.map((a) => a.toLowerCase())) },
   { directive: "proxy_method", key: "proxy_method", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
   { directive: "proxy_set_body", key: "proxy_set_body", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
 ] as SettingSpec[];
@@ -81,6 +82,8 @@ interface ProxyLoc {
   readonly intercept: boolean;
   readonly buffering: boolean;
   readonly ignoreClientAbort: boolean;
+  /** proxy_ignore_headers X-Accel-Redirect turns the redirect off (the others only matter to a cache). */
+  readonly accelRedirect: boolean;
   /** proxy_method and proxy_set_body. */
   readonly method: ComplexValue | undefined;
   readonly setBody: ComplexValue | undefined;
@@ -114,6 +117,7 @@ function compileLocation(loc: LocationConf): void {
     intercept: S<boolean>(loc, "proxy_intercept_errors"),
     buffering: S<boolean>(loc, "proxy_buffering"),
     ignoreClientAbort: S<boolean>(loc, "proxy_ignore_client_abort"),
+    accelRedirect: !S<ReadonlySet<string>>(loc, "proxy_ignore_headers").has("x-accel-redirect"),
     method: S<ComplexValue | undefined>(loc, "proxy_method"),
     setBody: S<ComplexValue | undefined>(loc, "proxy_set_body"),
     upstream: undefined,
@@ -353,7 +357,7 @@ function tryPeer(
           settle({ kind: "status", status });
           return;
         }
-        const xa = accelRedirect(raw);
+        const xa = p.accelRedirect ? accelRedirect(raw) : undefined;
         if (xa !== undefined) {
           ctl?.abort();
           settle({ kind: "done", rc: redirectTo(r, xa, raw) });
