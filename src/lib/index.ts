@@ -7,19 +7,19 @@ import { makeDigestModule, makeRestyRandom, makeRestyString } from "./resty/stri
 import { makeRestyAes } from "./resty/aes.js";
 import { makeJwt } from "./resty/jwt.js";
 import { makeJwtValidators } from "./resty/jwt-validators.js";
-import { makeMysql } from "./resty/mysql.js";
 import { makeLimitReq } from "./resty/limit-req.js";
 import { makeLimitCount } from "./resty/limit-count.js";
 import { makeLimitConn } from "./resty/limit-conn.js";
 import { makeLimitTraffic } from "./resty/limit-traffic.js";
 import { makeLock } from "./resty/lock.js";
-import { makeRedisModule } from "./resty/redis.js";
-import { makeRestyHttp } from "./resty/http.js";
-import { makeHttpHeaders } from "./resty/http-headers.js";
 import { makePrometheus, makeRestyPrometheus } from "./prometheus.js";
 import { restyCoreModules } from "./resty/core.js";
 import { makeUpload } from "./resty/upload.js";
 import { ngxCoreModules } from "./resty/core-ngx.js";
+import { makeMysql } from "./resty/mysql.js";
+import { makeRedisModule } from "./resty/redis.js";
+import { makeRestyHttp } from "./resty/http.js";
+import { makeHttpHeaders } from "./resty/http-headers.js";
 import { moduleTable } from "./util.js";
 import type { ModuleLoader } from "../lua/stdlib/package.js";
 
