@@ -413,11 +413,12 @@ http {
     location ~ ^/c/(a)(b)$ { return 200 "[$10] [$1x] [$2$1]\\n"; }
     location /d { rewrite ^/d/(.)(.) /e/$10-$21; }
     location /e { return 200 "$uri\\n"; }
+    location /braces { set $v "\${uri}x"; rewrite ^ /e/\${arg_a}y/$v; }
   }
 }`;
 
-test("a digit after $ is one capture: $10 is $1 then 0", async (t) => {
-  await diffCase(t, { name: "capture-digits", conf: DIGITS_CONF, requests: [get("/c/ab"), get("/d/xy")] });
+test("a digit after $ is one capture: $10 is $1 then 0; ${name} braces", async (t) => {
+  await diffCase(t, { name: "capture-digits", conf: DIGITS_CONF, requests: [get("/c/ab"), get("/d/xy"), get("/braces?a=1")] });
 });
 
 const ODD_CONF = `
