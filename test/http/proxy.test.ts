@@ -95,6 +95,7 @@ before(async () => {
     res.setHeader("X-Pad", "pad");
     res.setHeader("X-Accel-Buffering", "no");
     res.setHeader("X-Secret", "s");
+    res.setHeader("Set-Cookie", ["a=1; Domain=.Backend.Example; Path=/app/x; HttpOnly", "b=2; path=/other; domain=keep.example", "c=3;domain=sub.backend.example"]);
     res.setHeader("Content-Length", 6);
     res.end("moved\n");
   });
@@ -269,13 +270,15 @@ test("response headers: hidden ones, proxy_pass_header, proxy_hide_header, proxy
     location /s/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_pass_header Server; proxy_hide_header X-Secret; proxy_redirect off; }
     location /t/ { proxy_pass http://127.0.0.1:${redir.port}/u/; proxy_redirect http://127.0.0.1:${redir.port}/ http://example.com/$host/; }
     location /v/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_pass_header X-Accel-Buffering; proxy_redirect default; }
+    location /ck/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_cookie_domain backend.example $host; proxy_cookie_path /app/ /; proxy_cookie_domain ~^(.+)\\.backend\\.example$ $1.front; }
+    location /ck2/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_cookie_path ~*^/OTHER(.*)$ /o$1; }
     location /xa { proxy_pass http://127.0.0.1:${accel.port}; }
     location /xb { proxy_pass http://127.0.0.1:${accel.port}; proxy_ignore_headers X-Accel-Redirect; proxy_pass_header X-Accel-Redirect; }
     location /internal/ { internal; content_by_lua_block { ngx.say(ngx.var.request_method, " ", ngx.var.uri, " ", ngx.var.args) } }
     location @named { content_by_lua_block { ngx.say("named ", ngx.var.request_method, " ", ngx.var.uri) } }
     location /x/ { proxy_pass http://127.0.0.1:${redir.port}/; proxy_redirect ~*^http://([^/]+)/BACK/(.*)$ /moved/$2/$1; }
   }`),
-    requests: [{ path: "/xa/1", method: "POST", body: "x" }, { path: "/xa/named" }, { path: "/xa/h", method: "HEAD" }, { path: "/xb" }, { path: "/x/a/b?c" }, { path: "/r/a?b" }, { path: "/s/a" }, { path: "/t/a" }, { path: "/v/a" }, { path: "/r/h", method: "HEAD" }],
+    requests: [{ path: "/xa/1", method: "POST", body: "x" }, { path: "/xa/named" }, { path: "/xa/h", method: "HEAD" }, { path: "/xb" }, { path: "/ck/a" }, { path: "/ck2/a" }, { path: "/x/a/b?c" }, { path: "/r/a?b" }, { path: "/s/a" }, { path: "/t/a" }, { path: "/v/a" }, { path: "/r/h", method: "HEAD" }],
   });
 });
 

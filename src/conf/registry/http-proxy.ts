@@ -11,9 +11,9 @@ export const httpProxy: ModuleTable = {
   inReference: true,
   directives: [
     { name: "proxy_pass", contexts: LOC_LIF_LMT, args: "TAKE1", dup: true, status: "partial", note: "http:// only (no https, no unix:); variables need an address or an upstream name (no resolver); undici speaks HTTP/1.1 upstream and writes Host first" },
-    { name: "proxy_redirect", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "supported" },
-    { name: "proxy_cookie_domain", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "unsupported" },
-    { name: "proxy_cookie_path", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "unsupported" },
+    { name: "proxy_redirect", contexts: HTTP_SRV_LOC, args: "TAKE12", status: "supported" },
+    { name: "proxy_cookie_domain", contexts: HTTP_SRV_LOC, args: "TAKE12", status: "supported" },
+    { name: "proxy_cookie_path", contexts: HTTP_SRV_LOC, args: "TAKE12", status: "supported" },
     { name: "proxy_cookie_flags", contexts: HTTP_SRV_LOC, args: "TAKE1234", dup: true, status: "unsupported" },
     { name: "proxy_store", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "proxy_store_access", contexts: HTTP_SRV_LOC, args: "TAKE123", dup: true, status: "unsupported" },

@@ -158,3 +158,77 @@ export function rewriteRefresh(r: Request, value: string, redirects: readonly Re
   const at = m.index + 4;
   return value.slice(0, at) + rewriteLocation(r, value.slice(at), redirects);
 }
+
+// ---------------------------------------------------------------- cookies
+
+/** One proxy_cookie_domain or proxy_cookie_path rule. */
+export interface CookieRule {
+  /** The pattern (domains: without a leading dot), or a regex for `~` / `~*`. */
+  readonly pattern: ComplexValue;
+  readonly regex?: RegExp;
+  readonly replacement: ComplexValue;
+}
+
+/** proxy_cookie_domain / proxy_cookie_path: `off`, or a pattern and a replacement. */
+export function parseCookieRule(d: Directive, domain: boolean): CookieRule | "off" {
+  const [p = "", rep = ""] = d.args;
+  if (d.args.length === 1) {
+    if (p === "off") return "off";
+    throw new ConfigError(`invalid parameter "${p}"`, d.file, d.line);
+  }
+  const replacement = compileComplexValue(rep);
+  if (p.startsWith("~")) {
+    const caseless = p.startsWith("~*");
+    return { pattern: () => "", regex: compileRegex(p.slice(caseless ? 2 : 1), caseless, d), replacement };
+  }
+  const text = domain && p.startsWith(".") ? p.slice(1) : p;
+  return { pattern: hasVariables(text) ? compileComplexValue(text) : () => text, replacement };
+}
+
+/** The rules a level ends up with: a level's `off` drops the ones before it. */
+export function cookieRules(list: readonly (CookieRule | "off")[]): CookieRule[] {
+  const out: CookieRule[] = [];
+  for (const x of list) {
+    if (x === "off") out.length = 0;
+    else out.push(x);
+  }
+  return out;
+}
+
+function rewriteAttr(r: Request, value: string, rules: readonly CookieRule[], domain: boolean): string {
+  // A domain's leading dot stays; the rest is what the rules match.
+  const lead = domain && value.startsWith(".") ? 1 : 0;
+  const v = value.slice(lead);
+  for (const rule of rules) {
+    if (rule.regex) {
+      const m = rule.regex.exec(v);
+      if (!m) continue;
+      setCaptures(r, m);
+      return value.slice(0, lead) + rule.replacement(r);
+    }
+    const p = rule.pattern(r);
+    if (domain) {
+      if (p.toLowerCase() === v.toLowerCase()) return value.slice(0, lead) + rule.replacement(r);
+    } else if (v.startsWith(p)) return rule.replacement(r) + v.slice(p.length);
+  }
+  return value;
+}
+
+/** Set-Cookie with its domain= and path= attributes rewritten. */
+export function rewriteCookie(r: Request, cookie: string, domains: readonly CookieRule[], paths: readonly CookieRule[]): string {
+  const parts = cookie.split(";");
+  let changed = false;
+  for (let i = 1; i < parts.length; i++) {
+    const m = /^(\s*)(domain|path)(\s*=\s*)(.*?)(\s*)$/i.exec(parts[i]!);
+    if (!m) continue;
+    const isDomain = m[2]!.toLowerCase() === "domain";
+    const rules = isDomain ? domains : paths;
+    if (rules.length === 0) continue;
+    const v = rewriteAttr(r, m[4]!, rules, isDomain);
+    if (v === m[4]) continue;
+    parts[i] = m[2]! + m[3]! + v;
+    changed = true;
+  }
+  // nginx writes a cookie it changed back with its attributes trimmed and joined by "; ".
+  return changed ? parts.map((x) => x.trim()).join("; ") : cookie;
+}

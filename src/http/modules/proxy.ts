@@ -19,7 +19,7 @@ import {
 import { newGroup, newTry, type TryState } from "../upstream/variables.js";
 import { compileProxyPass, isAddress, parseUrlRest, upstreamUri, type ProxyPass, type ProxyUrl } from "./proxy-pass.js";
 import {
-  compileRedirects, hiddenHeaders, parseRedirect, planRequestHeaders, requestHeaders, rewriteLocation, rewriteRefresh,
+  compileRedirects, cookieRules, hiddenHeaders, parseCookieRule, rewriteCookie, type CookieRule, parseRedirect, planRequestHeaders, requestHeaders, rewriteLocation, rewriteRefresh,
   type Redirect, type RedirectSetting, type RequestHeaderPlan,
 } from "./proxy-headers.js";
 
@@ -40,6 +40,8 @@ const SETTINGS: SettingSpec[] = [
   list("proxy_hide_header", (d) => d.args[0] ?? ""),
   list("proxy_pass_header", (d) => d.args[0] ?? ""),
   list("proxy_redirect", (d) => parseRedirect(d)),
+  list("proxy_cookie_domain", (d) => parseCookieRule(d, true)),
+  list("proxy_cookie_path", (d) => parseCookieRule(d, false)),
   flag("proxy_pass_request_headers", true),
   flag("proxy_pass_request_body", true),
   str("proxy_http_version", "1.0"),
@@ -72,6 +74,8 @@ interface ProxyLoc {
   readonly passBody: boolean;
   readonly hidden: ReadonlySet<string>;
   readonly redirects: readonly Redirect[];
+  readonly cookieDomains: readonly CookieRule[];
+  readonly cookiePaths: readonly CookieRule[];
   readonly http11: boolean;
   readonly connectTimeout: number;
   readonly sendTimeout: number;
@@ -107,6 +111,8 @@ function compileLocation(loc: LocationConf): void {
     redirects: compileRedirects(S<readonly RedirectSetting[]>(loc, "proxy_redirect"), {
       text: pass.text, uri: pass.url?.uri ?? "", location: pass.location, dynamic: pass.url === undefined,
     }, d),
+    cookieDomains: cookieRules(S<readonly (CookieRule | "off")[]>(loc, "proxy_cookie_domain")),
+    cookiePaths: cookieRules(S<readonly (CookieRule | "off")[]>(loc, "proxy_cookie_path")),
     http11: S<string>(loc, "proxy_http_version") === "1.1",
     connectTimeout: S<number>(loc, "proxy_connect_timeout"),
     sendTimeout: S<number>(loc, "proxy_send_timeout"),
@@ -449,6 +455,9 @@ function applyHeaders(r: Request, p: ProxyLoc, status: number, statusText: strin
       }
       case "refresh":
         r.headersOut.add(name, rewriteRefresh(r, value, p.redirects));
+        continue;
+      case "set-cookie":
+        r.headersOut.add(name, p.cookieDomains.length + p.cookiePaths.length > 0 ? rewriteCookie(r, value, p.cookieDomains, p.cookiePaths) : value);
         continue;
     }
     r.headersOut.add(name, value);
