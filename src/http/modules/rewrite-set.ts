@@ -18,6 +18,16 @@ setUninitializedHandler((r: Request, name: string) => {
 });
 
 export function compileSet(d: Directive): RewriteOp {
+  const name = setTarget(d);
+  const value = compileComplexValue(d.args[1] ?? "");
+  return (r) => {
+    setVariable(r, name, value(r));
+    return NEXT;
+  };
+}
+
+/** Check and declare the variable a set-like directive writes (set, set_misc's set_*): its name. */
+export function setTarget(d: Directive): string {
   const v = d.args[0] ?? "";
   if (!v.startsWith("$")) throw new ConfigError(`invalid variable name "${v}"`, d.file, d.line);
   const name = v.slice(1).toLowerCase();
@@ -26,9 +36,5 @@ export function compileSet(d: Directive): RewriteOp {
     throw new ConfigError(`the duplicate "${name}" variable`, d.file, d.line);
   }
   if (!def) declared.add(name);
-  const value = compileComplexValue(d.args[1] ?? "");
-  return (r) => {
-    setVariable(r, name, value(r));
-    return NEXT;
-  };
+  return name;
 }
