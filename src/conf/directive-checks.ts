@@ -7,6 +7,7 @@ import type { DirectiveNode } from "./grammar-actions.js";
 import type { RegistryEntry } from "./registry/index.js";
 import { integer, parseScaled, parseTime } from "./value-checks.js";
 import { REWRITE_CHECKS } from "./rewrite-checks.js";
+import { STATIC_LOG_CHECKS } from "./static-log-checks.js";
 
 /** A location as ngx_http_core_location reads its arguments. */
 export interface LocationInfo {
@@ -250,8 +251,9 @@ for (const name of ["init", "server_rewrite", "rewrite", "access", "content", "l
   }
 }
 
-// The rewrite, headers and error_page modules' checks (rewrite-checks.ts), after those above.
-for (const [name, check] of REWRITE_CHECKS) {
+// The rewrite, headers and error_page modules' checks (rewrite-checks.ts) and the log and
+// try_files ones (static-log-checks.ts), after those above.
+for (const [name, check] of [...REWRITE_CHECKS, ...STATIC_LOG_CHECKS]) {
   const before = DIRECTIVE_CHECKS.get(name);
   (DIRECTIVE_CHECKS as Map<string, DirectiveCheck>).set(name, before ? (d, env, e) => before(d, env, e) ?? check(d, env, e) : check);
 }

@@ -5,6 +5,8 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
+import { loadConfig } from "../../src/conf/load.js";
 import { diffCase, exchange, freePort, makePrefix, startTsresty, type DiffRequest } from "../differential/harness.js";
 import { startInProcess, sleep } from "./support.js";
 import { flushLogFiles, reopenLogFiles } from "../../src/http/log/log-file.js";
@@ -307,5 +309,25 @@ http {
   } finally {
     await srv.stop();
     fs.rmSync(prefix, { recursive: true, force: true });
+  }
+});
+
+test("logs: -t refuses what nginx refuses in log_format, access_log and try_files", () => {
+  const cases: [string, string][] = [
+    ['log_format x escape=foo "$uri";', 'unknown log format escaping "foo"'],
+    ["server { location / { access_log off combined; } }", 'invalid parameter "combined"'],
+    ["server { location / { try_files $uri =abc; } }", 'invalid code "=abc"'],
+  ];
+  for (const [body, message] of cases) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-logs-t-"));
+    try {
+      fs.mkdirSync(path.join(dir, "conf"));
+      fs.writeFileSync(path.join(dir, "conf/nginx.conf"), `events {}\nhttp {\n  ${body}\n}\n`);
+      const load = loadConfig({ prefix: dir + "/" });
+      assert.equal(load.ok, false, body);
+      assert.ok(load.diagnostics.some((d) => d.message === message), JSON.stringify(load.diagnostics));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 });

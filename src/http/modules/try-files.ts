@@ -38,7 +38,7 @@ function compile(d: Directive): TryFiles {
   let code: number | undefined;
   if (last.startsWith("=")) {
     const n = last.slice(1);
-    if (!/^[0-9]+$/.test(n) || Number(n) > 999) throw new ConfigError(`invalid code "${n}"`, d.file, d.line);
+    if (!/^[0-9]+$/.test(n) || Number(n) > 999) throw new ConfigError(`invalid code "${last}"`, d.file, d.line);
     code = Number(n);
   }
   return { entries, fallback: compileComplexValue(last), code };
