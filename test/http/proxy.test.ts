@@ -296,6 +296,9 @@ test("balancing: round robin with weights and backup, ip_hash, hash, consistent 
   upstream lc { least_conn; server 127.0.0.1:${A.port}; server 127.0.0.1:${B.port} weight=2; }
   upstream dn { server 127.0.0.1:${A.port} down; server 127.0.0.1:${B.port}; }
   upstream e5 { server 127.0.0.1:${e500.port}; server 127.0.0.1:${A.port}; }
+  upstream tr { server 127.0.0.1:${dead} max_fails=0; server 127.0.0.1:${dead} max_fails=0; server 127.0.0.1:${A.port}; }
+  upstream mf { server 127.0.0.1:${dead} max_fails=3 fail_timeout=30s; server 127.0.0.1:${B.port}; }
+  upstream alldown { server 127.0.0.1:${A.port} down; server 127.0.0.1:${B.port} down; }
   server {
     listen 127.0.0.1:__PORT__;
     server_name localhost;
@@ -313,6 +316,10 @@ test("balancing: round robin with weights and backup, ip_hash, hash, consistent 
     location /e5/ { proxy_pass http://e5; proxy_next_upstream error http_500; }
     location /e5no/ { proxy_pass http://e5; }
     location /post/ { proxy_pass http://nu; }
+    location /tr/ { proxy_pass http://tr; proxy_next_upstream_tries 2; }
+    location /mf/ { proxy_pass http://mf; }
+    location /alldown/ { proxy_pass http://alldown; }
+    location /n404/ { proxy_pass http://e5; proxy_next_upstream http_404; }
   }`),
     ignoreHeaders: ["x-addr"],
     requests: [
@@ -328,6 +335,10 @@ test("balancing: round robin with weights and backup, ip_hash, hash, consistent 
       ...many("/e5/", 4),
       ...many("/e5no/", 2),
       { path: "/post/1", method: "POST", body: "x" },
+      ...many("/tr/", 3),
+      ...many("/mf/", 8),
+      ...many("/alldown/", 1),
+      ...many("/n404/404-", 3),
     ],
   });
 });
