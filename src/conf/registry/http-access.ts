@@ -20,8 +20,8 @@ export const httpAuthBasic: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "auth_basic", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
-    { name: "auth_basic_user_file", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "planned", note: "issue 6" },
+    { name: "auth_basic", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "supported" },
+    { name: "auth_basic_user_file", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "partial", note: "{PLAIN}, {SHA}, {SSHA}, $apr1$, $1$, $5$, $6$; not crypt(3) DES or yescrypt" },
   ],
 };
 
@@ -30,8 +30,8 @@ export const httpAccess: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "allow", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", status: "planned", note: "issue 6" },
-    { name: "deny", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", status: "planned", note: "issue 6" },
+    { name: "allow", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", status: "supported" },
+    { name: "deny", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", status: "supported" },
   ],
 };
 

@@ -10,10 +10,13 @@ import { indexModule } from "./index-files.js";
 import { staticModule } from "./static.js";
 import { charsetModule } from "./charset.js";
 import { rangeModule } from "./range.js";
+import { accessModule } from "./access.js";
 import "../config/core-settings.js";
 import "../content-type.js";
 
 registerModule(rewriteModule);
+// allow/deny, auth_basic, satisfy, limit_except: before Lua, whose access handler nginx runs last.
+registerModule(accessModule);
 // After rewrite: rewrite_by_lua runs at the end of the rewrite phase, as nginx postpones it.
 registerModule(luaModule);
 // Static files: try_files, then the content phase's index and static handlers (the default

@@ -1,0 +1,145 @@
+// The access phase of nginx's access and auth_basic modules, with `satisfy` and
+// `limit_except`. One handler runs both checks in nginx's order (access, then auth_basic)
+// and applies the core's satisfy rule: `all` needs every check that has an opinion to pass,
+// `any` needs one (then the rest of the access phase is skipped, as nginx jumps to
+// post_access). limit_except is a nested configuration chosen for the methods it does not
+// list; only the access directives inside it take effect here.
+import type { Directive } from "../../conf/ast.js";
+import type { HttpModule } from "../module.js";
+import type { Request } from "../request.js";
+import type { LocationConf } from "../config/model.js";
+import { ConfigError, mergeLevel, type ParseEnv, type Settings, type SettingSpec } from "../config/settings.js";
+import { NEXT, OK, type PhaseHandler } from "../phases.js";
+import { compileComplexValue, type ComplexValue } from "../script.js";
+import { matchRules, parseRule, type AccessRule } from "./access-rules.js";
+import { checkAuthBasic, DECLINED, type AuthBasicConf } from "./auth-basic.js";
+
+interface UserFile {
+  readonly value: ComplexValue;
+  readonly confPrefix: string;
+}
+
+interface LimitExcept {
+  /** Methods that keep the location's own configuration. */
+  readonly methods: ReadonlySet<string>;
+  /** The block's own access settings, laid over the location's. */
+  readonly own: Settings;
+}
+
+// nginx's method names for limit_except (ngx_http_core_limit_except).
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "OPTIONS", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK", "PATCH"]);
+
+const rulesSpec = (directive: string): SettingSpec<readonly AccessRule[]> => ({
+  directive, key: "access_rules", default: [],
+  parse: (d, prev) => [...(prev ?? []), parseRule(d)],
+});
+
+const SETTINGS: readonly SettingSpec[] = [
+  rulesSpec("allow"),
+  rulesSpec("deny"),
+  {
+    directive: "satisfy", key: "satisfy", default: "all",
+    parse(d: Directive) {
+      const v = d.args[0] ?? "";
+      if (v !== "all" && v !== "any") {
+        throw new ConfigError(`invalid value "${v}" in "satisfy" directive, it must be "all" or "any"`, d.file, d.line);
+      }
+      return v;
+    },
+  } satisfies SettingSpec<string>,
+  {
+    directive: "auth_basic", key: "auth_basic", default: undefined,
+    parse: (d: Directive) => compileComplexValue(d.args[0] ?? ""),
+  } satisfies SettingSpec<ComplexValue | undefined>,
+  {
+    directive: "auth_basic_user_file", key: "auth_basic_user_file", default: undefined,
+    parse: (d: Directive, _prev: unknown, env: ParseEnv) => ({ value: compileComplexValue(d.args[0] ?? ""), confPrefix: env.confPrefix }),
+  } satisfies SettingSpec<UserFile | undefined>,
+  {
+    directive: "limit_except", key: "limit_except", default: undefined,
+    parse(d: Directive, _prev: unknown, env: ParseEnv): LimitExcept {
+      const methods = new Set<string>();
+      for (const m of d.args) {
+        if (!METHODS.has(m)) throw new ConfigError(`invalid method "${m}"`, d.file, d.line);
+        methods.add(m);
+        if (m === "GET") methods.add("HEAD");
+      }
+      return { methods, own: mergeLevel({}, d.block ?? [], env) };
+    },
+  } satisfies SettingSpec<LimitExcept | undefined>,
+];
+
+interface AccessConf {
+  readonly rules: readonly AccessRule[];
+  readonly any: boolean;
+  readonly auth: AuthBasicConf;
+}
+
+function accessConf(s: Settings): AccessConf | undefined {
+  const rules = (s.access_rules as readonly AccessRule[] | undefined) ?? [];
+  const realm = s.auth_basic as ComplexValue | undefined;
+  const file = s.auth_basic_user_file as UserFile | undefined;
+  if (rules.length === 0 && (realm === undefined || file === undefined)) return undefined;
+  return {
+    rules, any: s.satisfy === "any",
+    auth: { realm, userFile: file?.value, confPrefix: file?.confPrefix ?? "" },
+  };
+}
+
+/** One check's answer: OK, DECLINED, or a status. */
+function runChecks(r: Request, c: AccessConf): number {
+  let code = 0;
+  const checks: ((r: Request) => number)[] = [
+    (rq) => {
+      const deny = matchRules(c.rules, rq.conn.remoteAddress);
+      if (deny === undefined) return DECLINED;
+      if (!deny) return OK;
+      if (!c.any) rq.log("error", "access forbidden by rule");
+      return 403;
+    },
+    (rq) => checkAuthBasic(rq, c.auth),
+  ];
+  for (const check of checks) {
+    const rc = check(r);
+    if (rc === DECLINED) continue;
+    if (!c.any) {
+      if (rc === OK) continue;
+      return rc;
+    }
+    if (rc === OK) {
+      r.headersOut.remove("WWW-Authenticate");
+      return OK;
+    }
+    if (rc === 403 || rc === 401) {
+      if (code !== 401) code = rc;
+      continue;
+    }
+    return rc;
+  }
+  if (code === 0) return NEXT;
+  if (code === 403) r.log("error", "access forbidden by rule");
+  return code;
+}
+
+function handlerFor(loc: LocationConf): PhaseHandler | undefined {
+  const own = accessConf(loc.settings);
+  const lmt = loc.settings.limit_except as LimitExcept | undefined;
+  const other = lmt ? accessConf({ ...loc.settings, ...lmt.own }) : undefined;
+  if (!own && !other) return undefined;
+  return (r: Request) => {
+    if (r !== r.main) return NEXT;
+    const c = lmt && !lmt.methods.has(r.method) ? other : own;
+    if (!c) return NEXT;
+    const rc = runChecks(r, c);
+    // satisfy any: a passing check ends the access phase (nginx goes to post_access).
+    return rc === OK ? OK : rc;
+  };
+}
+
+export const accessModule: HttpModule = {
+  name: "access",
+  settings: SETTINGS,
+  handler(phase, loc) {
+    return phase === "access" ? handlerFor(loc) : undefined;
+  },
+};
