@@ -68,7 +68,7 @@ function echo(name: string, extra?: (res: http.ServerResponse, req: http.Incomin
 }
 
 let A: Backend, B: Backend, C: Backend, slow: Backend, closer: Backend, e500: Backend, redir: Backend, big: Backend;
-let trunc: Backend, peerPort: Backend, accel: Backend;
+let trunc: Backend, peerPort: Backend, accel: Backend, bigHead: Backend;
 let dead: number;
 const connections: { count: number } = { count: 0 };
 
@@ -139,12 +139,17 @@ before(async () => {
     res.setHeader("Content-Length", 4);
     res.end("body");
   });
+  bigHead = await startBackend((req, res) => {
+    res.setHeader("X-Big", "x".repeat(Number(req.url!.slice(1))));
+    res.setHeader("Content-Length", 3);
+    res.end("ok\n");
+  });
   dead = await freePort();
   void connections;
 });
 
 after(async () => {
-  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort, accel]) await b.close();
+  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort, accel, bigHead]) await b.close();
 });
 
 const conf = (body: string, level = "warn"): string => `
@@ -239,6 +244,8 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
     location /nores { set $h nohost; proxy_pass http://$h; }
     location /noresport { set $h up1; proxy_pass http://$h:80; }
     location /badurl { set $h up1; proxy_pass $h; }
+    location /bighead/ { proxy_pass http://127.0.0.1:${bigHead.port}/; }
+    location /bighead16/ { proxy_pass http://127.0.0.1:${bigHead.port}/; proxy_buffer_size 16k; proxy_buffers 8 16k; }
     location /trunc { proxy_pass http://127.0.0.1:${trunc.port}; }
     location /icpt { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
     location /icpt404 { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
@@ -246,6 +253,9 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
   }`),
     requests: [
       { path: "/trunc" },
+      { path: "/bighead/2000" },
+      { path: "/bighead/6000" },
+      { path: "/bighead16/6000" },
       { path: "/icpt/x" },
       { path: "/icpt404/404" },
       { path: "/refused/x?a=1" },

@@ -33,7 +33,7 @@ export const httpProxy: ModuleTable = {
     { name: "proxy_method", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "supported" },
     { name: "proxy_pass_request_headers", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported" },
     { name: "proxy_pass_request_body", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported" },
-    { name: "proxy_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "accepted; no effect under Node.js" },
+    { name: "proxy_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "the limit of the upstream's response header (undici counts the header lines only)" },
     { name: "proxy_read_timeout", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "msec", status: "supported" },
     { name: "proxy_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "supported", note: "accepted; no effect under Node.js" },
     { name: "proxy_busy_buffers_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "accepted; no effect under Node.js" },

@@ -5,7 +5,7 @@
 // proxy_next_upstream says; nginx's statuses and log lines come out of every failure.
 import type { HttpConfig, LocationConf, LocationTree } from "../config/model.js";
 import type { HttpModule } from "../module.js";
-import { ConfigError, flag, list, msTime, num, str, type SettingSpec } from "../config/settings.js";
+import { ConfigError, flag, list, msTime, num, size, str, type SettingSpec } from "../config/settings.js";
 import { BodyError, type Request, type RequestBody } from "../request.js";
 import { DONE, ERROR, OK, type PhaseResult } from "../phases.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
@@ -54,6 +54,7 @@ const SETTINGS: SettingSpec[] = [
   flag("proxy_intercept_errors", false),
   flag("proxy_buffering", true),
   flag("proxy_ignore_client_abort", false),
+  size("proxy_buffer_size", 4096),
   { directive: "proxy_ignore_headers", key: "proxy_ignore_headers", default: new Set<string>(), parse: (d) => new Set(d.args.map((a) => a.toLowerCase())) },
   { directive: "proxy_method", key: "proxy_method", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
   { directive: "proxy_set_body", key: "proxy_set_body", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
@@ -86,6 +87,7 @@ interface ProxyLoc {
   readonly intercept: boolean;
   readonly buffering: boolean;
   readonly ignoreClientAbort: boolean;
+  readonly bufferSize: number;
   /** proxy_ignore_headers X-Accel-Redirect turns the redirect off (the others only matter to a cache). */
   readonly accelRedirect: boolean;
   /** proxy_method and proxy_set_body. */
@@ -123,6 +125,7 @@ function compileLocation(loc: LocationConf): void {
     intercept: S<boolean>(loc, "proxy_intercept_errors"),
     buffering: S<boolean>(loc, "proxy_buffering"),
     ignoreClientAbort: S<boolean>(loc, "proxy_ignore_client_abort"),
+    bufferSize: S<number>(loc, "proxy_buffer_size"),
     accelRedirect: !S<ReadonlySet<string>>(loc, "proxy_ignore_headers").has("x-accel-redirect"),
     method: S<ComplexValue | undefined>(loc, "proxy_method"),
     setBody: S<ComplexValue | undefined>(loc, "proxy_set_body"),
@@ -280,7 +283,7 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
     body: setBody ?? (!sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length }),
     keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
-  const pool: PoolOptions = { upstream: up.spec.name, connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests };
+  const pool: PoolOptions = { upstream: up.spec.name, connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests, maxHeaderSize: p.bufferSize };
 
   const picker = BALANCERS[up.spec.method](up, r, up.key?.(r) ?? "");
   if (p.nextTries > 0 && picker.tries > p.nextTries) picker.tries = p.nextTries;

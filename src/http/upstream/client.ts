@@ -48,6 +48,8 @@ export interface PoolOptions {
   readonly connectTimeout: number;
   readonly keepaliveTimeout: number;
   readonly keepaliveRequests: number;
+  /** proxy_buffer_size: a longer response header is nginx's "too big header". */
+  readonly maxHeaderSize: number;
 }
 
 /** The pools of one configuration, closed when it is retired. */
@@ -55,7 +57,7 @@ export class Pools {
   private readonly pools = new Map<string, Pool>();
 
   get(peer: Peer, o: PoolOptions): Pool {
-    const key = `${o.upstream}|${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}`;
+    const key = `${o.upstream}|${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}|${o.maxHeaderSize}`;
     let p = this.pools.get(key);
     if (!p) {
       p = new Pool(`http://${peer.name}`, {
@@ -67,6 +69,7 @@ export class Pools {
         keepAliveTimeoutThreshold: 500,
         maxRequestsPerClient: o.keepaliveRequests,
         pipelining: 1,
+        maxHeaderSize: o.maxHeaderSize,
         strictContentLength: false,
       });
       this.pools.set(key, p);
@@ -113,6 +116,7 @@ function classify(e: unknown, connected: boolean, gotHeader: boolean): UpstreamF
   if (code === "ECONNRESET" || code === "EPIPE") {
     return { kind: "error", message: `recv() failed (${ERRNO[code]})`, stage };
   }
+  if (code === "UND_ERR_HEADERS_OVERFLOW") return { kind: "error", message: "upstream sent too big header", stage };
   if (code.startsWith("HPE_") && !gotHeader) return { kind: "invalid_header", message: "upstream sent invalid header", stage };
   return { kind: "error", message: "upstream prematurely closed connection", stage };
 }
