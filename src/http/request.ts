@@ -125,6 +125,8 @@ export class Request {
   /** Overrides the status line's text (proxy passes the upstream's). */
   statusLine: string | undefined;
   readonly headersOut = new HeaderList();
+  /** Set when a module cleared the Server line (more_clear_headers Server). */
+  serverHeaderOff = false;
   contentType: string | undefined;
   charset: string | undefined;
   contentLength = -1;

@@ -29,7 +29,7 @@ export function buildHeader(r: Request): string {
   const core = r.loc.core;
   let h = r.statusLine !== undefined ? `HTTP/1.1 ${r.statusLine}\r\n` : statusLine(r.status);
   const out = r.headersOut;
-  if (!out.has("server")) h += "Server: " + serverHeader(core.server_tokens) + "\r\n";
+  if (!out.has("server") && !r.serverHeaderOff) h += "Server: " + serverHeader(core.server_tokens) + "\r\n";
   if (!out.has("date")) h += "Date: " + httpDateNow() + "\r\n";
   if (r.contentType !== undefined && r.contentType !== "") {
     h += "Content-Type: " + r.contentType;

@@ -10,9 +10,9 @@ export const httpHeadersMoreFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "more_set_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "planned", note: "issue 6" },
-    { name: "more_clear_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "planned", note: "issue 6" },
-    { name: "more_set_input_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "planned", note: "issue 6" },
-    { name: "more_clear_input_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "planned", note: "issue 6" },
+    { name: "more_set_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "partial", note: "a Content-Length it sets stays in its usual place (nginx writes it last)" },
+    { name: "more_clear_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "supported" },
+    { name: "more_set_input_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "supported" },
+    { name: "more_clear_input_headers", contexts: HTTP_SRV_LOC_LIF, args: "1MORE", status: "supported" },
   ],
 };

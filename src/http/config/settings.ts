@@ -27,6 +27,8 @@ export interface SettingSpec<T = unknown> {
   readonly default: T;
   /** Parse one occurrence; `prev` is this level's value so far (for repeating directives). */
   parse(d: Directive, prev: T | undefined, env: ParseEnv): T;
+  /** How a level's own value combines with the inherited one (default: it replaces it). */
+  merge?(inherited: T, own: T): T;
 }
 
 /** A configuration error worded as nginx words it, with where. */
@@ -136,6 +138,9 @@ export function mergeLevel(inherited: Settings, directives: readonly Directive[]
     for (const s of specs) own.set(s.key, s.parse(d, own.get(s.key), env));
   }
   const out: Record<string, unknown> = { ...inherited };
-  for (const [k, v] of own) out[k] = v;
+  for (const [k, v] of own) {
+    const m = keys.get(k)?.merge;
+    out[k] = m ? m(out[k], v) : v;
+  }
   return out;
 }

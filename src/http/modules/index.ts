@@ -17,6 +17,9 @@ import "../content-type.js";
 registerModule(rewriteModule);
 // allow/deny, auth_basic, satisfy, limit_except: before Lua, whose access handler nginx runs last.
 registerModule(accessModule);
+// headers-more: its input headers after the rewrite module's script, before rewrite_by_lua;
+// its header filter before Lua's and add_header's, as on nginx.
+registerModule(headersMoreModule);
 // After rewrite: rewrite_by_lua runs at the end of the rewrite phase, as nginx postpones it.
 registerModule(luaModule);
 // Static files: try_files, then the content phase's index and static handlers (the default
@@ -40,4 +43,5 @@ registerModule(rangeModule);
 registerModule(proxyModule);
 // OpenResty's bundled C modules: set_misc (rewrite-phase operations), echo, headers-more.
 import { setMiscModule } from "./set-misc.js";
+import { headersMoreModule } from "./headers-more.js";
 registerModule(setMiscModule);
