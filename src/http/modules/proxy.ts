@@ -377,14 +377,28 @@ function tryPeer(
           settle({ kind: "done", rc: status });
           return;
         }
-        applyHeaders(r, p, status, statusText, raw);
         streaming = true;
-        r.sendHeader();
+        try {
+          applyHeaders(r, p, status, statusText, raw);
+          r.sendHeader();
+        } catch (e) {
+          // A filter failed: nginx's 500 would need a header not yet sent; close instead.
+          r.log("error", `proxy header failed: ${(e as Error).message}`);
+          ctl?.abort();
+          settle({ kind: "done", rc: ERROR });
+        }
       },
       onData(chunk) {
         // undici reports an empty piece where it resumes: nothing to wait for.
-        if (!streaming || chunk.length === 0) return true;
-        r.write(chunk, !p.buffering);
+        if (!streaming || settled || chunk.length === 0) return true;
+        try {
+          r.write(chunk, !p.buffering);
+        } catch (e) {
+          r.log("error", `proxy body failed: ${(e as Error).message}`);
+          ctl?.abort();
+          settle({ kind: "done", rc: ERROR });
+          return true;
+        }
         void r.flush().then(() => ctl?.resume());
         return false;
       },
