@@ -68,7 +68,7 @@ function echo(name: string, extra?: (res: http.ServerResponse, req: http.Incomin
 }
 
 let A: Backend, B: Backend, C: Backend, slow: Backend, closer: Backend, e500: Backend, redir: Backend, big: Backend;
-let trunc: Backend, peerPort: Backend, accel: Backend, bigHead: Backend;
+let trunc: Backend, peerPort: Backend, accel: Backend, bigHead: Backend, stall: Backend;
 let dead: number;
 const connections: { count: number } = { count: 0 };
 
@@ -144,12 +144,18 @@ before(async () => {
     res.setHeader("Content-Length", 3);
     res.end("ok\n");
   });
+  stall = await startBackend((_req, res) => {
+    res.setHeader("Content-Length", 100);
+    res.write("part");
+    const t = setTimeout(() => res.end("x".repeat(96)), 3000);
+    res.on("close", () => clearTimeout(t));
+  });
   dead = await freePort();
   void connections;
 });
 
 after(async () => {
-  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort, accel, bigHead]) await b.close();
+  for (const b of [A, B, C, slow, closer, e500, redir, big, trunc, peerPort, accel, bigHead, stall]) await b.close();
 });
 
 const conf = (body: string, level = "warn"): string => `
@@ -246,6 +252,7 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
     location /badurl { set $h up1; proxy_pass $h; }
     location /bighead/ { proxy_pass http://127.0.0.1:${bigHead.port}/; }
     location /bighead16/ { proxy_pass http://127.0.0.1:${bigHead.port}/; proxy_buffer_size 16k; proxy_buffers 8 16k; }
+    location /stall { proxy_pass http://127.0.0.1:${stall.port}; proxy_read_timeout 300ms; proxy_buffering off; }
     location /trunc { proxy_pass http://127.0.0.1:${trunc.port}; }
     location /icpt { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
     location /icpt404 { proxy_pass http://127.0.0.1:${e500.port}; proxy_intercept_errors on; error_page 500 /err; }
@@ -253,6 +260,7 @@ test("upstream errors: 502, 504, closed connections and their log lines match ng
   }`),
     requests: [
       { path: "/trunc" },
+      { path: "/stall" },
       { path: "/bighead/2000" },
       { path: "/bighead/6000" },
       { path: "/bighead16/6000" },
