@@ -44,4 +44,6 @@ registerModule(proxyModule);
 // OpenResty's bundled C modules: set_misc (rewrite-phase operations), echo, headers-more.
 import { setMiscModule } from "./set-misc.js";
 import { headersMoreModule } from "./headers-more.js";
+import { echoModule } from "./echo.js";
 registerModule(setMiscModule);
+registerModule(echoModule);

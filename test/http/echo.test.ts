@@ -1,0 +1,50 @@
+// echo-nginx-module: the echo_* commands, echo_status, echo_before_body/echo_after_body and
+// the $echo_* variables, each case compared with the reference nginx.
+import { test } from "node:test";
+import { diffCase, type DiffRequest } from "../differential/harness.js";
+
+const get = (path: string, headers: [string, string][] = []): DiffRequest => ({ path, headers });
+
+const CONF = `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /e { echo hello world; echo -n "a  b"; echo -- -n x; echo "uri=$uri args=$args"; echo; }
+    location /n { echo -n; echo -n -n x; echo -- ; echo -n -- -n; }
+    location /dup { echo_duplicate 3 "ab"; echo_duplicate 0 x; echo_duplicate 2 "$arg_a\\n"; }
+    location /ba { echo_before_body before; echo_after_body after; echo body; }
+    location /st { echo_status 404; echo "st"; }
+    location /sub1 { echo "sub1 $arg_a $echo_request_method"; }
+    location /sub2 { echo -n "sub2"; }
+    location /loc { echo start; echo_location /sub1 a=1; echo_location_async /sub2; echo_location /sub1?a=2; echo end; }
+    location /sr { echo_subrequest POST /sub1 -q a=3 -b body; echo_subrequest_async GET /sub2; echo_subrequest PUT /rb -b "hello body"; }
+    location /rb { echo_read_request_body; echo "rb=[$echo_request_body] m=$echo_request_method cm=$echo_client_request_method"; }
+    location /rb2 { echo_read_request_body; echo_request_body; echo; }
+    location /ex { echo_exec /sub1 a=9; }
+    location /ex2 { echo_exec @named; }
+    location @named { echo "named $uri"; }
+    location /fe { echo_foreach_split ',' $arg_l; echo "item: $echo_it"; echo_end; echo done; }
+    location /vars { echo "cru=$echo_cacheable_request_uri ru=$echo_request_uri i=$echo_incr $echo_incr"; echo_location /vsub; }
+    location /vsub { echo "sub cru=$echo_cacheable_request_uri ru=$echo_request_uri i=$echo_incr m=$echo_request_method cm=$echo_client_request_method"; }
+    location /hdrs { echo -n $echo_client_request_headers; }
+    location /timer { echo_reset_timer; echo_sleep 0.01; echo_flush; echo "t"; }
+    location /asyncorder { echo_location_async /sub1 a=x; echo middle; echo_location_async /sub2; echo last; }
+    location /if { if ($arg_a) { echo "in if $arg_a"; } echo "outside"; }
+  }
+}`;
+
+test("echo commands", async (t) => {
+  await diffCase(t, {
+    name: "echo",
+    conf: CONF,
+    requests: [
+      get("/e"), get("/n"), get("/dup?a=z"), get("/ba"), get("/st"), get("/loc"), get("/sr"), get("/ex"), get("/ex2"),
+      get("/fe?l=a,b,,c"), get("/fe"), get("/vars?x=1"), get("/hdrs", [["X-A", "1"]]), get("/timer"), get("/asyncorder"),
+      get("/if?a=1"), get("/if"),
+      { method: "POST", path: "/rb2", body: "posted body" },
+      { method: "POST", path: "/rb", body: "xyz" },
+    ],
+  });
+});
