@@ -29,7 +29,7 @@ export const httpUpstreamIpHash: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "ip_hash", contexts: UPS, args: "NOARGS", status: "partial", note: "IPv4 clients; IPv6 clients are balanced round robin" },
+    { name: "ip_hash", contexts: UPS, args: "NOARGS", status: "supported", note: "IPv6 clients hash their 16 bytes as nginx does (compared with nginx for IPv4 only)" },
   ],
 };
 

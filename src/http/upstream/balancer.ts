@@ -267,9 +267,34 @@ class LeastConn extends RoundRobin {
   }
 }
 
+/** What ip_hash hashes: an IPv4 client's first three bytes, an IPv6 client's sixteen. */
 function ipBytes(r: Request): number[] {
-  const m = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(r.conn.remoteAddress);
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [];
+  const a = r.conn.remoteAddress;
+  const m = /^(\d+)\.(\d+)\.(\d+)\.\d+$/.exec(a);
+  if (m) return [Number(m[1]), Number(m[2]), Number(m[3])];
+  return ipv6Bytes(a) ?? [];
+}
+
+function ipv6Bytes(a: string): number[] | undefined {
+  const halves = a.split("::");
+  if (halves.length > 2) return undefined;
+  const words = (h: string): number[] | undefined => {
+    if (h === "") return [];
+    const out: number[] = [];
+    for (const part of h.split(":")) {
+      const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(part);
+      if (v4) out.push(Number(v4[1]) * 256 + Number(v4[2]), Number(v4[3]) * 256 + Number(v4[4]));
+      else if (/^[0-9a-f]{1,4}$/i.test(part)) out.push(parseInt(part, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  const head = words(halves[0]!);
+  const tail = halves.length === 2 ? words(halves[1]!) : [];
+  if (!head || !tail) return undefined;
+  const zeros = 8 - head.length - tail.length;
+  if (zeros < 0 || (halves.length === 1 && zeros !== 0)) return undefined;
+  return [...head, ...new Array<number>(zeros).fill(0), ...tail].flatMap((w) => [w >> 8, w & 0xff]);
 }
 
 /** A picker for one request, by the upstream's method. */
