@@ -11,12 +11,17 @@ import { staticModule } from "./static.js";
 import { charsetModule } from "./charset.js";
 import { rangeModule } from "./range.js";
 import { accessModule } from "./access.js";
+import { limitReqModule } from "./limit-req.js";
+import { limitConnModule } from "./limit-conn.js";
 import "../config/core-settings.js";
 import "../content-type.js";
 
 registerModule(rewriteModule);
 // allow/deny, auth_basic, satisfy, limit_except: before Lua, whose access handler nginx runs last.
 registerModule(accessModule);
+// preaccess: limit_req before limit_conn, as nginx runs them.
+registerModule(limitReqModule);
+registerModule(limitConnModule);
 // headers-more: its input headers after the rewrite module's script, before rewrite_by_lua;
 // its header filter before Lua's and add_header's, as on nginx.
 registerModule(headersMoreModule);
