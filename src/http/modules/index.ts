@@ -13,6 +13,7 @@ import { rangeModule } from "./range.js";
 import { accessModule } from "./access.js";
 import { limitReqModule } from "./limit-req.js";
 import { limitConnModule } from "./limit-conn.js";
+import { stubStatusModule } from "./stub-status.js";
 import "../config/core-settings.js";
 import "../content-type.js";
 
@@ -22,6 +23,7 @@ registerModule(accessModule);
 // preaccess: limit_req before limit_conn, as nginx runs them.
 registerModule(limitReqModule);
 registerModule(limitConnModule);
+registerModule(stubStatusModule);
 // headers-more: its input headers after the rewrite module's script, before rewrite_by_lua;
 // its header filter before Lua's and add_header's, as on nginx.
 registerModule(headersMoreModule);

@@ -7,6 +7,7 @@
 // One request at a time per connection: pipelined requests wait in the read buffer until
 // the current response is finished, as in nginx. Every callback into the core is guarded,
 // so a throwing handler closes its own connection and nothing else.
+import { connStats, moveStat, type StatState } from "./stats.js";
 import * as net from "node:net";
 import { HeadParser, type ParsedHead, type ParserOptions } from "./parser.js";
 import { ChunkedDecoder } from "./chunked.js";
@@ -123,6 +124,7 @@ class Connection implements ConnectionInfo {
   private idle = true; // between requests (no byte of the next head yet)
   private paused = false;
   private lingerTimer: NodeJS.Timeout | undefined;
+  private stat: StatState = 0;
 
   constructor(readonly sock: net.Socket, private readonly listener: NetListener, private handler: NetListenHandler) {
     this.remoteAddress = normalizeAddr(sock.remoteAddress ?? "");
@@ -136,6 +138,8 @@ class Connection implements ConnectionInfo {
     sock.on("close", () => this.onClose());
     this.parserOpts = { ...this.limits, mergeSlashes: handler.mergeSlashes?.() ?? true };
     this.armTimer(Tm.Head, this.limits.headerTimeout);
+    connStats.accepted++;
+    connStats.active++;
   }
 
   get bytesWritten(): number {
@@ -247,6 +251,7 @@ class Connection implements ConnectionInfo {
     if (this.len === 0) return;
     if (this.idle) {
       this.idle = false;
+      this.stat = moveStat(this.stat, 1);
       this.armTimer(Tm.Head, this.limits.headerTimeout);
     }
     const p = (this.parser ??= new HeadParser(this.parserOpts));
@@ -255,6 +260,8 @@ class Connection implements ConnectionInfo {
     this.parser = undefined;
     this.disarm();
     this.requests++;
+    connStats.requests++;
+    this.stat = moveStat(this.stat, 2);
     this.state = St.Active;
     if (r.kind === "error") {
       this.len = 0;
@@ -296,6 +303,7 @@ class Connection implements ConnectionInfo {
   /** The current request and its body are done: read the next one, or close. */
   next(): void {
     this.ex = undefined;
+    this.stat = moveStat(this.stat, 0);
     this.disarm();
     if (this.keepaliveMs <= 0) {
       this.lingerClose();
@@ -360,6 +368,8 @@ class Connection implements ConnectionInfo {
     if (this.timer) clearTimeout(this.timer);
     if (this.lingerTimer) clearTimeout(this.lingerTimer);
     this.listener.conns.delete(this);
+    this.stat = moveStat(this.stat, 0);
+    connStats.active--;
     const ex = this.ex;
     this.ex = undefined;
     if (ex) ex.peerClosed();
