@@ -487,6 +487,7 @@ test("configuration errors are nginx's", async () => {
   assert.match(await bad(`server { listen 127.0.0.1:__PORT__; location @n { proxy_pass http://127.0.0.1:1/a; } }`), /cannot have URI part/);
   assert.match(await bad(`server { listen 127.0.0.1:__PORT__; location / { proxy_pass ftp://x; } }`), /invalid URL prefix in "ftp:\/\/x"/);
   assert.match(await bad(`upstream u { server 127.0.0.1:1; } server { listen 127.0.0.1:__PORT__; location / { proxy_pass http://u:8080; } }`), /upstream "u" may not have port 8080/);
-  assert.match(await bad(`server { listen 127.0.0.1:__PORT__; location / { proxy_pass http://no-such-host.invalid; } }`), /host not found in upstream "no-such-host.invalid:80"/);
+  assert.match(await bad(`upstream u { server nohost2.invalid:81; } server { listen 127.0.0.1:__PORT__; location / { proxy_pass http://u; } }`), /host not found in upstream "nohost2.invalid:81"$/);
+  assert.match(await bad(`server { listen 127.0.0.1:__PORT__; location / { proxy_pass http://no-such-host.invalid; } }`), /host not found in upstream "no-such-host.invalid"$/);
   void exchange;
 });

@@ -174,7 +174,7 @@ async function bindLocation(rt: UpstreamRuntime, p: ProxyLoc): Promise<void> {
   }
   const key = `${url.host}:${url.port}`;
   let up = rt.implicit.get(key);
-  if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive), p.pass.directive)));
+  if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive, url.hostPort), p.pass.directive)));
   p.upstream = up;
 }
 

@@ -139,8 +139,9 @@ function readUpstream(u: Directive): UpstreamSpec {
 }
 
 /** The upstream proxy_pass http://host:port makes when no block has that name. */
-export function implicitUpstream(host: string, port: number, d: Directive): UpstreamSpec {
-  const name = host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
+export function implicitUpstream(host: string, port: number, d: Directive, written?: string): UpstreamSpec {
+  // Named as written in proxy_pass ("backend", "backend:8080"): nginx's messages quote it so.
+  const name = written ?? (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
   return {
     name, method: "round_robin", hashKey: undefined, consistent: false, keepalive: 0, keepaliveTimeout: 60_000,
     keepaliveRequests: 1000, keepaliveTime: 3_600_000, explicit: false, file: d.file, line: d.line,

@@ -71,8 +71,7 @@ export async function resolveUpstream(spec: UpstreamSpec, where?: Directive): Pr
         const all = await dns.lookup(s.host, { all: true, verbatim: true });
         addrs = [...new Set(all.map((a) => a.address))];
       } catch {
-        const hostport = s.name.includes(":") ? s.name : `${s.name}:${s.port}`;
-        throw new ConfigError(`host not found in upstream "${hostport}"`, where?.file ?? s.file, where?.line ?? s.line);
+        throw new ConfigError(`host not found in upstream "${s.name}"`, where?.file ?? s.file, where?.line ?? s.line);
       }
     }
     for (const a of addrs) (s.backup ? backup : primary).push(makePeer(s, a));
