@@ -6,7 +6,7 @@
 import { Coroutine, running, setRunning } from "../lua/runtime/coroutine.js";
 import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../lua/runtime/value.js";
 import { LuaError } from "../lua/runtime/error.js";
-import { calleeOfError, luaFrames, keepStack, type LuaFrame } from "../lua/runtime/callstack.js";
+import { calleeOfError, luaFrames, keepStack, metamethodHelperOfError, type LuaFrame } from "../lua/runtime/callstack.js";
 import { errorValue, tostring } from "../lua/runtime/ops.js";
 import type { Proto } from "../lua/runtime/prims.js";
 import type { NgxHost } from "./host.js";
@@ -126,6 +126,13 @@ function label(f: LuaFrame): string {
   return `in function <${f.chunk.shortSrc}:${p.line}>`;
 }
 
+/** The metamethod event behind each runtime helper the compiled code calls. */
+const HELPER_EVENT: Readonly<Record<string, string>> = {
+  index: "__index", setIndex: "__newindex", call: "__call",
+  add: "__add", sub: "__sub", mul: "__mul", div: "__div", mod: "__mod", pow: "__pow", unm: "__unm",
+  len: "__len", concat: "__concat", eq: "__eq", lt: "__lt", le: "__le",
+};
+
 /**
  * The traceback lines of error `e` (each "\t..."): `[C]: in function 'NAME'` when a builtin
  * raised it, then the Lua frames. `dead` is for an entry thread that died: LuaJIT then has
@@ -136,8 +143,16 @@ export function tracebackLines(e: unknown, dead: boolean): string[] {
   const frames = luaFrames(e);
   const callee = calleeOfError(e);
   const out: string[] = [];
-  const builtin = callee !== undefined && !/\/lua\/runtime\//.test(callee.file) && callee.name !== "?";
-  if (builtin) out.push(`\t[C]: in function '${callee.name.replace(/^.*\./, "").replace(/\$g$/, "")}'`);
+  let builtin = callee !== undefined && !/\/lua\/runtime\//.test(callee.file) && callee.name !== "?";
+  if (callee !== undefined && builtin) out.push(`\t[C]: in function '${callee.name.replace(/^.*\./, "").replace(/\$g$/, "")}'`);
+  else if (callee !== undefined) {
+    // A builtin called as a metamethod raised it: LuaJIT names the metamethod and keeps the line.
+    const meta = HELPER_EVENT[metamethodHelperOfError(e) ?? ""];
+    if (meta !== undefined) {
+      out.push(`\t[C]: in function '${meta}'`);
+      builtin = true;
+    }
+  }
   frames.forEach((f, i) => {
     const noLine = dead && i === 0 && !builtin;
     out.push(`\t${f.chunk.shortSrc}${noLine || f.line <= 0 ? "" : ":" + f.line}: ${label(f)}`);

@@ -167,3 +167,24 @@ export function calleeOfError(e: Error): { readonly name: string; readonly file:
   }
   return undefined;
 }
+
+/**
+ * For an error kept with keepStack: when a function outside the runtime (a builtin such as
+ * string.rep, or an ngx API metamethod) raised it below the runtime helpers the Lua frame
+ * called, i.e. a builtin called as a metamethod rather than the VM itself: the name of the
+ * runtime helper that called it (setIndex, index, add, ...). Undefined otherwise.
+ */
+export function metamethodHelperOfError(e: Error): string | undefined {
+  keepStack(e);
+  const sites = sitesOf.get(e) ?? [];
+  const k = sites.findIndex((s) => chunks.has(s.getFileName() ?? ""));
+  const inRuntime = (s: CallSite): boolean => /\/lua\/runtime\//.test(s.getFileName() ?? "");
+  let j = k - 1;
+  while (j >= 0 && inRuntime(sites[j]!)) j--;
+  if (k < 1 || j < 0 || j === k - 1) return undefined;
+  // The outermost operator helper (index, setIndex, add, ...), past prims' wrappers.
+  for (let i = k - 1; i > j; i--) {
+    if (/\/lua\/runtime\/ops\.[jt]s$/.test(sites[i]!.getFileName() ?? "")) return (sites[i]!.getFunctionName() ?? "").replace(/^.*\./, "");
+  }
+  return undefined;
+}
