@@ -71,7 +71,8 @@ http {
 }`,
       requests: [{ path: "/api/protected" }, { path: "/fixed" }],
       // The traceback's frames differ: the reference raises the error in resty.core's var.lua
-      // (two more frames) and tsresty's main-chunk frame has no line (reported).
+      // (`[C]: in function 'error'` and var.lua's __newindex); tsresty's ngx.var is built in
+      // (`[C]: in function '__newindex'`).
       ignoreLog: [/^\t/],
     });
   });
