@@ -86,6 +86,8 @@ class Complaint {
     readonly message: string,
     readonly inHandler = false,
     readonly level: Severity = "emerg",
+    /** Said without FILE:LINE (a module that logs from its handler, as headers-more does). */
+    readonly unplaced = false,
   ) {}
 }
 
@@ -282,7 +284,7 @@ export class ConfigChecker {
     if (verdict instanceof Complaint) {
       // From the handler on, a Lua block's line is its closing brace's (nginx has read it).
       const line = verdict.inHandler && d.lua !== undefined ? d.lua.endLine : d.endLine;
-      this.report(verdict.level, verdict.message, this.where(line));
+      this.report(verdict.level, verdict.message, verdict.unplaced ? null : this.where(line));
       if (this.options.keepGoing) out.push(d);
       return;
     }
@@ -374,7 +376,7 @@ export class ConfigChecker {
       const said = check(d, { block, http, main: this.main }, e);
       if (typeof said === "string") return new Complaint(said, true);
       if (said !== null && said.level === "warn") this.report("warn", said.message, this.where(d.endLine));
-      else if (said !== null) return new Complaint(said.message, true, said.level);
+      else if (said !== null) return new Complaint(said.message, true, said.level, said.unplaced === true);
     }
     return e;
   }

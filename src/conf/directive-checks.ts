@@ -7,6 +7,7 @@ import type { DirectiveNode } from "./grammar-actions.js";
 import type { RegistryEntry } from "./registry/index.js";
 import { integer, parseScaled, parseTime } from "./value-checks.js";
 import { REWRITE_CHECKS } from "./rewrite-checks.js";
+import { BUNDLED_MODULE_CHECKS } from "./bundled-module-checks.js";
 import { STATIC_LOG_CHECKS } from "./static-log-checks.js";
 
 /** A location as ngx_http_core_location reads its arguments. */
@@ -55,7 +56,7 @@ export interface CheckEnv {
 }
 
 /** nginx's complaint: a message at level emerg, or another level when it says so (a warning lets the directive through). */
-export type Complaint = string | { readonly level: "error" | "warn"; readonly message: string };
+export type Complaint = string | { readonly level: "error" | "warn"; readonly message: string; readonly unplaced?: boolean };
 
 export type DirectiveCheck = (d: DirectiveNode, env: CheckEnv, entry: RegistryEntry) => Complaint | null;
 
@@ -253,7 +254,7 @@ for (const name of ["init", "server_rewrite", "rewrite", "access", "content", "l
 
 // The rewrite, headers and error_page modules' checks (rewrite-checks.ts) and the log and
 // try_files ones (static-log-checks.ts), after those above.
-for (const [name, check] of [...REWRITE_CHECKS, ...STATIC_LOG_CHECKS]) {
+for (const [name, check] of [...REWRITE_CHECKS, ...STATIC_LOG_CHECKS, ...BUNDLED_MODULE_CHECKS]) {
   const before = DIRECTIVE_CHECKS.get(name);
   (DIRECTIVE_CHECKS as Map<string, DirectiveCheck>).set(name, before ? (d, env, e) => before(d, env, e) ?? check(d, env, e) : check);
 }

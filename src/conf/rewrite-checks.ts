@@ -7,7 +7,7 @@ import { regexError } from "./regex-syntax.js";
 const REWRITE_FLAGS = new Set(["last", "break", "redirect", "permanent"]);
 
 /** Built-in variables nginx refuses to `set` (the common ones; `args` and the like may be set). */
-const READ_ONLY = new Set([
+export const READ_ONLY = new Set([
   "uri", "document_uri", "request_uri", "host", "hostname", "remote_addr", "remote_port", "server_addr", "server_port",
   "server_name", "server_protocol", "scheme", "https", "request_method", "request", "status", "request_body",
   "request_time", "msec", "time_local", "time_iso8601", "nginx_version", "pid", "content_type", "content_length",

@@ -2,6 +2,7 @@
 // the $echo_* variables, each case compared with the reference nginx.
 import { test } from "node:test";
 import { diffCase, type DiffRequest } from "../differential/harness.js";
+import { compareLoadErrors } from "./load-check.js";
 
 const get = (path: string, headers: [string, string][] = []): DiffRequest => ({ path, headers });
 
@@ -47,4 +48,11 @@ test("echo commands", async (t) => {
       { method: "POST", path: "/rb", body: "xyz" },
     ],
   });
+});
+
+test("echo: load-time errors as nginx -t words them", async (t) => {
+  await compareLoadErrors(t, [
+    "echo_status abc; echo x;", "echo_location /a b c;", "echo_foreach_split , $arg_a; echo x;", "echo_end;",
+    "echo_subrequest GET /x -z 1;", "echo_duplicate;", "echo_sleep 1 2;", "echo_exec;",
+  ]);
 });

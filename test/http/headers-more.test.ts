@@ -3,6 +3,7 @@
 // up, -s and -t, wildcards, Server, add_header and Lua's ngx.header around them.
 import { test } from "node:test";
 import { diffCase, type DiffRequest } from "../differential/harness.js";
+import { compareLoadErrors } from "./load-check.js";
 
 const get = (path: string, headers: [string, string][] = []): DiffRequest => ({ path, headers });
 
@@ -103,4 +104,11 @@ http {
       get("/ret"),
     ],
   });
+});
+
+test("headers-more: load-time errors as nginx -t words them", async (t) => {
+  await compareLoadErrors(t, [
+    'more_set_headers -s abc "X: y";', "more_set_headers -s;", "more_set_headers -t;", "more_clear_input_headers -s 200 X;",
+    'more_set_headers -s "200 404" -t text/plain "X: y";', "more_clear_headers;", "more_set_input_headers -r X-A:b;",
+  ]);
 });

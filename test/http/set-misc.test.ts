@@ -4,6 +4,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { diffCase, type DiffRequest } from "../differential/harness.js";
+import { compareLoadErrors } from "./load-check.js";
 import { startInProcess } from "./support.js";
 
 const get = (path: string): DiffRequest => ({ path });
@@ -99,4 +100,11 @@ http {
   } finally {
     await s.close();
   }
+});
+
+test("set_misc: load-time errors as nginx -t words them", async (t) => {
+  await compareLoadErrors(t, [
+    "set_md5 x $a;", "set_md5 $uri $arg_a;", "set_if_empty x y;", "set_quote_sql_str $a;", "set_escape_uri $a $b $c;",
+    "set_random $x 1 2;", "set_secure_random_alphanum $x 10;",
+  ]);
 });

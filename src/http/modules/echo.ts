@@ -10,7 +10,6 @@ import type { LocationConf } from "../config/model.js";
 import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
 import { DONE, type BodyFilter, type HeaderFilter, type PhaseHandler } from "../phases.js";
-import { ConfigError } from "../config/settings.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
 import { setContentType } from "../content-type.js";
 import { registerVariable } from "../variables.js";
@@ -85,12 +84,11 @@ function compileSubrequest(d: Directive, async: boolean): Cmd {
   let query: ComplexValue | undefined;
   let body: ComplexValue | undefined;
   for (let i = 2; i < d.args.length; i++) {
+    // The reference accepts unknown options and a missing value at load.
     const a = d.args[i]!;
-    const v = d.args[++i];
-    if (v === undefined) throw new ConfigError(`invalid option "${a}" for ${d.name}`, d.file, d.line);
+    const v = d.args[++i] ?? "";
     if (a === "-q") query = compileComplexValue(v);
     else if (a === "-b") body = compileComplexValue(v);
-    else throw new ConfigError(`unknown option for ${d.name}: ${a}`, d.file, d.line);
   }
   return (r, s) => {
     const b = body ? Buffer.from(body(r), "latin1") : Buffer.alloc(0);
@@ -187,15 +185,15 @@ function compileCommands(loc: LocationConf): Cmd[] | undefined {
   let loop: { d: Directive; body: Cmd[] } | undefined;
   let any = false;
   for (const d of loc.directives) {
+    // The reference takes a dangling echo_end, and a loop without one, at load.
     if (d.name === "echo_foreach_split") {
-      if (loop) throw new ConfigError(`Nested echo_foreach not supported yet`, d.file, d.line);
+      if (loop) out.push(compileForeach(loop.d, loop.body));
       loop = { d, body: [] };
       any = true;
       continue;
     }
     if (d.name === "echo_end") {
-      if (!loop) throw new ConfigError(`Found a dangling echo_end`, d.file, d.line);
-      out.push(compileForeach(loop.d, loop.body));
+      if (loop) out.push(compileForeach(loop.d, loop.body));
       loop = undefined;
       continue;
     }
@@ -204,7 +202,7 @@ function compileCommands(loc: LocationConf): Cmd[] | undefined {
     any = true;
     (loop ? loop.body : out).push(c(d));
   }
-  if (loop) throw new ConfigError(`Missing echo_end`, loop.d.file, loop.d.line);
+  if (loop) out.push(compileForeach(loop.d, loop.body));
   return any ? out : undefined;
 }
 
