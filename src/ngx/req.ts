@@ -114,9 +114,18 @@ export function makeReq(vm: LuaVm): LuaTable {
     return luaError("attempt to yield across C-call boundary");
   }
   read_body.$g = function* read_body(): Generator<Suspension, LuaResult, unknown> {
-    const r = readBodyStart();
+    const { h, r } = requestFor("ngx.req.read_body");
     if (r.main.body !== undefined) return [];
-    yield r.readBody().then(() => undefined, () => undefined);
+    let status = 0;
+    yield r.readBody().then(() => undefined, (e: { status?: number }) => {
+      status = e.status ?? 400;
+    });
+    // A body nginx refuses (413 too large, 400 bad chunks, 408) ends the request with that
+    // status, as lua-nginx-module's read_body does; a client gone (499) just returns.
+    if (status > 0 && status !== 499) {
+      h.exitCode = status;
+      yield EXIT;
+    }
     return [];
   };
   function set_uri(...a: LuaValue[]): LuaResult {
