@@ -12,7 +12,7 @@ import { makeLimitCount } from "./resty/limit-count.js";
 import { makeLimitConn } from "./resty/limit-conn.js";
 import { makeLimitTraffic } from "./resty/limit-traffic.js";
 import { makeLock } from "./resty/lock.js";
-import { makePrometheus, makeRestyPrometheus } from "./prometheus.js";
+import { makePrometheus } from "./prometheus.js";
 import { restyCoreModules } from "./resty/core.js";
 import { makeUpload } from "./resty/upload.js";
 import { ngxCoreModules } from "./resty/core-ngx.js";
@@ -45,7 +45,6 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.redis": makeRedisModule,
   "resty.mysql": makeMysql,
   "prometheus": makePrometheus,
-  "resty.prometheus": makeRestyPrometheus,
   ...restyCoreModules,
   "resty.upload": makeUpload,
   ...ngxCoreModules,

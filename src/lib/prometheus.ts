@@ -1,5 +1,5 @@
 // prometheus (knyar/nginx-lua-prometheus, 0.20240525's API), also required as
-// resty.prometheus: counters, gauges and histograms kept in one lua_shared_dict, one entry
+// prometheus (nginx-lua-prometheus): counters, gauges and histograms kept in one lua_shared_dict, one entry
 // per series, and exposed in Prometheus's text format. Written in Lua (see lua-module.ts):
 // del/reset sleep, and everything goes through ngx.shared as the original does.
 //
@@ -496,6 +496,3 @@ return Prometheus
 
 /** require "prometheus" */
 export const makePrometheus = luaModule("prometheus", SOURCE);
-
-/** require "resty.prometheus": the same module table. */
-export const makeRestyPrometheus = luaModule("resty.prometheus", `return require "prometheus"`);

@@ -96,7 +96,7 @@ http {
     });
   });
 
-  it("18-prometheus: there is no module resty.prometheus", { todo: "src/lib registers \"resty.prometheus\" beside \"prometheus\"; OpenResty has only \"prometheus\" (nginx-lua-prometheus)" }, async (t) => {
+  it("18-prometheus: there is no module resty.prometheus", async (t) => {
     await diffCase(t, {
       name: "require resty.prometheus",
       conf: `

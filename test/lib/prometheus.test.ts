@@ -31,7 +31,7 @@ const LOCATIONS: Record<string, string> = {
     ngx.say(prometheus:gauge("g", "x", {"le"}))
     ngx.say(prometheus:gauge("g", "x", {"9x"}))
     ngx.say(prometheus:gauge("custom_count", "x"))
-    ngx.say(require("resty.prometheus") == require("prometheus"))
+    ngx.say((pcall(require, "resty.prometheus")))
   `,
   "/metrics": String.raw`prometheus:collect()`,
   "/data": String.raw`
@@ -104,7 +104,7 @@ const LATENCY_BUCKETS: [string, number][] = [
 
 test("prometheus: record, then collect the text exposition", async () => {
   // register returns nothing after logging its error
-  assert.equal(await body("/record"), "\n\n\n\n\ntrue\n");
+  assert.equal(await body("/record"), "\n\n\n\n\nfalse\n");
   const [r] = await srv.get("/metrics");
   assert.equal(r!.headers.find(([k]) => k.toLowerCase() === "content-type")?.[1], "text/plain");
   assert.equal(r!.body, [
