@@ -48,7 +48,7 @@ const FILES = { "html/one": "one\n", "html/peer": "peer\n", "html/st": "st\n", "
 test("limit_conn: sequential requests pass, variables", async (t) => {
   await diffCase(t, {
     name: "limit-conn", conf: CONF, files: FILES, mtime: 1700000000, requests: [
-      get("/one"), get("/one?k=a"), get("/one?k=a"), get("/peer?k=b"), get("/peer"), get("/st?k=c"), get("/dry?k=d"),
+      get("/one"), get("/one?k=" + "x".repeat(256)), get("/one?k=a"), get("/one?k=a"), get("/peer?k=b"), get("/peer"), get("/st?k=c"), get("/dry?k=d"),
     ],
   });
 });

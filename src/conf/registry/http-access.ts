@@ -21,7 +21,7 @@ export const httpAuthBasic: ModuleTable = {
   inReference: true,
   directives: [
     { name: "auth_basic", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "supported" },
-    { name: "auth_basic_user_file", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "partial", note: "{PLAIN}, {SHA}, {SSHA}, $apr1$, $1$, $5$, $6$; not crypt(3) DES or yescrypt" },
+    { name: "auth_basic_user_file", contexts: HTTP_SRV_LOC_LMT, args: "TAKE1", dup: true, status: "partial", note: "{PLAIN}, {SHA}, {SSHA}, $apr1$, $1$, $5$, $6$; crypt(3) DES, bcrypt and yescrypt hashes never match" },
   ],
 };
 

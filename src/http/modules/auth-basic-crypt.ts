@@ -123,8 +123,15 @@ const SCHEMES: readonly [string, (key: string, setting: string) => string | unde
   ["$6$", (k, s) => shaCrypt(k, s, "$6$")],
 ];
 
-/** The hash of `key` in the scheme and salt of `setting`; undefined for a scheme not known here. */
+/** A value no stored hash equals: for what crypt(3) would hash but tsresty cannot (DES, yescrypt). */
+const UNCHECKED = "\0";
+
+/**
+ * The hash of `key` in the scheme and salt of `setting`; undefined where crypt(3) fails
+ * (an invalid salt: nginx answers 500), UNCHECKED for schemes not implemented here.
+ */
 export function cryptPassword(key: string, setting: string): string | undefined {
   for (const [prefix, f] of SCHEMES) if (setting.startsWith(prefix)) return f(key, setting);
+  if (setting.startsWith("$") || /^[./0-9A-Za-z]{2}/.test(setting)) return UNCHECKED;
   return undefined;
 }

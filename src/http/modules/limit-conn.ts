@@ -95,7 +95,7 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
       const key = b.zone.key(r);
       if (key.length === 0) continue;
       if (key.length > 255) {
-        r.log("error", `the value of the "${key}" key is more than 255 bytes: "${key}"`);
+        r.log("error", `the value of the "${b.zone.keyText}" key is more than 255 bytes: "${key}"`);
         continue;
       }
       main.notes.set(STATUS_NOTE, 1);

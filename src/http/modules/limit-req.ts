@@ -174,7 +174,7 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
       const key = cur.zone.key(r);
       if (key.length === 0) continue;
       if (key.length > 65535) {
-        r.log("error", `the value of the "${key}" key is more than 65535 bytes: "${key}"`);
+        r.log("error", `the value of the "${cur.zone.keyText}" key is more than 65535 bytes: "${key}"`);
         continue;
       }
       const account = n === bound.length - 1;

@@ -11,6 +11,8 @@ export interface ZoneDef {
   readonly name: string;
   readonly size: number;
   readonly key: ComplexValue;
+  /** The key as written (nginx names it in the "key is more than" line). */
+  readonly keyText: string;
   /** The other arguments (rate=, sync), for the module to read. */
   readonly params: readonly string[];
 }
@@ -35,7 +37,7 @@ export function parseZone(d: Directive): ZoneDef {
     size = s;
   }
   if (name === undefined) throw new ConfigError(`"${d.name}" must have "zone" parameter`, d.file, d.line);
-  return { name, size, key: compileComplexValue(d.args[0] ?? ""), params };
+  return { name, size, key: compileComplexValue(d.args[0] ?? ""), keyText: d.args[0] ?? "", params };
 }
 
 /** Zone state by module and zone name, for the life of the process. */
