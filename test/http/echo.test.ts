@@ -3,6 +3,8 @@
 import { test } from "node:test";
 import { diffCase, type DiffRequest } from "../differential/harness.js";
 import { compareLoadErrors } from "./load-check.js";
+import { startInProcess } from "./support.js";
+import * as assert from "node:assert/strict";
 
 const get = (path: string, headers: [string, string][] = []): DiffRequest => ({ path, headers });
 
@@ -55,4 +57,45 @@ test("echo: load-time errors as nginx -t words them", async (t) => {
     "echo_status abc; echo x;", "echo_location /a b c;", "echo_foreach_split , $arg_a; echo x;", "echo_end;",
     "echo_subrequest GET /x -z 1;", "echo_duplicate;", "echo_sleep 1 2;", "echo_exec;",
   ]);
+});
+
+test("echo_before_body / echo_after_body around other content", async (t) => {
+  await diffCase(t, {
+    name: "echo filters",
+    conf: `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /static-before { echo_before_body "before --"; return 200 "ret\\n"; }
+    location /f.txt { echo_before_body "B"; echo_after_body "A"; }
+    location /lua { echo_before_body "B"; echo_after_body -n "A"; content_by_lua_block { ngx.print("x") ngx.flush() ngx.print("y") } }
+    location /sub { echo_before_body "sb"; echo_after_body "sa"; echo "sub"; }
+    location /main { echo m1; echo_location /sub; echo m2; }
+    location /cap { content_by_lua_block { local r = ngx.location.capture("/sub") ngx.print(r.body) } }
+  }
+}`,
+    files: { "html/f.txt": "file\n" },
+    mtime: 1700000000,
+    requests: ["/static-before", "/f.txt", "/lua", "/main", "/cap"].map((p) => get(p)),
+  });
+});
+
+test("$echo_timer_elapsed: seconds with milliseconds since the request or echo_reset_timer", async () => {
+  const s = await startInProcess(`
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location / { echo_sleep 0.02; echo "a=$echo_timer_elapsed"; echo_reset_timer; echo "b=$echo_timer_elapsed"; }
+  }
+}`);
+  try {
+    const [res] = await s.get("/");
+    assert.match(res!.body, /^a=\d+\.\d{3}\nb=\d+\.\d{3}\n$/);
+  } finally {
+    await s.close();
+  }
 });

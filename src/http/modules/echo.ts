@@ -240,9 +240,10 @@ function textsOf(loc: LocationConf, name: string): ComplexValue[] {
 
 function headerFilter(loc: LocationConf): HeaderFilter | undefined {
   if (!loc.directives.some((d) => d.name === "echo_before_body" || d.name === "echo_after_body")) return undefined;
-  // The body grows: its length is no longer known.
+  // The body grows: its length is no longer known, and ranges of it are not offered.
   return (r) => {
     r.contentLength = -1;
+    r.headersOut.remove("Accept-Ranges");
   };
 }
 
