@@ -39,6 +39,7 @@ http {
     }
     location /kr { keepalive_requests 2; return 200 "kr\\n"; }
     location /kt0 { keepalive_timeout 0; return 200 "kt0\\n"; }
+    location /bt { client_body_timeout 300ms; content_by_lua_block { ngx.req.read_body() ngx.say("read") } }
   }
 }`;
 
@@ -50,7 +51,9 @@ test("body limits, buffers and keep-alive agree with nginx", async (t) => {
     // nginx's temporary file names count from 1 per worker; ours are random.
     // nginx logs a chunked body's size as "received+next chunk" when the chunk's size is
     // read; tsresty's transport checks after decoding (todo), so that line is not compared.
-    ignoreLog: [/a client request body is buffered to a temporary file/, /too large chunked body/],
+    // nginx closes a body that times out under ngx.req.read_body without a log line; the
+    // transport logs one at info (todo).
+    ignoreLog: [/a client request body is buffered to a temporary file/, /too large chunked body/, /client timed out .* while reading client request body/],
     requests: [
       raw("CL over the limit", `POST /read HTTP/1.1\r\n${H}Content-Length: 101\r\n\r\n${body(101)}`),
       raw("CL at the limit", `POST /read HTTP/1.1\r\n${H}Content-Length: 100\r\nConnection: close\r\n\r\n${body(100)}`),
@@ -60,6 +63,7 @@ test("body limits, buffers and keep-alive agree with nginx", async (t) => {
       raw("chunked to a file", `POST /buffer HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n800\r\n${body(2048)}\r\n0\r\n\r\n`),
       raw("keepalive_requests", `GET /kr HTTP/1.1\r\n${H}\r\nGET /kr HTTP/1.1\r\n${H}\r\nGET /kr HTTP/1.1\r\n${H}\r\n`, 0),
       raw("keepalive_timeout 0", `GET /kt0 HTTP/1.1\r\n${H}\r\nGET /kt0 HTTP/1.1\r\n${H}\r\n`, 0),
+      raw("client_body_timeout: closed without a response", `POST /bt HTTP/1.1\r\n${H}Content-Length: 10\r\n\r\nabc`, 0),
     ],
   });
 });
