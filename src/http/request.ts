@@ -54,6 +54,8 @@ export interface SubrequestOptions {
   readonly shareAllVars?: boolean;
   /** Module storage to start with (ngx.location.capture's ctx option). */
   readonly ctx?: Map<string, unknown>;
+  /** Error statuses render nginx's pages into the output (echo's subrequests); Lua's capture takes only the status. */
+  readonly errorPages?: boolean;
 }
 
 /** Hooks other modules install into special responses (error_page) and request end. */
@@ -127,6 +129,8 @@ export class Request {
   readonly headersOut = new HeaderList();
   /** Set when a module cleared the Server line (more_clear_headers Server). */
   serverHeaderOff = false;
+  /** A subrequest whose error statuses get nginx's pages (see SubrequestOptions.errorPages). */
+  errorPages = false;
   contentType: string | undefined;
   charset: string | undefined;
   contentLength = -1;
@@ -369,6 +373,7 @@ export class Request {
     else if (opts.copyAllVars) sr.vars = new Map(this.vars);
     if (opts.vars) for (const [k, v] of opts.vars) sr.vars.set(k, v);
     if (opts.ctx) sr.ctx = opts.ctx;
+    sr.errorPages = opts.errorPages === true;
     return new Promise((resolve) => {
       sr.completion = (done) => {
         const cap = done.sink as CaptureSink;

@@ -99,3 +99,33 @@ http {
     await s.close();
   }
 });
+
+test("echo subrequests: error pages in the output, headers, args, HEAD, nested locations", async (t) => {
+  await diffCase(t, {
+    name: "echo subrequests",
+    conf: `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /a { echo a; echo_location /missing; echo_location /r500; echo b; }
+    location /r500 { return 500; }
+    location /h { echo_location /sub; }
+    location /sub { more_set_headers "X-S: 1"; add_header X-A a; echo_status 201; echo sub; }
+    location /head { echo hi; }
+    location /esc { set_escape_uri $x "$arg_a"; echo_subrequest GET /args -q "a=$x"; }
+    location /args { echo "args=$args a=$arg_a"; }
+    location /dup { echo_duplicate 1 ""; echo_duplicate 2 "$arg_x"; }
+    location /fe2 { echo_foreach_split "," "a,b"; echo_location /args "i=$echo_it"; echo_end; }
+    location /exq { echo_exec /args?x=1; }
+    location /more-ct { more_set_headers "Content-Type: text/x"; echo x; }
+    location /multi-loc { more_set_headers "X-Loc: $uri"; location /multi-loc/in { more_set_headers "X-In: 1"; echo in; } }
+  }
+}`,
+    requests: [
+      get("/a"), get("/h"), { method: "HEAD", path: "/head" }, get("/esc?a=a%20b"), get("/dup?x=y"),
+      get("/fe2"), get("/exq"), get("/more-ct"), get("/multi-loc/in"),
+    ],
+  });
+});

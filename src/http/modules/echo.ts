@@ -64,7 +64,7 @@ function compileText(d: Directive, newlineByDefault: boolean): ComplexValue {
 }
 
 async function subrequestBody(r: Request, uri: string, method: string, args: string | undefined, body: Buffer | undefined): Promise<string> {
-  const res = await r.subrequest(uri, { method, args, body });
+  const res = await r.subrequest(uri, { method, args, body, errorPages: true });
   return res.body.toString("latin1");
 }
 

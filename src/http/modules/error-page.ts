@@ -121,7 +121,7 @@ function subrequestStatus(r: Request, status: number): number {
 }
 
 requestHooks.specialResponse.push((r, status) => {
-  if (r !== r.main) return subrequestStatus(r, status);
+  if (r !== r.main && !r.errorPages) return subrequestStatus(r, status);
   if (sendingRedirect) return undefined;
   const pages = r.loc.settings.error_page as readonly ErrorPage[] | undefined;
   if (r.errorPageUsed || pages === undefined || pages.length === 0 || r.uriChangesLeft === 0) return undefined;
