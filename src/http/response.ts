@@ -17,7 +17,7 @@ export function decideFraming(r: Request): void {
   } else if (st === 304) {
     r.headerOnly = true;
   }
-  if (r !== r.main) return;
+  if (r !== r.main || r.version >= 2000) return; // HTTP/2 frames the body itself
   if (st === 304 || st === 204 || st < 200 || r.method === "HEAD" || r.headerOnly) return;
   if (r.contentLength < 0) {
     if (r.version >= 1001 && r.loc.core.chunked_transfer_encoding) r.chunked = true;
@@ -69,6 +69,6 @@ export function absoluteLocation(r: Request, uri: string): string {
   // Without a Host header nginx names the local address, not the server.
   else host = r.conn.localAddress.includes(":") ? `[${r.conn.localAddress}]` : r.conn.localAddress;
   const port = r.conn.localPort;
-  const showPort = core.port_in_redirect && port !== 80;
-  return `http://${host}${showPort ? ":" + port : ""}${uri}`;
+  const showPort = core.port_in_redirect && port !== (r.conn.tls ? 443 : 80);
+  return `${r.conn.tls ? "https" : "http"}://${host}${showPort ? ":" + port : ""}${uri}`;
 }

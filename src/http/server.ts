@@ -11,6 +11,8 @@ import { HTTP_REQUEST_HEADER_TOO_LARGE } from "./status.js";
 import { httpModules } from "./module.js";
 import { validateHost } from "./transport/parser.js";
 import { closeUnusedLogFiles, flushLogFiles } from "./log/log-file.js";
+import { tlsOf } from "./config/ssl.js";
+import { HTTP_TO_HTTPS } from "./status.js";
 
 function portKey(p: PortConf): string {
   return p.unixPath !== undefined ? `unix:${p.unixPath}` : `${p.host}:${p.port}`;
@@ -120,6 +122,7 @@ export class HttpServer {
     return {
       limits: () => limits,
       mergeSlashes: () => c.merge_slashes,
+      tls: (local) => tlsOf(addressFor(port.addresses, local)),
       onRequest: (ex) => this.onRequest(cfg, port, ex),
       onIdleClose: (conn, keepalive) => {
         const el = def.root.errorLog;
@@ -164,6 +167,14 @@ export class HttpServer {
         r.keepalive = false;
         r.specialResponse(e.headerTooLarge ? HTTP_REQUEST_HEADER_TOO_LARGE : e.status);
       }
+      return;
+    }
+    if (!ex.conn.tls && tlsOf(addr)) {
+      // nginx's ngx_http_process_request: plain HTTP on an ssl address is answered with the
+      // 497 page (a 400 on the wire), after the virtual server was chosen by Host.
+      r.log("info", "client sent plain HTTP request to HTTPS port", "reading client request headers");
+      r.keepalive = false;
+      r.specialResponse(HTTP_TO_HTTPS);
       return;
     }
     r.run();

@@ -120,8 +120,11 @@ export const VARIABLES: Record<string, VariableDef> = {
   server_name: { get: (r) => r.server.serverName },
   host: { get: (r) => (r.host !== "" ? r.host : (r.server.serverName)) },
   hostname: { get: () => hostname },
-  scheme: { get: () => "http" },
-  https: { get: () => "" },
+  scheme: { get: (r) => (r.conn.tls ? "https" : "http") },
+  https: { get: (r) => (r.conn.tls ? "on" : "") },
+  ssl_protocol: { get: (r) => r.conn.tls?.protocol },
+  ssl_cipher: { get: (r) => r.conn.tls?.cipher },
+  ssl_server_name: { get: (r) => r.conn.tls?.serverName },
   request_method: { get: (r) => r.main.method || undefined },
   request: { get: (r) => r.main.requestLine },
   // An error_page's response reports the error's status (nginx's r->err_status).

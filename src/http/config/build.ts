@@ -14,6 +14,7 @@ import { compileRegex } from "../regex.js";
 import { PHASES, PH, type PhaseHandler, type HeaderFilter, type BodyFilter } from "../phases.js";
 import { httpModules } from "../module.js";
 import { registerSettings, settingsFor } from "./settings.js";
+import { attachSsl, SSL_DIRECTIVES } from "./ssl.js";
 
 /** Directives the builder itself interprets (structure and main-level process settings). */
 const STRUCTURE = new Set([
@@ -98,7 +99,7 @@ export function buildConfig(load: LoadResult): BuildResult {
     workerConnections: wc ? Number(wc.args[0]) : 512,
   };
 
-  const known = new Set<string>(STRUCTURE);
+  const known = new Set<string>([...STRUCTURE, ...SSL_DIRECTIVES]);
   for (const m of httpModules()) {
     for (const s of m.settings ?? []) known.add(s.directive);
     for (const d of m.directives ?? []) known.add(d);
@@ -134,6 +135,7 @@ function finishBuild(
     for (const d of hds) if (d.name === "server") servers.push(buildServer(st, d, httpSettings, servers.length));
   }
   const ports = buildPorts(servers, warnings);
+  attachSsl(servers, ports, httpD ? own(httpD.block) : [], load.confPrefix);
   const config: HttpConfig = {
     main, servers, ports, httpSettings, tree: all, unsupported: st.unsupported, moduleData: new Map(),
   };

@@ -22,11 +22,14 @@ export interface AddressTls {
   readonly http2: boolean;
   /** The default server's context (nginx's certificate when no name matches). */
   readonly defaultContext: tls.SecureContext;
+  /** The options it was made from (node's TLS server takes options for its default context). */
+  readonly defaultOptions: tls.SecureContextOptions;
   /** SNI: the context of the server the name selects, or the default one. */
   contextFor(serverName: string): tls.SecureContext;
 }
 
 const serverContexts = new WeakMap<ServerConf, tls.SecureContext>();
+const serverOptions = new WeakMap<ServerConf, tls.SecureContextOptions>();
 const addressTls = new WeakMap<AddressConf, AddressTls>();
 
 /** The TLS settings of an address, or undefined for a plain one. */
@@ -126,7 +129,7 @@ function protocolRange(d: Directive | undefined): Pick<tls.SecureContextOptions,
 }
 
 /** The server's SecureContext, or undefined when it defines no certificate. */
-function buildContext(s: ServerConf, http: Level, confPrefix: string): tls.SecureContext | undefined {
+function buildContext(s: ServerConf, http: Level, confPrefix: string): { ctx: tls.SecureContext; options: tls.SecureContextOptions } | undefined {
   const srv = s.directives;
   const certs = pick("ssl_certificate", srv, http);
   if (certs.length === 0) return undefined;
@@ -145,14 +148,15 @@ function buildContext(s: ServerConf, http: Level, confPrefix: string): tls.Secur
   const dh = last("ssl_dhparam", srv, http);
   const curve = last("ssl_ecdh_curve", srv, http)?.args[0];
   const timeout = last("ssl_session_timeout", srv, http)?.args[0];
+  const options: tls.SecureContextOptions = {
+    cert, key, ciphers, ...protocolRange(last("ssl_protocols", srv, http)),
+    honorCipherOrder: last("ssl_prefer_server_ciphers", srv, http)?.args[0] === "on",
+    dhparam: dh ? readPem(full(dh.args[0] ?? "", confPrefix), "DH parameters") : undefined,
+    ecdhCurve: curve,
+    sessionTimeout: timeout ? secondsOf(timeout) : 300,
+  };
   try {
-    return tls.createSecureContext({
-      cert, key, ciphers, ...protocolRange(last("ssl_protocols", srv, http)),
-      honorCipherOrder: last("ssl_prefer_server_ciphers", srv, http)?.args[0] === "on",
-      dhparam: dh ? readPem(full(dh.args[0] ?? "", confPrefix), "DH parameters") : undefined,
-      ecdhCurve: curve,
-      sessionTimeout: timeout ? secondsOf(timeout) : 300,
-    });
+    return { ctx: tls.createSecureContext(options), options };
   } catch (e) {
     const d = certs[0]!;
     throw new ConfigError(`SSL_CTX_use_PrivateKey("${full(keys[0]!.args[0] ?? "", confPrefix)}") failed (SSL: ${(e as Error).message})`, d.file, d.line);
@@ -173,8 +177,11 @@ function secondsOf(v: string): number {
  */
 export function attachSsl(servers: readonly ServerConf[], ports: readonly PortConf[], http: Level, confPrefix: string): void {
   for (const s of servers) {
-    const ctx = buildContext(s, http, confPrefix);
-    if (ctx) serverContexts.set(s, ctx);
+    const built = buildContext(s, http, confPrefix);
+    if (built) {
+      serverContexts.set(s, built.ctx);
+      serverOptions.set(s, built.options);
+    }
   }
   for (const p of ports) {
     for (const a of p.addresses) {
@@ -194,6 +201,7 @@ export function attachSsl(servers: readonly ServerConf[], ports: readonly PortCo
       addressTls.set(a, {
         http2,
         defaultContext,
+        defaultOptions: serverOptions.get(def)!,
         contextFor: (name) => serverContexts.get(selectServer(a, name.toLowerCase())) ?? defaultContext,
       });
     }

@@ -9,12 +9,14 @@
 // so a throwing handler closes its own connection and nothing else.
 import { connStats, moveStat, type StatState } from "./stats.js";
 import * as net from "node:net";
+import type { TLSSocket } from "node:tls";
+import { serveHttp2, tlsServer, type Http2Connection } from "./h2-session.js";
 import { HeadParser, type ParsedHead, type ParserOptions } from "./parser.js";
 import { ChunkedDecoder } from "./chunked.js";
 import { nextConnectionNumber } from "./connection-counter.js";
 import type {
   BodySink, ConnectionInfo, Exchange, HeadError, HeadLimits, ListenAddress, ListenHandler,
-  Listener, Transport,
+  Listener, TlsInfo, TlsListen, Transport,
 } from "./types.js";
 
 /** Unread bytes we keep while a request is being handled before pausing the socket. */
@@ -53,8 +55,9 @@ class NetListener implements Listener {
     this.handler = handler;
     this.server = net.createServer({ noDelay: true, pauseOnConnect: false }, (sock) => {
       try {
-        const c = new Connection(sock, this, this.handler);
-        this.conns.add(c);
+        const t = this.handler.tls?.(normalizeAddr(sock.localAddress ?? ""));
+        if (t) this.acceptTls(sock, t);
+        else this.conns.add(new Connection(sock, this, this.handler));
       } catch {
         sock.destroy();
       }
@@ -80,8 +83,58 @@ class NetListener implements Listener {
     });
   }
 
+  readonly h2 = new Set<Http2Connection>();
+  /** One TLS server per ssl address configuration (a reload brings new ones). */
+  private readonly tlsServers = new WeakMap<TlsListen, ReturnType<typeof tlsServer>>();
+
+  /**
+   * An ssl address: the first byte tells a TLS handshake (0x16, or an SSLv2 hello) from plain
+   * HTTP, which is served as HTTP/1 so the core can answer nginx's 497 page. The handshake
+   * goes to the address's TLS server (h2-session.ts), which gives back HTTP/1 connections and
+   * HTTP/2 sessions. client_header_timeout covers the wait for the first byte and the
+   * handshake, as in nginx.
+   */
+  private acceptTls(sock: net.Socket, t: TlsListen): void {
+    const timer = setTimeout(() => sock.destroy(), this.handler.limits().headerTimeout);
+    let started = false;
+    sock.on("error", () => sock.destroy());
+    sock.once("close", () => clearTimeout(timer));
+    sock.once("end", () => {
+      if (!started) sock.destroy();
+    });
+    sock.once("data", (d: Buffer) => {
+      started = true;
+      sock.pause();
+      sock.unshift(d);
+      if (d[0] !== 0x16 && (d[0]! & 0x80) === 0) {
+        clearTimeout(timer);
+        this.conns.add(new Connection(sock, this, this.handler));
+        sock.resume();
+        return;
+      }
+      let srv = this.tlsServers.get(t);
+      if (!srv) {
+        srv = tlsServer(
+          t,
+          (ts, info) => {
+            clearHandshakeTimer(ts);
+            this.conns.add(new Connection(ts, this, this.handler, info));
+          },
+          (ts, session, info) => {
+            clearHandshakeTimer(ts);
+            const h = serveHttp2(ts, session, info, this.handler, () => this.h2.delete(h));
+            this.h2.add(h);
+          },
+        );
+        this.tlsServers.set(t, srv);
+      }
+      handshakeTimers.set(sock, timer);
+      srv.emit("connection", sock);
+    });
+  }
+
   get connections(): number {
-    return this.conns.size;
+    return this.conns.size + this.h2.size;
   }
 
   setHandler(h: ListenHandler): void {
@@ -95,10 +148,12 @@ class NetListener implements Listener {
   closeIdle(): void {
     this.closingIdle = true;
     for (const c of this.conns) c.closeIfIdle();
+    for (const h of this.h2) h.closeIdle();
   }
 
   destroyAll(): void {
     for (const c of this.conns) c.destroy();
+    for (const h of this.h2) h.destroy();
   }
 }
 
@@ -126,7 +181,10 @@ class Connection implements ConnectionInfo {
   private lingerTimer: NodeJS.Timeout | undefined;
   private stat: StatState = 0;
 
-  constructor(readonly sock: net.Socket, private readonly listener: NetListener, private handler: NetListenHandler) {
+  constructor(
+    readonly sock: net.Socket, private readonly listener: NetListener, private handler: NetListenHandler,
+    readonly tls?: TlsInfo,
+  ) {
     this.remoteAddress = normalizeAddr(sock.remoteAddress ?? "");
     this.remotePort = sock.remotePort ?? 0;
     this.localAddress = normalizeAddr(sock.localAddress ?? "");
@@ -395,6 +453,15 @@ class Connection implements ConnectionInfo {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The first-byte/handshake timer of a raw socket, cleared once its TLS socket is secure. */
+const handshakeTimers = new WeakMap<net.Socket, NodeJS.Timeout>();
+function clearHandshakeTimer(ts: TLSSocket): void {
+  // node keeps the wrapped socket as `_parent` (not in its types).
+  const raw = (ts as unknown as { _parent?: net.Socket })._parent;
+  const t = raw ? handshakeTimers.get(raw) : undefined;
+  if (t) clearTimeout(t);
+}
 
 const enum Body { Waiting, Fixed, Chunked, Done, Failed }
 

@@ -3,6 +3,7 @@
 // native addon, HTTP/2) can replace src/http/transport/net-transport.ts.
 //
 // Every string here is a byte string (latin1, one char per byte), as the Lua runtime wants.
+import type { SecureContext, SecureContextOptions } from "node:tls";
 
 /** A parsed request head, with nginx's rules applied (see parser.ts). */
 export interface RequestHead {
@@ -74,6 +75,30 @@ export interface ConnectionInfo {
   readonly requests: number;
   /** Bytes written on the connection so far. */
   readonly bytesWritten: number;
+  /** Set once the TLS handshake is done ($https, $ssl_protocol, ...); absent on plain connections. */
+  readonly tls?: TlsInfo;
+}
+
+/** What a TLS connection negotiated. */
+export interface TlsInfo {
+  /** "TLSv1.3" ($ssl_protocol). */
+  readonly protocol: string;
+  /** OpenSSL's cipher name ($ssl_cipher). */
+  readonly cipher: string;
+  /** The SNI name the client sent, "" without one ($ssl_server_name). */
+  readonly serverName: string;
+}
+
+/** How a listener speaks TLS, asked per connection (a reload may change certificates). */
+export interface TlsListen {
+  /** Offer h2 by ALPN (`listen ... ssl http2`). */
+  readonly http2: boolean;
+  /** The default server's context (no SNI, or no server for the name). */
+  readonly defaultContext: SecureContext;
+  /** The options of the default context (node's TLS server is made from options). */
+  readonly defaultOptions: SecureContextOptions;
+  /** The context of the server an SNI name selects. */
+  contextFor(serverName: string): SecureContext;
 }
 
 /** Where a request body goes as it is read. */
@@ -134,6 +159,8 @@ export interface ListenHandler {
   onIdleClose?(conn: ConnectionInfo, keepalive: boolean): void;
   /** The connection timed out while reading a head (nginx logs "client timed out" at info). */
   onHeadTimeout?(conn: ConnectionInfo, partial: Partial<RequestHead>): void;
+  /** TLS for connections to this local address, or undefined for plain HTTP. */
+  tls?(localAddress: string): TlsListen | undefined;
 }
 
 export interface ListenAddress {
