@@ -112,3 +112,30 @@ test("headers-more: load-time errors as nginx -t words them", async (t) => {
     'more_set_headers -s "200 404" -t text/plain "X: y";', "more_clear_headers;", "more_set_input_headers -r X-A:b;",
   ]);
 });
+
+test("headers-more on nginx's own headers, static files, Lua input headers; set_if_empty in if", async (t) => {
+  await diffCase(t, {
+    name: "headers-more specials",
+    conf: `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /cl { more_clear_headers Content-Length Content-Type; return 200 "abc"; }
+    location /loc { more_set_headers "Location: /x"; return 200 "l"; }
+    location /redir { more_clear_headers Location; return 302 /y; }
+    location /f.txt { more_set_headers "ETag: e" "Last-Modified: x"; }
+    location /wildin { more_clear_input_headers "X-*"; echo "a=$http_x_a b=$http_x_b h=$http_host"; }
+    location /lua-in { more_set_input_headers "X-A: new"; access_by_lua_block { ngx.req.set_header("X-B", ngx.var.http_x_a) } echo "$http_x_a $http_x_b"; }
+    location /sm-if { set $a ""; if ($arg_q) { set_if_empty $a "q=$arg_q"; } set_if_empty $a "none"; echo $a; }
+  }
+}`,
+    files: { "html/f.txt": "file\\n" },
+    mtime: 1700000000,
+    requests: [
+      get("/cl"), get("/loc"), get("/redir"), get("/f.txt"), { method: "HEAD", path: "/f.txt" },
+      get("/wildin", [["X-A", "1"], ["X-B", "2"]]), get("/lua-in", [["X-A", "old"]]), get("/sm-if?q=1"), get("/sm-if"),
+    ],
+  });
+});
