@@ -57,6 +57,13 @@ http {
           " ", ngx.var.ssl_protocol, " ", ngx.var.server_port == "__PORT__")
       }
     }
+    location /echo {
+      content_by_lua_block {
+        ngx.req.read_body()
+        ngx.say(ngx.req.get_method(), " ", ngx.req.get_body_data(), " ", ngx.var.request)
+      }
+    }
+    location = /moved { return 301 /x; }
     location / { return 200 "a $scheme $https [$ssl_server_name] $server_protocol\\n"; }
   }
   server {
@@ -102,19 +109,19 @@ function plainGet(port: number, p: string): Promise<string> {
   });
 }
 
-async function h2Get(port: number, p: string): Promise<{ status: number; body: string; alpn: string }> {
+async function h2Get(port: number, p: string, send?: string): Promise<{ status: number; body: string; alpn: string }> {
   const client = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false, servername: "a.test" });
   try {
     return await new Promise((resolve, reject) => {
       client.on("error", reject);
-      const req = client.request({ ":path": p, ":authority": "a.test" });
+      const req = client.request({ ":path": p, ":authority": "a.test", ...(send !== undefined ? { ":method": "POST" } : {}) });
       let status = 0;
       let body = "";
       req.on("response", (h) => (status = Number(h[":status"])));
       req.on("data", (d: Buffer) => (body += d.toString("latin1")));
       req.on("end", () => resolve({ status, body, alpn: client.alpnProtocol ?? "" }));
       req.on("error", reject);
-      req.end();
+      req.end(send);
     });
   } finally {
     client.close();
@@ -241,4 +248,32 @@ test("load errors as nginx words them", () => {
     if (ref !== undefined) assert.equal(ts, ref, conf);
   }
   assert.equal(loadErrors(cases[0]![0]).ts, `[emerg] no "ssl_certificate" is defined for the "listen ... ssl" directive in CONF/nginx.conf:3`);
+});
+
+test("HTTP/2 request body read by Lua; an absolute redirect over TLS says https", async () => {
+  const [ts, ref] = await collect(async (port) => [
+    await h2Get(port, "/echo", "hello=1"),
+    (await httpsGet(port, "a.test", "/moved")).text.replace(new RegExp(String(port), "g"), "PORT"),
+  ]);
+  assert.deepEqual(ts![0], { status: 200, body: "POST hello=1 POST /echo HTTP/2.0\n", alpn: "h2" });
+  assert.match(String(ts![1]), /\r\nLocation: https:\/\/a\.test:PORT\/x\r\n/);
+  if (ref) assert.deepEqual(ts, ref);
+});
+
+test("ssl_password_file opens an encrypted key", async () => {
+  const key = path.join(certDir, "enc.key");
+  execFileSync("openssl", ["pkey", "-in", path.join(certDir, "a.test.key"), "-aes256", "-passout", "pass:secret", "-out", key]);
+  const conf = CONF.replace("ssl_certificate_key a.test.key;", "ssl_certificate_key enc.key; ssl_password_file pass.txt;");
+  const extra = { "conf/enc.key": fs.readFileSync(key, "latin1"), "conf/pass.txt": "wrong\nsecret\n" };
+  const port = await freePort();
+  const prefix = makePrefix({ name: "tls", conf, files: { ...files, ...extra }, requests: [] }, port, "tls-pass");
+  const run = await startTsresty(prefix, port);
+  try {
+    const a = await httpsGet(port, "a.test", "/");
+    assert.equal(a.subject, "a.test");
+    assert.match(a.text, /a https on \[a\.test\]/);
+  } finally {
+    await run.stop();
+    fs.rmSync(prefix, { recursive: true, force: true });
+  }
 });
