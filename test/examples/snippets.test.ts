@@ -108,7 +108,6 @@ describe("examples: snippets, FAQ, phases", { concurrency: false }, () => {
   exampleTest("23-hot-reload", {
     reference: true,
     title: "23-hot-reload with lua_code_cache off in the location",
-    todo: "lua_code_cache off in a location (not http) keeps the cached code: src/http/modules/lua.ts looks at the http level only",
     prepare: (prefix) => {
       const f = path.join(prefix, "conf/nginx.conf");
       const text = fs.readFileSync(f, "utf8").replace(/\n    lua_code_cache off;\n/, "\n").replace("location /dev {\n", "location /dev {\n            lua_code_cache off;\n");

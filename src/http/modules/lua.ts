@@ -333,15 +333,16 @@ export const luaModule: HttpModule = {
     await loadAsyncApi();
     const vm = newVm(cfg);
     cfg.moduleData.set("lua", vm);
-    const codeCacheOff = chunks.some((c) => c.directive !== undefined) && cfg.httpSettings.lua_code_cache === false;
-    const b: Bound = { vm, prefix: cfg.main.prefix, confPrefix: cfg.main.confPrefix, codeCacheOff: cfg.httpSettings.lua_code_cache === false || codeCacheOff, config: cfg };
+    // `lua_code_cache off` at any level (http, server, location): chunkFor then looks at the
+    // request's location.
+    const offs = findDirectives(cfg.tree, "lua_code_cache").filter((d) => d.args[0] === "off");
+    const b: Bound = { vm, prefix: cfg.main.prefix, confPrefix: cfg.main.confPrefix, codeCacheOff: offs.length > 0, config: cfg };
     for (const c of chunks) {
       bindChunk(c, vm, b.prefix, b.confPrefix);
       boundOf.set(c, b);
     }
-    if (cfg.httpSettings.lua_code_cache === false) {
-      const d = findDirective(cfg.tree, "lua_code_cache");
-      const where = d ? ` in ${d.file}:${d.line}` : "";
+    for (const d of offs) {
+      const where = ` in ${d.file}:${d.line}`;
       cfg.main.errorLog.log("alert", `lua_code_cache is off; this will hurt performance${where}`);
       process.stderr.write(`nginx: [alert] lua_code_cache is off; this will hurt performance${where}\n`);
     }
@@ -365,15 +366,12 @@ export const luaModule: HttpModule = {
   },
 };
 
-function findDirective(ds: readonly Directive[], name: string): Directive | undefined {
+function findDirectives(ds: readonly Directive[], name: string, out: Directive[] = []): Directive[] {
   for (const d of ds) {
-    if (d.name === name) return d;
-    if (d.block) {
-      const x = findDirective(d.block, name);
-      if (x) return x;
-    }
+    if (d.name === name) out.push(d);
+    if (d.block) findDirectives(d.block, name, out);
   }
-  return undefined;
+  return out;
 }
 
 // ngx.on_abort and the async API's cleanups run when the main request ends.
