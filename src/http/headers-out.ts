@@ -77,6 +77,10 @@ export function responseHeaders(r: Request): [string, string][] {
   if (r.contentLength >= 0) out.push(["Content-Length", String(r.contentLength)]);
   if (r.lastModified !== undefined) out.push(["Last-Modified", r.lastModified]);
   if (r.location !== undefined) out.push(["Location", r.location]);
-  for (const e of r.headersOut.entries()) out.push(e);
+  let skipCl = r.contentLengthListed;
+  for (const e of r.headersOut.entries()) {
+    if (skipCl && e[0].toLowerCase() === "content-length") skipCl = false;
+    else out.push(e);
+  }
   return out;
 }

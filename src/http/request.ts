@@ -134,6 +134,8 @@ export class Request {
   contentType: string | undefined;
   charset: string | undefined;
   contentLength = -1;
+  /** The Content-Length was set by name (from Lua): it goes out as its line in headersOut. */
+  contentLengthListed = false;
   /** Location set through headers_out.location: a relative one is made absolute when sent. */
   location: string | undefined;
   lastModified: string | undefined;

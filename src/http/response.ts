@@ -36,7 +36,9 @@ export function buildHeader(r: Request): string {
     if (r.charset) h += "; charset=" + r.charset;
     h += "\r\n";
   }
-  if (r.contentLength >= 0) h += "Content-Length: " + r.contentLength + "\r\n";
+  // A Content-Length in the header list (set by name, from Lua) is written there instead.
+  let clInList = r.contentLengthListed && out.has("content-length");
+  if (r.contentLength >= 0 && !clInList) h += "Content-Length: " + r.contentLength + "\r\n";
   // nginx drops the file's Last-Modified from other statuses (an error_page served from a file).
   if (r.lastModified !== undefined && (r.status === 200 || r.status === 206 || r.status === 304)) {
     h += "Last-Modified: " + r.lastModified + "\r\n";
@@ -55,7 +57,16 @@ export function buildHeader(r: Request): string {
     h += "Location: " + r.location + "\r\n";
   }
   const raw = out.raw;
-  for (let i = 0; i < raw.length; i += 2) h += raw[i] + ": " + raw[i + 1] + "\r\n";
+  for (let i = 0; i < raw.length; i += 2) {
+    if (clInList && raw[i]!.length === 14 && raw[i]!.toLowerCase() === "content-length") {
+      // Cleared since (a body filter changed the body): nginx drops the line. Later lines of
+      // that name (add_header) go out as they are.
+      if (r.contentLength >= 0) h += raw[i] + ": " + r.contentLength + "\r\n";
+      clInList = false;
+      continue;
+    }
+    h += raw[i] + ": " + raw[i + 1] + "\r\n";
+  }
   return h + "\r\n";
 }
 

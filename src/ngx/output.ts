@@ -211,9 +211,13 @@ export function setResponseHeader(r: Request, name: string, v: LuaValue): void {
       r.charset = undefined;
       return;
     case "content-length":
+      // The length, and a line of the header list: nginx writes a Content-Length set from Lua
+      // there (after Connection), with the length it has when the header goes out.
       r.contentLength = values.length ? Number(values[values.length - 1]) : -1;
       if (Number.isNaN(r.contentLength)) r.contentLength = -1;
-      return;
+      values = values.length ? [values[values.length - 1]!] : [];
+      r.contentLengthListed = values.length > 0;
+      break;
     case "last-modified":
       // A Last-Modified set by name is an ordinary header line, where nginx writes it.
       r.lastModified = undefined;
