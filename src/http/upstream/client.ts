@@ -3,7 +3,10 @@
 // with nginx's log texts: a refused connect, a timeout (connect, send, read), a peer that
 // closed early, an invalid header.
 import * as fs from "node:fs";
-import { Pool, type Dispatcher } from "undici";
+import type { Pool, Dispatcher } from "undici";
+import { lazyRequire } from "../../lazy-require.js";
+
+const undici = lazyRequire<typeof import("undici")>("undici");
 import type { Peer } from "./peers.js";
 
 export interface UpstreamCall {
@@ -60,7 +63,7 @@ export class Pools {
     const key = `${o.upstream}|${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}|${o.maxHeaderSize}`;
     let p = this.pools.get(key);
     if (!p) {
-      p = new Pool(`http://${peer.name}`, {
+      p = new (undici().Pool)(`http://${peer.name}`, {
         connect: { timeout: o.connectTimeout },
         keepAliveTimeout: o.keepaliveTimeout,
         keepAliveMaxTimeout: o.keepaliveTimeout,

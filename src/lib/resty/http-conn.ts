@@ -5,7 +5,10 @@
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { lookup } from "node:dns/promises";
-import { Client } from "undici";
+import type { Client } from "undici";
+import { lazyRequire } from "../../lazy-require.js";
+
+const undici = lazyRequire<typeof import("undici")>("undici");
 import { errText } from "../../ngx/async/socket/tcp.js";
 
 /** Where and how to connect. */
@@ -67,7 +70,7 @@ export class HttpConn {
 
   constructor(readonly socket: net.Socket, readonly pool: string, origin: string) {
     this.fresh = socket;
-    this.client = new Client(origin, {
+    this.client = new (undici().Client)(origin, {
       // The socket is ours and already connected; undici never opens another.
       // (undici wants the answer asynchronously: a synchronous one leaves its queue stalled.)
       connect: (_opts, cb) => {

@@ -5,7 +5,10 @@
 // the texts lua-resty-mysql returns.
 import * as net from "node:net";
 import { lookup } from "node:dns/promises";
-import mysql from "mysql2";
+import type mysql from "mysql2";
+import { lazyRequire } from "../../lazy-require.js";
+
+const mysql2 = lazyRequire<typeof import("mysql2")>("mysql2");
 import { errText } from "../../ngx/async/socket/tcp.js";
 import { release } from "./mysql-pool.js";
 import { luaToUtf8, utf8ToLua } from "../../lua/runtime/convert.js";
@@ -356,7 +359,7 @@ export async function openSession(p: ConnectParams): Promise<Opened> {
   const text = LATIN1_CHARSETS.has(p.charset) ? (s: string) => s : luaToUtf8;
   let conn: mysql.Connection;
   try {
-    conn = mysql.createConnection({
+    conn = mysql2().createConnection({
       stream: sock,
       user: text(p.user),
       password: luaToUtf8(p.password),

@@ -6,7 +6,10 @@
 // offline queue (a command on a dead connection fails instead of waiting for a reconnect
 // that never comes), no ready check and no client info (no INFO or CLIENT SETINFO round
 // trips a server that is not quite Redis might refuse), and no resubscribe/resend.
-import { Redis, Command } from "ioredis";
+import type { Redis } from "ioredis";
+import { lazyRequire } from "../../lazy-require.js";
+
+const ioredis = lazyRequire<typeof import("ioredis")>("ioredis");
 import { LuaTable } from "../../lua/runtime/table.js";
 import { LUA_NULL, type LuaResult, type LuaValue } from "../../lua/runtime/value.js";
 import { release } from "./redis-pool.js";
@@ -83,7 +86,7 @@ export class RedisLink {
 
   /** Send one command; the Promise resolves with the raw reply or rejects with the error. */
   send(name: string, args: (string | Buffer)[]): Promise<unknown> {
-    const cmd = new Command(name, args);
+    const cmd = new (ioredis().Command)(name, args);
     void this.client.sendCommand(cmd);
     return cmd.promise;
   }
@@ -98,7 +101,7 @@ export class RedisLink {
 
 /** Open a connection; resolves (never rejects) with the link or the Lua error text and log line. */
 export async function openLink(t: Target, connectTimeout: number): Promise<ConnectResult> {
-  const client = new Redis({
+  const client = new (ioredis().Redis)({
     host: t.host,
     port: t.port,
     path: t.path,
