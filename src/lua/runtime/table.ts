@@ -69,11 +69,6 @@ export class LuaTable {
   /** The constructor of string parts. */
   static readonly StrParts: new () => StrPart = StrParts;
 
-  /** A new, empty string part. */
-  static strPart(): StrPart {
-    return new StrParts();
-  }
-
   get(k: LuaValue): LuaValue {
     if (typeof k === "string") {
       const s = this.strs;

@@ -83,10 +83,6 @@ function trimArr(t: LuaTable): void {
   if (n !== a.length) a.length = n;
 }
 
-function hashEmpty(t: LuaTable): boolean {
-  return t.hashEmpty();
-}
-
 // ---------------------------------------------------------------- insert
 
 /** for (j = i; j > n; j--) t[j] = t[j-1], as lj_cf_table_insert does it, in any range. */
@@ -120,7 +116,7 @@ function insert(...a: LuaValue[]): LuaResult {
     if (nargs !== 3) luaError("wrong number of arguments to 'insert'");
     const n = checkInt32(a, 1, "insert");
     const arr = t.arr;
-    if (n >= 1 && n < i && i === arr.length + 1 && hashEmpty(t) && a[2] !== undefined) {
+    if (n >= 1 && n < i && i === arr.length + 1 && t.hashEmpty() && a[2] !== undefined) {
       arr.splice(n - 1, 0, a[2]);
       return NONE;
     }
@@ -145,7 +141,7 @@ function remove(...a: LuaValue[]): LuaResult {
   const pos = checkNumber(a, 1, "remove");
   if (!(pos >= 1 && pos <= len)) return NONE;
   const arr = t.arr;
-  if (Number.isInteger(pos) && len === arr.length && hashEmpty(t)) {
+  if (Number.isInteger(pos) && len === arr.length && t.hashEmpty()) {
     const old = arr[pos - 1];
     arr.splice(pos - 1, 1);
     trimArr(t);

@@ -9,9 +9,10 @@ import { luaError } from "../../../lua/runtime/error.js";
 import { numberToString, toNumber, typeName } from "../../../lua/runtime/convert.js";
 import type { LuaFunction, LuaResult, LuaValue, LuaUserdata, Suspension } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
-import { YIELDABLE, checkPhase, yieldAcrossC } from "../phase.js";
+import { yieldAcrossC } from "../phase.js";
 import { RecvBuffer, sendBytes } from "./buffer.js";
 import { poolGet, poolPut } from "./pool.js";
+import { Waiter, ownSocket } from "./waiter.js";
 
 type Res = LuaResult | Promise<LuaResult>;
 
@@ -75,7 +76,7 @@ export class TcpSocket extends LuaTable {
   reading = false;
   writing = false;
   connecting = false;
-  private wake: (() => void) | undefined = undefined;
+  private readonly waiter = new Waiter();
   private cleanupSet = false;
 
   constructor(readonly host: AsyncHost, readonly req: AsyncRequest | undefined) {
@@ -104,9 +105,7 @@ export class TcpSocket extends LuaTable {
   };
 
   private notify(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    if (w !== undefined) w();
+    this.waiter.wake();
   }
 
   attach(conn: net.Socket): void {
@@ -147,21 +146,12 @@ export class TcpSocket extends LuaTable {
   /** Wait for more data, the end, or `ms` (0: forever): resolves false on timeout. */
   waitData(ms: number): Promise<boolean> {
     this.conn?.resume();
-    return new Promise((resolve) => {
-      const timer = ms > 0 ? setTimeout(() => { this.wake = undefined; resolve(false); }, ms) : undefined;
-      this.wake = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        resolve(true);
-      };
-    });
+    return this.waiter.wait(ms);
   }
 }
 
 function sockOf(self: LuaValue, host: AsyncHost): TcpSocket {
-  if (!(self instanceof TcpSocket)) return luaError("bad argument #1 to '?' (table expected, got " + typeName(self) + ")");
-  checkPhase(host, YIELDABLE);
-  if (self.req !== host.request()) luaError("bad request");
-  return self;
+  return ownSocket(TcpSocket, self, host);
 }
 
 

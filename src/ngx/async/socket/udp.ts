@@ -7,9 +7,10 @@ import { luaError } from "../../../lua/runtime/error.js";
 import { numberToString, toNumber, typeName } from "../../../lua/runtime/convert.js";
 import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
-import { YIELDABLE, checkPhase, yieldAcrossC } from "../phase.js";
+import { yieldAcrossC } from "../phase.js";
 import { sendBytes } from "./buffer.js";
 import { errText } from "./tcp.js";
+import { Waiter, ownSocket } from "./waiter.js";
 
 type Res = LuaResult | Promise<LuaResult>;
 
@@ -17,7 +18,7 @@ export class UdpSocket extends LuaTable {
   sock: dgram.Socket | undefined = undefined;
   readonly queue: Buffer[] = [];
   readTimeout: number;
-  private wake: (() => void) | undefined;
+  private readonly waiter = new Waiter();
   error: string | undefined;
   constructor(readonly host: AsyncHost, readonly req: AsyncRequest | undefined) {
     super();
@@ -32,26 +33,15 @@ export class UdpSocket extends LuaTable {
     this.notify();
   }
   notify(): void {
-    const w = this.wake;
-    this.wake = undefined;
-    if (w !== undefined) w();
+    this.waiter.wake();
   }
   waitData(ms: number): Promise<boolean> {
-    return new Promise((resolve) => {
-      const timer = ms > 0 ? setTimeout(() => { this.wake = undefined; resolve(false); }, ms) : undefined;
-      this.wake = () => {
-        if (timer !== undefined) clearTimeout(timer);
-        resolve(true);
-      };
-    });
+    return this.waiter.wait(ms);
   }
 }
 
 function sockOf(self: LuaValue, host: AsyncHost): UdpSocket {
-  if (!(self instanceof UdpSocket)) return luaError("bad argument #1 to '?' (table expected, got " + typeName(self) + ")");
-  checkPhase(host, YIELDABLE);
-  if (self.req !== host.request()) luaError("bad request");
-  return self;
+  return ownSocket(UdpSocket, self, host);
 }
 
 
