@@ -1,8 +1,8 @@
 // ngx.time, now, today, localtime, utctime, update_time, cookie_time, http_time,
-// parse_http_time. nginx caches the time per event-loop iteration; here the clock is read
-// on each call, which ngx.update_time makes no different.
+// parse_http_time, all answering from the event loop's cached clock (clock.ts), as nginx.
 import type { LuaFunction, LuaResult, LuaValue } from "../lua/runtime/value.js";
 import { checkNum, checkStr } from "./values.js";
+import { cachedNowMs, updateCachedTime } from "./clock.js";
 
 const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -57,12 +57,15 @@ export function parseHttpTime(s: string): number | undefined {
 }
 
 export const timeApi: Record<string, LuaFunction> = {
-  time: (): LuaResult => Math.floor(Date.now() / 1000),
-  now: (): LuaResult => Math.floor(Date.now()) / 1000,
-  today: (): LuaResult => local(new Date()).slice(0, 10),
-  localtime: (): LuaResult => local(new Date()),
-  utctime: (): LuaResult => utc(new Date()),
-  update_time: (): LuaResult => [],
+  time: (): LuaResult => Math.floor(cachedNowMs() / 1000),
+  now: (): LuaResult => cachedNowMs() / 1000,
+  today: (): LuaResult => local(new Date(cachedNowMs())).slice(0, 10),
+  localtime: (): LuaResult => local(new Date(cachedNowMs())),
+  utctime: (): LuaResult => utc(new Date(cachedNowMs())),
+  update_time: (): LuaResult => {
+    updateCachedTime();
+    return [];
+  },
   cookie_time: (...a: LuaValue[]): LuaResult => cookieTime(checkNum(a[0], 1, "cookie_time")),
   http_time: (...a: LuaValue[]): LuaResult => httpTime(checkNum(a[0], 1, "http_time")),
   parse_http_time: (...a: LuaValue[]): LuaResult => parseHttpTime(checkStr(a[0], 1, "parse_http_time")),

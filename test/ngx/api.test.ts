@@ -69,6 +69,15 @@ http {
     } }
     location /phase { content_by_lua_block { ngx.say(ngx.get_phase(), " ", ngx.worker.id(), " ", ngx.worker.count(), " ", ngx.config.subsystem, " ", ngx.config.ngx_lua_version, " ", tostring(ngx.null)) } }
     location /sleep { content_by_lua_block { local t = ngx.now() ngx.sleep(0.05) ngx.say(ngx.now() - t >= 0.04) } }
+    location /cached-time { content_by_lua_block {
+      -- nginx's time is cached per event-loop turn: a busy loop does not move it; update_time does.
+      local a, s = ngx.now(), ngx.time()
+      local deadline = os.clock() + 0.03
+      while os.clock() < deadline do end
+      local b = ngx.now()
+      ngx.update_time()
+      ngx.say(a == b, " ", s == ngx.time() or s + 1 == ngx.time(), " ", ngx.now() > b)
+    } }
     location /sub { content_by_lua_block {
       local r = ngx.location.capture("/target", { args = { a = "sub" } })
       local r1, r2 = ngx.location.capture_multi({ { "/hello" }, { "/target", { args = "a=2" } } })
@@ -186,6 +195,7 @@ test("ngx.re", async () => {
 test("misc: phase, worker, config, null, sleep", async () => {
   assert.equal((await get("/phase")).body, "content 0 1 http 10023 userdata: NULL\n");
   assert.equal((await get("/sleep")).body, "true\n");
+  assert.equal((await get("/cached-time")).body, "true true true\n");
 });
 
 test("ngx.location.capture and capture_multi", async () => {

@@ -5,6 +5,7 @@ import { loadLua } from "../../../src/lua/compile.js";
 import { Coroutine, running, runThread } from "../../../src/lua/runtime/coroutine.js";
 import { LuaTable } from "../../../src/lua/runtime/table.js";
 import type { LuaFunction, LuaValue } from "../../../src/lua/runtime/value.js";
+import { timeApi } from "../../../src/ngx/time.js";
 import { installAsyncApi, waitUserThreads, DEFAULT_ASYNC_SETTINGS, type AsyncHost, type AsyncRequest, type AsyncSettings, type SharedDictZone } from "../../../src/ngx/async/index.js";
 
 export class TestRequest implements AsyncRequest {
@@ -46,6 +47,8 @@ export class TestHost implements AsyncHost {
       },
     });
     this.ngx.setStr("sleep", sleep as unknown as LuaFunction);
+    this.ngx.setStr("now", timeApi.now!);
+    this.ngx.setStr("update_time", timeApi.update_time!);
   }
   private data(): HostData | undefined {
     // The request is what the running coroutine carries in `host`.

@@ -7,6 +7,7 @@ import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/
 import { MemoryStore } from "./memory.js";
 import { ShError, type MaybePromise, type ShEntry, type ShValue, type ShdictStore, type StoreMode } from "./store.js";
 import type { SharedDictZone } from "../host.js";
+import { cachedNowMs } from "../../clock.js";
 
 /** The table ngx.shared.NAME: a plain Lua table whose metatable holds the methods. */
 export class ZoneTable extends LuaTable {
@@ -125,13 +126,13 @@ const methods: Record<string, (...a: LuaValue[]) => Res> = {
     const store = zoneOf(self);
     const k = keyOf(key);
     if (typeof k !== "string") return k;
-    return then(store.get(k), (e) => valueResult(e, false, Date.now()));
+    return then(store.get(k), (e) => valueResult(e, false, cachedNowMs()));
   },
   get_stale(self, key) {
     const store = zoneOf(self);
     const k = keyOf(key);
     if (typeof k !== "string") return k;
-    return then(store.get(k), (e) => valueResult(e, true, Date.now()));
+    return then(store.get(k), (e) => valueResult(e, true, cachedNowMs()));
   },
   set: storeMethod("set", false),
   safe_set: storeMethod("set", true),

@@ -2,6 +2,7 @@
 // least-recently-used order, and the slab model (./slab.ts) for the size bound. Each
 // operation runs to completion synchronously, which is the atomicity nginx's zone mutex
 // gives within one worker.
+import { cachedNowMs } from "../../clock.js";
 import { SlabPool, zonePages, type Allocation } from "./slab.js";
 import {
   EXISTS, IS_A_LIST, NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY,
@@ -50,8 +51,8 @@ export class MemoryStore implements ShdictStore {
   /** Least recently used end. */
   private tail: Entry | undefined = undefined;
   private readonly slab: SlabPool;
-  /** Overridable clock (ms), for tests. */
-  now: () => number = Date.now;
+  /** nginx's cached clock (ms); overridable for tests. */
+  now: () => number = cachedNowMs;
 
   constructor(readonly name: string, readonly size: number) {
     this.slab = new SlabPool(zonePages(size));

@@ -23,7 +23,7 @@ export const NOT_A_NUMBER = new ShError("not a number");
 export const NOT_A_LIST = new ShError("value not a list");
 export const IS_A_LIST = new ShError("value is a list");
 
-/** What a lookup sees. `expires` is an absolute Date.now() time in ms, 0 for never. */
+/** What a lookup sees. `expires` is an absolute epoch time in ms (the cached clock), 0 for never. */
 export interface ShEntry {
   /** The value, or a list's items (oldest push at either end as the list was built). */
   readonly value: ShValue | readonly ShValue[];
