@@ -6,12 +6,13 @@ set -e
 out=${1:?usage: scripts/private-build.sh DIR}
 root=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$out"
-rm -rf "$out/dist"
+# Incremental: later builds recompile only what changed (FULL=1 starts afresh).
+[ -z "${FULL:-}" ] || rm -rf "$out/dist" "$out/tsbuildinfo"
 # bin/ is copied: node resolves a symlinked script to its real path, and bin/tsresty would
 # then import the shared dist/.
 rm -rf "$out/bin" && cp -r "$root/bin" "$out/bin"
 for f in package.json node_modules test examples grammar scripts docs src bench; do
   [ -e "$out/$f" ] || ln -s "$root/$f" "$out/$f"
 done
-cd "$root" && npx tsc -p . --outDir "$out/dist" > "$out/tsc.log" 2>&1 || { grep error "$out/tsc.log" | head -20; }
+cd "$root" && npx tsc -p . --outDir "$out/dist" --incremental --tsBuildInfoFile "$out/tsbuildinfo" > "$out/tsc.log" 2>&1 || { grep error "$out/tsc.log" | head -20; }
 echo "built into $out/dist"
