@@ -25,6 +25,7 @@ import { ndkHttp, httpSetMisc } from "./set-misc.js";
 import { stream, streamCore, streamLog, streamProxy, streamUpstream, streamSsl, streamRealip, streamLimitConn, streamAccess, streamGeo, streamMap, streamSplitClients, streamReturn, streamSet, streamUpstreamHash, streamUpstreamLeastConn, streamUpstreamRandom, streamUpstreamZone, streamSslPreread } from "./stream.js";
 import { mail, mailCore, mailSsl, mailPop3, mailImap, mailSmtp, mailAuthHttp, mailProxy, mailRealip } from "./mail.js";
 import { httpPerl } from "./perl.js";
+import { tsrestyHttp } from "./tsresty.js";
 
 export type { ArgRule, BlockKind, Context, DirectiveSpec, ModuleTable, ModuleType, SupportStatus, ValueRule } from "./types.js";
 
@@ -125,6 +126,7 @@ export const MODULES: readonly ModuleTable[] = [
   mailProxy,
   mailRealip,
   httpPerl,
+  tsrestyHttp,
 ];
 
 /** A directive with the module that defines it. */

@@ -8,7 +8,7 @@ import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
 import { requestHooks } from "../request.js";
 import { DONE, ERROR, NEXT, OK, type BodyChunk, type PhaseHandler, type PhaseName, type PhaseResult } from "../phases.js";
-import { flag, list, msTime, num, registerSettings, size, str, type SettingSpec } from "../config/settings.js";
+import { ConfigError, flag, list, msTime, num, registerSettings, size, str, type SettingSpec } from "../config/settings.js";
 import { REWRITE_OPS } from "./rewrite.js";
 import { compileComplexValue } from "../script.js";
 import { setVariable } from "../variables.js";
@@ -21,6 +21,7 @@ import { makePrint } from "../../ngx/log.js";
 import { loadAsyncApi } from "../../ngx/async-host.js";
 import type { LuaPhase } from "../../ngx/phases.js";
 import { tostring } from "../../lua/runtime/ops.js";
+import { parseRedisZoneArgs, withRedisZones, type RedisZoneDecl } from "../../ngx/async/shdict/redis-config.js";
 import { bindChunk, recordChunk, reloadChunk, takePending, type LuaChunk } from "./lua/chunks.js";
 
 const FORMS = (base: string): string[] => [base, `${base}_block`, `${base}_file`];
@@ -56,6 +57,12 @@ export const LUA_SETTINGS: readonly SettingSpec[] = [
   num("lua_max_pending_timers", 1024),
   num("lua_max_running_timers", 256),
   list("lua_shared_dict", (d) => ({ name: d.args[0] ?? "", size: parseSize(d.args[1] ?? "") ?? 0 }), "lua_shared_dict"),
+  // tsresty's own: a zone kept in Redis (docs/redis-zone.md)
+  list("tsresty_shared_dict_redis", (d): RedisZoneDecl => {
+    const r = parseRedisZoneArgs(d.args, d.name);
+    if (typeof r === "string") throw new ConfigError(r, d.file, d.line);
+    return { ...r, file: d.file, line: d.line };
+  }),
   ...chunkSetting("init_by_lua", false),
   ...chunkSetting("init_worker_by_lua", false),
   ...chunkSetting("exit_worker_by_lua", false),
@@ -90,7 +97,9 @@ function vmOptions(cfg: HttpConfig): ConstructorParameters<typeof LuaVm>[0] {
     packageCpath: opt("lua_package_cpath"),
     errorLog: cfg.main.errorLog,
     codeCache: s.lua_code_cache !== false,
-    sharedDicts: (s.lua_shared_dict as { name: string; size: number }[] | undefined) ?? [],
+    sharedDicts: withRedisZones((s.lua_shared_dict as { name: string; size: number }[] | undefined) ?? [],
+      (s.tsresty_shared_dict_redis as RedisZoneDecl[] | undefined) ?? [],
+      (msg, file, line) => { throw new ConfigError(msg, file, line); }),
   };
 }
 
@@ -142,7 +151,13 @@ function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
   }
   const code = h.exitCode;
   if (code === undefined || code === OK || (code === NEXT && !content)) {
-    if (!content) return NEXT;
+    if (!content) {
+      // Output from rewrite/access ends the request there, as ngx_lua's handlers answer NGX_HTTP_OK.
+      if (!r.headerSent) return NEXT;
+      if (!r.eofSent) r.eof();
+      r.finalize(0);
+      return DONE;
+    }
     if (!r.headerSent) touchHeaders(r);
     if (!r.eofSent) r.eof();
     return OK;
@@ -164,6 +179,8 @@ function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
       r.finalize(0);
       return DONE;
     }
+    // ngx.exit(status) sets the response status: an error_page redirect keeps it, as nginx.
+    r.status = code;
     return code;
   }
   return content ? OK : NEXT;

@@ -3,6 +3,7 @@
 // to installAsyncApi (./index.ts); the tests implement a small one of their own. Keeping the
 // whole dependency in this one interface lets the two sides be written and tested apart.
 import type { LuaFunction, LuaValue } from "../../lua/runtime/value.js";
+import type { RedisZoneConf } from "./shdict/redis-config.js";
 
 /**
  * One request (or timer, or init_worker run) as the async API sees it: an identity that
@@ -22,6 +23,8 @@ export interface SharedDictZone {
   readonly name: string;
   /** Bytes, already parsed from "10m" and checked (>= 8k: "invalid lua shared dict size"). */
   readonly size: number;
+  /** Kept in a Redis server (tsresty_shared_dict_redis), not in this process. */
+  readonly redis?: RedisZoneConf;
 }
 
 /**

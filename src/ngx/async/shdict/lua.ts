@@ -5,12 +5,15 @@ import { luaError } from "../../../lua/runtime/error.js";
 import { addressOf, numberToString, stringToNumber, typeName } from "../../../lua/runtime/convert.js";
 import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/runtime/value.js";
 import { MemoryStore } from "./memory.js";
+import { RedisStore } from "./redis-store.js";
 import { ShError, type MaybePromise, type ShEntry, type ShValue, type ShdictStore, type StoreMode } from "./store.js";
 import type { SharedDictZone } from "../host.js";
 import { cachedNowMs } from "../../clock.js";
 
 /** The table ngx.shared.NAME: a plain Lua table whose metatable holds the methods. */
 export class ZoneTable extends LuaTable {
+  /** For a store with a synchronous twin (Redis): the table plain (non-yielding) calls use. */
+  twin: ZoneTable | undefined;
   constructor(readonly store: ShdictStore) {
     super();
   }
@@ -25,11 +28,15 @@ const zones = new Map<string, ShdictStore & { size?: number }>();
 
 export const memoryStoreFactory: StoreFactory = (z) => new MemoryStore(z.name, z.size);
 
-/** The store for `zone`, reusing the one of a previous configuration with the same name and size. */
+const backendOf = (s: ShdictStore): string | undefined => (s instanceof RedisStore ? s.backend : undefined);
+
+/** The store for `zone`, reusing the one of a previous configuration with the same name, size and backend. */
 export function zoneStore(zone: SharedDictZone, factory: StoreFactory = memoryStoreFactory): ShdictStore {
   const old = zones.get(zone.name);
-  if (old !== undefined && old.capacity() === zone.size) return old;
-  const s = factory(zone);
+  const backend = zone.redis === undefined ? undefined : `${zone.redis.url} ${zone.redis.prefix}`;
+  if (old !== undefined && old.capacity() === zone.size && backendOf(old) === backend) return old;
+  // A Redis zone (tsresty_shared_dict_redis) is one whatever the factory.
+  const s = zone.redis !== undefined ? new RedisStore(zone.name, zone.size, zone.redis) : factory(zone);
   zones.set(zone.name, s);
   return s;
 }
@@ -241,14 +248,35 @@ function yieldError(): never {
   return luaError("attempt to yield across C-call boundary");
 }
 
-/** The method table for synchronous stores (plain forms only) and for asynchronous ones. */
-function methodTable(async: boolean): LuaTable {
+/** A plain call on a zone with a synchronous twin: the twin answers, its failures are nil, err. */
+function blockingCall(impl: (...a: LuaValue[]) => Res, a: LuaValue[]): LuaResult {
+  const z = a[0];
+  if (z instanceof ZoneTable && z.twin !== undefined) a[0] = z.twin;
+  try {
+    const r = impl(...a);
+    return r instanceof Promise ? yieldError() : r;
+  } catch (e) {
+    if (e instanceof ShError) return [undefined, e.msg];
+    throw e;
+  }
+}
+
+type Kind = "sync" | "async" | "hybrid";
+
+/**
+ * The method table for synchronous stores (plain forms only), asynchronous ones, and
+ * asynchronous ones with a synchronous twin (plain forms call the twin).
+ */
+function methodTable(kind: Kind): LuaTable {
+  const async = kind !== "sync";
   const t = new LuaTable();
   for (const [name, impl] of Object.entries(methods)) {
-    const plain = ((...a: LuaValue[]): LuaResult => {
-      const r = impl(...a);
-      return r instanceof Promise ? yieldError() : r;
-    }) as LuaFunction;
+    const plain = (kind === "hybrid"
+      ? (...a: LuaValue[]): LuaResult => blockingCall(impl, a)
+      : (...a: LuaValue[]): LuaResult => {
+        const r = impl(...a);
+        return r instanceof Promise ? yieldError() : r;
+      }) as LuaFunction;
     plain.$name = name;
     if (async) {
       plain.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
@@ -262,17 +290,21 @@ function methodTable(async: boolean): LuaTable {
   return t;
 }
 
-let syncMt: LuaTable | undefined;
-let asyncMt: LuaTable | undefined;
+const metatables = new Map<Kind, LuaTable>();
 
-function metatable(async: boolean): LuaTable {
-  const make = (): LuaTable => {
-    const mt = new LuaTable();
-    mt.setStr("__index", methodTable(async));
-    return mt;
-  };
-  if (async) return (asyncMt ??= make());
-  return (syncMt ??= make());
+function metatable(kind: Kind): LuaTable {
+  let mt = metatables.get(kind);
+  if (mt === undefined) {
+    mt = new LuaTable();
+    mt.setStr("__index", methodTable(kind));
+    metatables.set(kind, mt);
+  }
+  return mt;
+}
+
+/** The synchronous twin of a store, if it has one (a Redis zone's blocking store). */
+function twinOf(s: ShdictStore): ShdictStore | undefined {
+  return (s as { readonly blocking?: ShdictStore }).blocking;
 }
 
 /** The ngx.shared table for a configuration's zones. */
@@ -281,7 +313,9 @@ export function sharedTable(defs: readonly SharedDictZone[], factory?: StoreFact
   for (const z of defs) {
     const store = zoneStore(z, factory);
     const zt = new ZoneTable(store);
-    zt.mt = metatable(store.async);
+    const twin = twinOf(store);
+    if (twin !== undefined) zt.twin = new ZoneTable(twin);
+    zt.mt = metatable(twin !== undefined ? "hybrid" : store.async ? "async" : "sync");
     shared.setStr(z.name, zt);
   }
   return shared;
