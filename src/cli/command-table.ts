@@ -31,6 +31,12 @@ const GLOBALS: readonly [string, string] = ["-g <directives>", "set global direc
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: "compile",
+    description: "write a prefix whose Lua blocks and files are the modules tsresty compiles them to",
+    options: [PREFIX, CONF, ["-o <dir>", "the directory to write (a new prefix)"]],
+    load: async () => (await import("./commands/compile.js")).execute,
+  },
+  {
     name: "parse",
     description: "print the configuration as parsed (crossplane's JSON schema with --json)",
     options: [PREFIX, CONF, ["--json", "print crossplane's JSON"], ["--indent <n>", "indent the JSON by n spaces"]],

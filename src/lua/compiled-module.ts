@@ -12,6 +12,7 @@ import { lineTable, REGION_END, REGION_START, FORMAT } from "./compiler/readable
 import { registerChunk, type ChunkInfo } from "./runtime/callstack.js";
 import * as prims from "./runtime/prims.js";
 import * as ops from "./runtime/ops.js";
+import * as coroutine from "./runtime/coroutine.js";
 import { RUNTIME_NAMES } from "./compiler/emit.js";
 import type { LuaTable } from "./runtime/table.js";
 import type { LuaFunction } from "./runtime/value.js";
@@ -39,9 +40,9 @@ export function isCompiledLuaModule(mod: Record<string, unknown>): boolean {
   return infoOf(mod) !== undefined && typeof mod["factory"] === "function";
 }
 
-/** What the compiled code's `$rt` holds: the runtime names the emitter uses. */
+/** What the compiled code's `$rt` holds: the runtime names the emitter uses (as loadLua gives them). */
 const RT: Record<string, unknown> = (() => {
-  const all: Record<string, unknown> = { ...ops, ...prims };
+  const all: Record<string, unknown> = { ...coroutine, ...ops, ...prims };
   const rt: Record<string, unknown> = {};
   for (const n of RUNTIME_NAMES) rt[n] = all[n];
   return rt;
