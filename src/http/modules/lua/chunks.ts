@@ -9,6 +9,7 @@ import { loadLua, LuaLoadError } from "../../../lua/compile.js";
 import type { LuaFunction } from "../../../lua/runtime/value.js";
 import type { LuaVm } from "../../../ngx/vm.js";
 import { resolvePath } from "../../config/core-settings.js";
+import { bindJsChunk, isJsModulePath } from "./js-module.js";
 
 export type ChunkForm = "inline" | "block" | "file";
 
@@ -57,6 +58,7 @@ export function bindChunk(c: LuaChunk, vm: LuaVm, prefix: string, confPrefix: st
     const p = resolvePath(c.text, prefix);
     c.path = p;
     c.name = "@" + p;
+    if (isJsModulePath(p)) return bindJsChunk(c, vm, p);
     try {
       source = fs.readFileSync(p).toString("latin1");
     } catch (e) {
