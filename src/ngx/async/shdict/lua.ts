@@ -150,7 +150,8 @@ const methods: Record<string, (...a: LuaValue[]) => Res> = {
     const store = zoneOf(self);
     const k = keyOf(key);
     if (typeof k !== "string") return k;
-    return then(store.store("set", k, undefined, 0, 0, false), () => [true, undefined, false]);
+    // set(key, nil): a store that can fail (Redis) answers false, err as set does
+    return then(store.store("set", k, undefined, 0, 0, false), (r) => (r.err === undefined ? [true, undefined, false] : [false, r.err.msg, false]));
   },
   incr(self, key, value, init, initTtl) {
     const store = zoneOf(self);

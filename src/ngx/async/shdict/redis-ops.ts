@@ -92,6 +92,8 @@ async function scan(c: RedisClient, cursor: string, prefix: string): Promise<[st
 export class RedisLink {
   private readonly client: RedisClient & Scripted;
   private connecting: Promise<void> | undefined;
+  /** The socket's own error (ECONNREFUSED...): connect() itself only says "Connection is closed." */
+  private lastError: unknown;
 
   constructor(conf: RedisZoneConf) {
     const Redis = ioredis().default;
@@ -106,8 +108,9 @@ export class RedisLink {
       connectTimeout: conf.timeout,
       commandTimeout: conf.timeout,
     });
-    c.on("error", () => {
-      // failures reach the operations that meet them; the event itself is not news
+    c.on("error", (e: unknown) => {
+      // kept for the operation that meets the failure (see ready)
+      this.lastError = e;
     });
     c.defineCommand("shIncr", { numberOfKeys: 1, lua: INCR });
     c.defineCommand("shExpire", { numberOfKeys: 1, lua: EXPIRE });
@@ -117,9 +120,16 @@ export class RedisLink {
   private async ready(): Promise<RedisClient & Scripted> {
     const c = this.client;
     if (c.status === "ready") return c;
-    this.connecting ??= c.connect().finally(() => {
-      this.connecting = undefined;
-    });
+    this.connecting ??= (async () => {
+      this.lastError = undefined;
+      try {
+        await c.connect();
+      } catch (e) {
+        throw this.lastError ?? e;
+      } finally {
+        this.connecting = undefined;
+      }
+    })();
     await this.connecting;
     return c;
   }
