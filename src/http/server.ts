@@ -40,9 +40,13 @@ export class HttpServer {
     return [...this.listeners.values()].map((l) => l.address);
   }
 
-  /** Open the sockets of `cfg` and start serving it. */
-  async start(cfg: HttpConfig): Promise<void> {
+  /**
+   * Open the sockets of `cfg` and start serving it. `configured` runs between the modules'
+   * postConfiguration (init_by_lua) and the rest (a worker thread replays init, see workers/).
+   */
+  async start(cfg: HttpConfig, configured?: () => void): Promise<void> {
     for (const m of httpModules()) await m.postConfiguration?.(cfg);
+    configured?.();
     await this.bind(cfg);
     this.config = cfg;
     for (const m of httpModules()) await m.initWorker?.(cfg);

@@ -7,6 +7,8 @@ import { currentHost, NgxHost, requestState } from "./host.js";
 import { entryAbortText, runEntry } from "./thread.js";
 import type { LuaVm } from "./vm.js";
 import type { Request } from "../http/request.js";
+import { workerIdentity } from "./worker-identity.js";
+import type { StoreFactory } from "./async/shdict/lua.js";
 
 /** The AsyncSettings of a location's (or the http level's) settings. */
 export function asyncSettings(s: Readonly<Record<string, unknown>> | undefined): AsyncSettings {
@@ -39,7 +41,7 @@ function asyncRequest(r: Request): AsyncRequest {
   return ar;
 }
 
-type InstallAsyncApi = (ngx: LuaTable, host: AsyncHost, opts?: { readonly globals?: LuaTable }) => void;
+type InstallAsyncApi = (ngx: LuaTable, host: AsyncHost, opts?: { readonly globals?: LuaTable; readonly storeFactory?: StoreFactory }) => void;
 let installAsyncApi: InstallAsyncApi | undefined;
 let loading: Promise<void> | undefined;
 
@@ -76,7 +78,7 @@ export function installAsync(ngx: LuaTable, vm: LuaVm): void {
       vm.log(level, msg, h?.r, h?.phase === "log" ? "logging request" : undefined);
     },
     spawnThread: (fn: LuaFunction, args: LuaValue[]) => runTimerThread(vm, fn, args),
-    workerId: () => (currentHost()?.phase === "init" ? undefined : 0),
+    workerId: () => (currentHost()?.phase === "init" ? undefined : workerIdentity.id),
     exiting: () => vm.exiting,
     get sharedDicts(): readonly SharedDictZone[] {
       return vm.sharedDicts;
@@ -88,7 +90,7 @@ export function installAsync(ngx: LuaTable, vm: LuaVm): void {
   };
   try {
     // with the globals, require "ngx.semaphore" works
-    installAsyncApi(ngx, host, { globals: vm.G });
+    installAsyncApi(ngx, host, { globals: vm.G, storeFactory: workerIdentity.storeFactory });
   } catch (e) {
     process.stderr.write(`tsresty: [warn] installing the async ngx API failed: ${(e as Error).message}\n`);
   }

@@ -21,6 +21,7 @@ import { makeLocation } from "./location.js";
 import { installAsync } from "./async-host.js";
 import type { LuaVm } from "./vm.js";
 import { checkNum } from "./values.js";
+import { workerIdentity } from "./worker-identity.js";
 
 /** nginx_version as ngx.config gives it: 1.22.1 is 1022001. */
 function versionNumber(v: string): number {
@@ -81,8 +82,8 @@ export function buildNgx(vm: LuaVm): LuaTable {
   ngx.setStr("config", config);
 
   const worker = library({
-    id: (): LuaResult => (currentHost()?.phase === "init" ? undefined : 0),
-    count: (): LuaResult => 1,
+    id: (): LuaResult => (currentHost()?.phase === "init" ? undefined : workerIdentity.id),
+    count: (): LuaResult => workerIdentity.count,
     pid: (): LuaResult => process.pid,
     exiting: (): LuaResult => vm.exiting,
   });

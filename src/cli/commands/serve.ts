@@ -4,10 +4,9 @@
 import * as fs from "node:fs";
 import type { Execute } from "../command-table.js";
 import type { NginxFlags } from "../flags.js";
-import { loadConfig } from "../../conf/load.js";
-import { formatDiagnostic, isError } from "../../conf/diagnostics.js";
-import { buildConfig } from "../../http/config/build.js";
 import { ConfigError } from "../../http/config/settings.js";
+import { loadHttpConfig } from "../../http/workers/load-config.js";
+import { reuseportAddon } from "../../http/workers/native.js";
 import type { HttpConfig } from "../../http/config/model.js";
 import { HttpServer } from "../../http/server.js";
 import { reopenLogFiles, flushLogFiles } from "../../http/log/log-file.js";
@@ -17,19 +16,7 @@ function say(line: string): void {
   process.stderr.write(Buffer.from(`tsresty: ${line}\n`, "latin1"));
 }
 
-/** Load and build; errors come back worded as nginx's, "[emerg] ... in FILE:LINE". */
-export function loadHttpConfig(flags: NginxFlags): { config?: HttpConfig; errors: string[]; warnings: string[] } {
-  const load = loadConfig({ prefix: flags.prefix, conf: flags.conf, globals: flags.globals });
-  const warnings = load.diagnostics.filter((d) => !isError(d)).map(formatDiagnostic);
-  if (!load.ok) return { errors: load.diagnostics.filter(isError).map(formatDiagnostic), warnings };
-  try {
-    const b = buildConfig(load);
-    return { config: b.config, errors: [], warnings: [...warnings, ...b.warnings.map((w) => `[warn] ${w}`)] };
-  } catch (e) {
-    if (e instanceof ConfigError) return { errors: [e.format()], warnings };
-    throw e;
-  }
-}
+export { loadHttpConfig };
 
 export async function serve(flags: NginxFlags): Promise<number> {
   const { config, errors, warnings } = loadHttpConfig(flags);
@@ -40,6 +27,14 @@ export async function serve(flags: NginxFlags): Promise<number> {
   }
   for (const d of config.unsupported) {
     say(`[notice] "${d.name}" is accepted but not implemented yet in ${d.file}:${d.line}`);
+  }
+  if (config.main.workerProcesses !== "1") {
+    const { Master } = await import("../../http/workers/master.js");
+    if (Master.count(config) > 1) {
+      const addon = reuseportAddon();
+      if (addon !== undefined) return serveWorkers(flags, config, new Master(flags, addon));
+      say("[warn] the reuseport addon (build/Release/reuseport.node) is not built: serving with one worker");
+    }
   }
   const server = new HttpServer();
   try {
@@ -165,3 +160,93 @@ export async function sendSignal(flags: NginxFlags, name: string): Promise<numbe
 
 /** `tsresty serve`'s entry (see ../command-table.ts). */
 export const execute: Execute = ({ flags }) => serve(flags);
+
+/** The pid file: written at start, removed at exit if it still names this process. */
+function pidFileOf(config: HttpConfig): { write(): boolean; remove(): void } {
+  const pidFile = config.main.pidFile;
+  return {
+    write() {
+      if (!pidFile) return true;
+      try {
+        fs.writeFileSync(pidFile, `${process.pid}\n`);
+        return true;
+      } catch (e) {
+        say(`[emerg] open() "${pidFile}" failed (${(e as NodeJS.ErrnoException).code})`);
+        return false;
+      }
+    },
+    remove() {
+      try {
+        if (pidFile && fs.readFileSync(pidFile, "utf8").trim() === String(process.pid)) fs.unlinkSync(pidFile);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+/** `worker_processes N`: this thread is the master (src/http/workers/master.ts); see docs/workers.md. */
+async function serveWorkers(flags: NginxFlags, config: HttpConfig, master: import("../../http/workers/master.js").Master): Promise<number> {
+  try {
+    await master.start(config);
+  } catch (e) {
+    say(e instanceof ConfigError ? e.format() : (e as Error).message.replace(/^(?!\[)/, "[emerg] "));
+    await master.shutdown(false);
+    return 1;
+  }
+  const pid = pidFileOf(config);
+  if (!pid.write()) {
+    await master.shutdown(false);
+    return 1;
+  }
+  const log = (): HttpConfig => master.config ?? config;
+  const exit = (): void => {
+    pid.remove();
+    flushLogFiles();
+    process.exit(0);
+  };
+  process.on("uncaughtException", (e) => {
+    log().main.errorLog.log("alert", `uncaught exception: ${(e as Error)?.stack ?? String(e)}`);
+  });
+  process.on("unhandledRejection", (e) => {
+    log().main.errorLog.log("alert", `unhandled rejection: ${(e as Error)?.stack ?? String(e)}`);
+  });
+  let stopping = false;
+  const stop = (graceful: boolean, signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log().main.errorLog.log("notice", `signal ${signal} received, ${graceful ? "shutting down" : "exiting"}`);
+    void master.shutdown(graceful).then(exit);
+  };
+  process.on("SIGTERM", () => stop(false, "15 (SIGTERM)"));
+  process.on("SIGINT", () => stop(false, "2 (SIGINT)"));
+  process.on("SIGQUIT", () => stop(true, "3 (SIGQUIT)"));
+  process.on("SIGUSR1", () => {
+    log().main.errorLog.log("notice", "signal 10 (SIGUSR1) received, reopening logs");
+    reopenLogFiles();
+    master.reopen();
+  });
+  // Test hook, not a user feature: SIGUSR2 ends worker 0 as a kill -9 would (test/http/workers.test.ts).
+  if (process.env.TSRESTY_TEST_KILL_WORKER === "1") process.on("SIGUSR2", () => master.kill(0));
+  let reloading: Promise<void> = Promise.resolve();
+  process.on("SIGHUP", () => {
+    reloading = reloading.then(async () => {
+      if (stopping) return;
+      log().main.errorLog.log("notice", "signal 1 (SIGHUP) received, reconfiguring");
+      const next = loadHttpConfig(flags);
+      if (!next.config) {
+        for (const e of next.errors) log().main.errorLog.log("emerg", e.replace(/^\[emerg\] /, ""));
+        return;
+      }
+      try {
+        await master.reload(next.config);
+      } catch (e) {
+        const msg = e instanceof ConfigError ? e.format() : (e as Error).message;
+        log().main.errorLog.log("emerg", msg.replace(/^\[\w+\] /, ""));
+      }
+    });
+  });
+  return await new Promise<number>(() => {
+    // Serve until a signal ends the process.
+  });
+}

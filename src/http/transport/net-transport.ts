@@ -75,7 +75,8 @@ class NetListener implements Listener {
         if (a && typeof a === "object") this.address = { ...this.address, port: a.port };
         resolve();
       };
-      if (this.address.unixPath !== undefined) this.server.listen(this.address.unixPath, done);
+      if (this.address.fd !== undefined) this.server.listen({ fd: this.address.fd }, done);
+      else if (this.address.unixPath !== undefined) this.server.listen(this.address.unixPath, done);
       else {
         const host = this.address.host === "*" || this.address.host === "" ? undefined : this.address.host;
         this.server.listen({ port: this.address.port, host, backlog: 511 }, done);

@@ -168,6 +168,8 @@ export interface ListenAddress {
   readonly host: string;
   readonly port: number;
   readonly unixPath?: string;
+  /** An already listening socket to serve instead (a worker thread's, src/http/workers). */
+  readonly fd?: number;
 }
 
 /** A listening socket. */

@@ -1,0 +1,110 @@
+// lua_shared_dict zones under worker_processes N: the master creates each zone's memory once
+// (a SharedArrayBuffer from "shared-store", src/ngx/async/shdict/shared-store.ts) and every
+// thread, the master for init_by_lua and each worker, opens a synchronous store over it.
+import type { HttpConfig } from "../config/model.js";
+import type { ShdictStore, StoreFactory } from "../../ngx/async/index.js";
+
+export interface ZoneMemory {
+  readonly name: string;
+  readonly size: number;
+  readonly sab: SharedArrayBuffer;
+}
+
+interface SharedStoreModule {
+  createSharedZone(name: string, size: number): SharedArrayBuffer;
+  SharedStore: new (name: string, size: number, sab: SharedArrayBuffer) => ShdictStore;
+}
+
+let mod: SharedStoreModule | null | undefined;
+
+/**
+ * The shared store module, or undefined while it is not there (each worker then has its own
+ * in-process zones, and the master says so once). A computed specifier: the build must not
+ * depend on a colleague's file landing.
+ */
+export async function sharedStoreModule(): Promise<SharedStoreModule | undefined> {
+  if (mod === undefined) {
+    const spec = "../../ngx/async/shdict/shared-store.js";
+    try {
+      const m = (await import(spec)) as Partial<SharedStoreModule>;
+      mod = typeof m.createSharedZone === "function" && typeof m.SharedStore === "function" ? (m as SharedStoreModule) : null;
+    } catch {
+      mod = null;
+    }
+  }
+  return mod ?? undefined;
+}
+
+export function zonesOf(cfg: HttpConfig): { name: string; size: number }[] {
+  return (cfg.httpSettings.lua_shared_dict as { name: string; size: number }[] | undefined) ?? [];
+}
+
+/** The master's zones by name: a zone keeps its memory across reloads while its size is the same, as nginx's. */
+export class ZoneRegistry {
+  private readonly zones = new Map<string, ZoneMemory>();
+
+  constructor(private readonly m: SharedStoreModule) {}
+
+  memoryFor(cfg: HttpConfig): ZoneMemory[] {
+    return zonesOf(cfg).map((z) => {
+      const old = this.zones.get(z.name);
+      if (old !== undefined && old.size === z.size) return old;
+      const zm = { name: z.name, size: z.size, sab: this.m.createSharedZone(z.name, z.size) };
+      this.zones.set(z.name, zm);
+      return zm;
+    });
+  }
+}
+
+/** A StoreFactory over zones' shared memory (a zone missing from `zones` stays in-process). */
+export function sharedStoreFactory(m: SharedStoreModule, zones: readonly ZoneMemory[], fallback: StoreFactory): StoreFactory {
+  const byName = new Map(zones.map((z) => [z.name, z]));
+  return (z) => {
+    const zm = byName.get(z.name);
+    return zm !== undefined && zm.size === z.size ? new m.SharedStore(z.name, z.size, zm.sab) : fallback(z);
+  };
+}
+
+type Writer = "store" | "incr" | "push" | "pop" | "expire" | "flushAll" | "flushExpired";
+
+/**
+ * While a worker replays init_by_lua (to get its globals: the master already ran it for real),
+ * writes to the zones must not happen a second time. The write methods are shadowed by
+ * answers that leave the zone alone until `unmute()` removes the shadows: nothing stays on
+ * the hot path afterwards.
+ */
+export class ReplayMute {
+  private readonly muted: { store: ShdictStore; keys: Writer[] }[] = [];
+
+  mute(s: ShdictStore): ShdictStore {
+    const shadows: { [K in Writer]: ShdictStore[K] } = {
+      store: () => ({ err: undefined, forcible: false }),
+      incr: (key, delta, init) => {
+        // the master's run already added: answer with the value it left
+        const e = s.get(key) as ReturnType<ShdictStore["get"]>;
+        const v = e instanceof Promise ? undefined : e?.value;
+        return { value: typeof v === "number" ? v : init !== undefined ? init + delta : undefined, err: undefined, forcible: false };
+      },
+      push: (key) => s.llen(key),
+      pop: () => undefined,
+      expire: () => true,
+      flushAll: () => undefined,
+      flushExpired: () => 0,
+    };
+    const keys: Writer[] = [];
+    const target = s as unknown as Record<string, unknown>;
+    for (const k of Object.keys(shadows) as Writer[]) {
+      if (Object.prototype.hasOwnProperty.call(s, k)) continue;
+      target[k] = shadows[k];
+      keys.push(k);
+    }
+    this.muted.push({ store: s, keys });
+    return s;
+  }
+
+  unmute(): void {
+    for (const { store, keys } of this.muted.splice(0)) {
+      for (const k of keys) delete (store as unknown as Record<string, unknown>)[k];
+    }
+  }
+}

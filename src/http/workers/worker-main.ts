@@ -1,0 +1,89 @@
+// A worker thread under worker_processes N: its own configuration, Lua VM and HttpServer,
+// serving the master's sockets through the descriptors it was given (workerData).
+import { parentPort, workerData } from "node:worker_threads";
+import type { Listener, ListenAddress, ListenHandler, Transport } from "../transport/types.js";
+import { NetTransport } from "../transport/net-transport.js";
+import { HttpServer } from "../server.js";
+import { flushLogFiles, reopenLogFiles } from "../log/log-file.js";
+import { ConfigError } from "../config/settings.js";
+import type { HttpConfig } from "../config/model.js";
+import { workerIdentity } from "../../ngx/worker-identity.js";
+import { memoryStoreFactory } from "../../ngx/async/shdict/lua.js";
+import { loadHttpConfig } from "./load-config.js";
+import { addressKey } from "./listen-sockets.js";
+import { ReplayMute, sharedStoreFactory, sharedStoreModule } from "./shared-zones.js";
+import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";
+import "../modules/index.js";
+
+/** Listens on the master's sockets: the descriptor of each address instead of a bind. */
+class FdTransport implements Transport {
+  private readonly inner = new NetTransport();
+  constructor(private readonly fds: Readonly<Record<string, number>>) {}
+  listen(addr: ListenAddress, handler: ListenHandler): Promise<Listener> {
+    const fd = this.fds[addressKey(addr)];
+    if (fd === undefined) return Promise.reject(new Error(`no socket for ${addressKey(addr)}`));
+    return this.inner.listen({ ...addr, fd }, handler);
+  }
+}
+
+function send(m: FromWorker): void {
+  parentPort!.postMessage(m);
+}
+
+async function main(): Promise<void> {
+  const init = workerData as WorkerInit;
+  workerIdentity.id = init.id;
+  workerIdentity.count = init.count;
+  const mute = new ReplayMute();
+  const m = await sharedStoreModule();
+  if (m !== undefined) {
+    const f = sharedStoreFactory(m, init.zones, memoryStoreFactory);
+    workerIdentity.storeFactory = (z) => mute.mute(f(z));
+  }
+  const { config, errors } = loadHttpConfig(init.flags);
+  if (!config) {
+    send({ type: "failed", message: errors[0] ?? "[emerg] configuration failed" });
+    return;
+  }
+  const cfg: HttpConfig = config;
+  const server = new HttpServer(new FdTransport(init.fds));
+  // init_by_lua runs again here for its globals (the master ran it for real); its log lines
+  // and shared-dict writes happened once already and are not repeated.
+  const log = cfg.main.errorLog;
+  const realLog = log.log;
+  log.log = () => {};
+  const replayed = (): void => {
+    log.log = realLog;
+    mute.unmute();
+  };
+  try {
+    await server.start(cfg, replayed);
+  } catch (e) {
+    replayed();
+    send({ type: "failed", message: e instanceof ConfigError ? e.format() : `[emerg] ${(e as Error).message}` });
+    return;
+  }
+  process.on("uncaughtException", (e) => {
+    log.log("alert", `uncaught exception: ${(e as Error)?.stack ?? String(e)}`);
+  });
+  process.on("unhandledRejection", (e) => {
+    log.log("alert", `unhandled rejection: ${(e as Error)?.stack ?? String(e)}`);
+  });
+  parentPort!.on("message", (msg: ToWorker) => {
+    if (msg.type === "reopen") {
+      log.log("notice", "reopening logs");
+      reopenLogFiles();
+    } else if (msg.type === "quit") {
+      log.log("notice", "gracefully shutting down");
+      void server.quit().then(exit);
+    } else if (msg.type === "stop") void server.stop().then(exit);
+  });
+  send({ type: "ready" });
+}
+
+function exit(): void {
+  flushLogFiles();
+  process.exit(0);
+}
+
+void main();
