@@ -253,8 +253,16 @@ export class SharedSlab {
 // Short strings are faster byte by byte than through Buffer's native latin1 codec.
 const SHORT = 24;
 
+// Buffer's latin1 codec without toString/write's argument dispatch (which costs as much as
+// the copy for short values). Node has had these methods on every Buffer for many versions;
+// its typings do not list them.
+interface Latin1Codec {
+  latin1Slice(start: number, end: number): string;
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
 function latin1(buf: Buffer, u8: Uint8Array, a: number, n: number): string {
-  if (n > SHORT) return buf.toString("latin1", a, a + n);
+  if (n > SHORT) return (buf as Buffer & Latin1Codec).latin1Slice(a, a + n);
   let s = "";
   for (let i = 0; i < n; i++) s += String.fromCharCode(u8[a + i]!);
   return s;
@@ -262,7 +270,7 @@ function latin1(buf: Buffer, u8: Uint8Array, a: number, n: number): string {
 
 function writeLatin1(buf: Buffer, u8: Uint8Array, a: number, s: string, from: number, n: number): void {
   if (n > SHORT) {
-    buf.write(from === 0 && n === s.length ? s : s.substring(from, from + n), a, n, "latin1");
+    (buf as Buffer & Latin1Codec).latin1Write(from === 0 && n === s.length ? s : s.substring(from, from + n), a, n);
     return;
   }
   for (let i = 0; i < n; i++) u8[a + i] = s.charCodeAt(from + i);
