@@ -13,7 +13,7 @@ import type * as Esbuild from "esbuild";
 import { lazyRequire } from "../../../lazy-require.js";
 import type { LuaFunction } from "../../../lua/runtime/value.js";
 import type { LuaVm } from "../../../ngx/vm.js";
-import { registerUserFiles } from "../../../ngx/js/bridge.js";
+import { registerUserFiles, userPosition } from "../../../ngx/js/bridge.js";
 import { handlerFunction } from "../../../ngx/js/facade.js";
 import type { Ngx } from "../../../ngx/js/types.js";
 import * as root from "../../../index.js";
@@ -127,7 +127,7 @@ function load(file: string): Loaded {
   try {
     mm._compile(code, file);
   } catch (e) {
-    throw new ModuleLoadError(e instanceof Error ? `${e.name === "Error" ? "" : e.name + ": "}${e.message}` : String(e));
+    throw new ModuleLoadError(e instanceof Error ? `${userPosition(e)}${e.name === "Error" ? "" : e.name + ": "}${e.message}` : String(e));
   }
   const exports = m.exports as Record<string, unknown>;
   return { exports, inputs: inputs.map((f) => ({ file: f, mtime: mtimeOf(f) })) };
@@ -160,7 +160,7 @@ export function bindJsChunk(c: LuaChunk, vm: LuaVm, file: string): void {
     if (handler === undefined) throw new ModuleLoadError("the module has no default export function (the handler)");
     c.fn = handlerFunction(vm, handler as (ngx: Ngx) => unknown);
   } catch (e) {
-    if (!(e instanceof ModuleLoadError)) throw e;
-    c.loadError = `failed to load external TypeScript file "${file}": ${e.message}`;
+    // Kept and reported per request as Lua load errors are (a compiled module's binding errors too).
+    c.loadError = `failed to load external TypeScript file "${file}": ${e instanceof Error ? e.message : String(e)}`;
   }
 }
