@@ -161,7 +161,11 @@ events {}
 http {
   lua_shared_dict hits 1m;
   tsresty_shared_dict_redis hits ${URL} prefix=${prefix};
-  init_worker_by_lua_block { ngx.shared.hits:incr("workers", 1, 0) }
+  init_by_lua_block { ngx.shared.hits:set("init", "done") }
+  init_worker_by_lua_block {
+    ngx.shared.hits:incr("workers", 1, 0)
+    ngx.timer.at(0, function() ngx.shared.hits:incr("timers", 1, 0) end)
+  }
   server {
     listen 127.0.0.1:__PORT__;
     location /hit { content_by_lua_block { ngx.say((ngx.shared.hits:incr("n", 1, 0))) } }
@@ -205,6 +209,8 @@ test("two tsresty servers share one zone: a counter hit through both at once end
     assert.equal(await value(a.port, "n"), `${N}\n`);
     assert.equal(await value(b.port, "n"), `${N}\n`);
     assert.equal(await value(a.port, "workers"), "2\n");
+    assert.equal(await value(a.port, "init"), "done\n");
+    assert.equal(await value(b.port, "timers"), "2\n");
 
     const M = 6;
     const phases = await Promise.all(Array.from({ length: M }, (_, i) => get(i % 2 === 0 ? a.port : b.port, "/phases")));
