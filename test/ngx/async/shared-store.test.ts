@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { Worker, isMainThread, parentPort, workerData, threadId } from "node:worker_threads";
 import { createSharedZone, SharedStore, forceUnlock } from "../../../src/ngx/async/shdict/shared-store.js";
 import { ZoneLock } from "../../../src/ngx/async/shdict/shared-lock.js";
+import { verifySharedZone } from "../../../src/ngx/async/shdict/shared-verify.js";
 import { MemoryStore } from "../../../src/ngx/async/shdict/memory.js";
 import { zoneStore } from "../../../src/ngx/async/index.js";
 import type { ShValue } from "../../../src/ngx/async/shdict/store.js";
@@ -61,13 +62,20 @@ async function worker(j: Job): Promise<number> {
       }
       return 0;
     case "mixed":
-      // Sets, gets and deletes of changing sizes across the zone, against the others:
-      // the structure must stay whole (checked by the main thread afterwards).
+      // Sets of changing sizes (evicting), deletes, gets, counters and lists over keys the
+      // others use too: the structure must stay whole (verified by the main thread after).
       for (let i = 0; i < j.n; i++) {
         const k = "m" + ((i * 7 + j.id) % 300);
-        if (i % 5 === 4) s.store("set", k, undefined, 0, 0, false);
-        else if (i % 3 === 0) s.store("set", k, "v".repeat((i * 13) % 3000), 0, 0, false);
-        else r += s.get(k) === undefined ? 0 : 1;
+        switch (i % 8) {
+          case 0: s.store("set", k, "v".repeat((i * 13) % 3000), 0, 0, false); break;
+          case 1: s.store("set", k, undefined, 0, 0, false); break;
+          case 2: s.incr("n" + (i % 50), 1, 0, 0); break;
+          case 3: s.push("l" + (i % 20), "x".repeat(i % 100), (i & 1) === 0); break;
+          case 4: s.pop("l" + (i % 20), (i & 2) === 0); break;
+          case 5: s.store("set", k, i, 1 + (i % 5), 0, true); break;
+          case 6: s.flushExpired(2); break;
+          default: r += s.get(k) === undefined ? 0 : 1;
+        }
       }
       return r;
     case "hold-lock":
@@ -165,7 +173,8 @@ function tests(): void {
   test("MemoryStore's answers, operation for operation, on random sequences", () => {
     for (const [seed, size, keys] of [[1, 12288, 40], [2, 65536, 200], [3, 1 << 20, 3000], [4, 32768, 8]] as const) {
       const m = new MemoryStore("m", size);
-      const s = zone("s", size);
+      const sab = createSharedZone("s", size);
+      const s = new SharedStore("s", size, sab);
       let now = 1_000_000;
       m.now = s.now = (): number => now;
       const rm = rng(seed);
@@ -175,7 +184,9 @@ function tests(): void {
         const a = step(m, rm, keys);
         const b = step(s, rs, keys);
         assert.deepEqual(b, a, `seed ${seed}, step ${i}`);
+        if (i % 2000 === 0) assert.deepEqual(verifySharedZone(size, sab).errors, [], `seed ${seed}, step ${i}`);
       }
+      assert.deepEqual(verifySharedZone(size, sab).errors, []);
       assert.deepEqual(s.keys(0), m.keys(0));
       assert.equal(s.freeSpace(), m.freeSpace());
     }
@@ -199,6 +210,16 @@ function tests(): void {
     s.push("L", 3.25, true);
     assert.deepEqual(s.get("L")!.value, [3.25, long]);
     assert.equal(s.pop("L", false), long);
+  });
+
+  test("the verifier sees a broken zone", () => {
+    const sab = createSharedZone("broken", 65536);
+    const s = new SharedStore("broken", 65536, sab);
+    for (let i = 0; i < 10; i++) s.store("set", "k" + i, i, 0, 0, false);
+    assert.deepEqual(verifySharedZone(65536, sab), { errors: [], entries: 10 });
+    const i32 = new Int32Array(sab);
+    i32[3] = i32[2]!; // the LRU tail made the head
+    assert.ok(verifySharedZone(65536, sab).errors.length > 0);
   });
 
   test("a zone made with another size or by hand is refused", () => {
@@ -247,16 +268,19 @@ function tests(): void {
     }
   });
 
-  test("4 worker threads: mixed sets, gets and deletes with eviction leave the zone whole", async () => {
+  test("4 worker threads: mixed operations with eviction leave the zone whole", async () => {
     const size = 256 * 1024;
     const sab = createSharedZone("mixed", size);
     await race({ job: "mixed", sab, name: "mixed", size, n: 20000 }, 4);
+    const v = verifySharedZone(size, sab);
+    assert.deepEqual(v.errors, []);
+    assert.ok(v.entries > 0);
+    // Deleting every entry gives every page back.
     const s = new SharedStore("mixed", size, sab);
-    // Every key listed is found, with a value of the shape written; deleting them all
-    // gives every page back.
-    const keys = s.keys(0);
-    for (const k of keys) assert.match(s.get(k)!.value as string, /^v*$/);
-    for (const k of keys) s.store("set", k, undefined, 0, 0, false);
+    for (const k of s.keys(0)) s.store("set", k, undefined, 0, 0, false);
+    s.flushAll();
+    s.flushExpired(0);
+    assert.deepEqual(verifySharedZone(size, sab), { errors: [], entries: 0 });
     assert.equal(s.freeSpace(), new SharedStore("mixed", size, createSharedZone("mixed", size)).freeSpace());
   });
 
