@@ -14,7 +14,7 @@ export const httpLua: ModuleTable = {
     { name: "lua_thread_cache_max_entries", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "supported", note: "accepted; no effect under Node.js" },
     { name: "lua_max_running_timers", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 5" },
     { name: "lua_max_pending_timers", contexts: HTTP, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 5" },
-    { name: "lua_shared_dict", contexts: HTTP, args: "TAKE2", status: "planned", note: "issue 5" },
+    { name: "lua_shared_dict", contexts: HTTP, args: "TAKE2", status: "supported", note: "one zone for every worker thread (SharedArrayBuffer), docs/ngx-async.md" },
     { name: "lua_capture_error_log", contexts: HTTP, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "lua_sa_restart", contexts: HTTP, args: "FLAG", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "lua_regex_cache_max_entries", contexts: HTTP, args: "TAKE1", dup: true, status: "planned", note: "issue 5" },
