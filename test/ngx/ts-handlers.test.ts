@@ -166,6 +166,19 @@ export default async (ngx: Ngx) => {
 `,
   "lua/ctx-read.lua": `ngx.say("lua sees y=", ngx.ctx.y, " list=", table.concat(ngx.ctx.list, ","), " access=", tostring(ngx.ctx.access))`,
   "ts/reload.ts": `export default (ngx) => { ngx.say("version 1"); };\n`,
+  "ts/filter-error.mjs": `export default (ngx) => {
+  const o = null;
+  return o.field;
+};
+`,
+  "ts/late.ts": `
+import type { Ngx } from "tsresty";
+export default async (ngx: Ngx) => {
+  ngx.header["X-Sync-Part"] = "ran";
+  await Promise.resolve();
+  throw new Error("late failure");
+};
+`,
 };
 
 const CONF = `
@@ -209,6 +222,8 @@ http {
     location /redis { content_by_lua_file ts/redis.ts; }
     location /misc { content_by_lua_file ts/misc.ts; }
     location /timer { content_by_lua_file ts/timer.ts; }
+    location /filter-error { header_filter_by_lua_file ts/filter-error.mjs; content_by_lua_block { ngx.say("x") } }
+    location /late { header_filter_by_lua_file ts/late.ts; content_by_lua_block { ngx.say("late") } }
     location /reload { lua_code_cache off; content_by_lua_file ts/reload.ts; }
   }
 }
@@ -318,6 +333,25 @@ test("an exception in a TypeScript handler: 500 and the .ts file and line in the
   assert.equal(r2.statusLine, "HTTP/1.1 500 Internal Server Error");
   const log2 = await logSince(mark2, /bad argument/);
   assert.ok(log2.includes(`runtime error: ${path.join(prefix, "ts/api-error.ts")}:4:7: bad argument #1 to 'exit' (number expected, got string)`), log2);
+});
+
+test("an error in a phase that cannot wait is logged as ngx_lua's failed to run line, with the module's line", async () => {
+  const mark = errorLog().length;
+  // the header is not sent (tsresty closes the connection there for a Lua header filter's error too)
+  await get("/filter-error");
+  const log = await logSince(mark, /failed to run/);
+  const file = path.join(prefix, "ts/filter-error.mjs");
+  assert.ok(log.includes(`failed to run header_filter_by_lua*: ${file}:3:12: TypeError: Cannot read properties of null (reading 'field')`), log);
+});
+
+test("an async handler in a phase that cannot wait: its synchronous part runs, a later failure is logged", async () => {
+  const mark = errorLog().length;
+  const r = await get("/late");
+  assert.equal(r.statusLine, "HTTP/1.1 200 OK");
+  assert.equal(header(r, "X-Sync-Part"), "ran");
+  assert.equal(r.body, "late\n");
+  const log = await logSince(mark, /late failure/);
+  assert.ok(log.includes(`TypeScript handler failed after returning: ${path.join(prefix, "ts/late.ts")}:6:9: late failure`), log);
 });
 
 test("load errors: a syntax error names the .ts position, a missing file is reported per request", async () => {

@@ -165,11 +165,12 @@ const defaultResult: ResultIn = (v) => (v === undefined ? [] : toLua(v));
 /**
  * A JS function as a Lua function. Its plain form runs it where nothing may wait (a
  * Promise it returns is then not waited for; its failure is passed to `onLateError`); its
- * generator form waits for the Promise. `args` turns the Lua arguments into the JS ones.
+ * generator form (none with `plainOnly`) waits for the Promise. `args` turns the Lua
+ * arguments into the JS ones.
  */
 export function jsFunction(
   fn: (...a: unknown[]) => unknown,
-  opts: { args?: (a: LuaValue[]) => unknown[]; result?: ResultIn; onLateError?: (e: unknown) => void } = {},
+  opts: { args?: (a: LuaValue[]) => unknown[]; result?: ResultIn; onLateError?: (e: unknown, thread: Coroutine | undefined) => void; plainOnly?: boolean } = {},
 ): LuaFunction {
   const args = opts.args ?? ((a: LuaValue[]) => a.map(toJs));
   const result = opts.result ?? defaultResult;
@@ -181,15 +182,18 @@ export function jsFunction(
     }
   };
   const plain: LuaFunction = (...a: LuaValue[]): LuaResult => {
-    const v = start(running(), a);
+    const co = running();
+    const v = start(co, a);
     if (v instanceof Promise) {
       v.catch((e: unknown) => {
-        if (!(e instanceof NgxExitSignal)) opts.onLateError?.(asLuaError(e));
+        if (!(e instanceof NgxExitSignal)) opts.onLateError?.(asLuaError(e), co);
       });
       return [];
     }
     return result(v);
   };
+  // A chunk of a phase that cannot wait has no generator form (as Lua chunks compiled "plain").
+  if (opts.plainOnly === true) return plain;
   plain.$g = function* jsThread(...a: LuaValue[]): Gen {
     const co = running();
     if (co !== undefined) waiting.add(co);

@@ -8,7 +8,7 @@ import { index, setIndex } from "../../lua/runtime/ops.js";
 import { running, setRunning } from "../../lua/runtime/coroutine.js";
 import { LuaError } from "../../lua/runtime/error.js";
 import type { LuaFunction, LuaValue } from "../../lua/runtime/value.js";
-import { currentHost } from "../host.js";
+import { currentHost, NgxHost } from "../host.js";
 import { logPiece } from "../values.js";
 import type { LuaVm } from "../vm.js";
 import { NgxExitSignal } from "../thread.js";
@@ -361,11 +361,12 @@ function buildFacade(vm: LuaVm): Ngx {
 }
 
 /** A handler module's default export as the Lua function of its chunk. */
-export function handlerFunction(vm: LuaVm, handler: (ngx: Ngx) => unknown): LuaFunction {
+export function handlerFunction(vm: LuaVm, handler: (ngx: Ngx) => unknown, suspendable: boolean): LuaFunction {
   const ngx = ngxFacade(vm);
   return jsFunction(() => handler(ngx), {
-    onLateError: (e) => {
-      const h = currentHost();
+    plainOnly: !suspendable,
+    onLateError: (e, thread) => {
+      const h = thread?.host instanceof NgxHost ? thread.host : undefined;
       const msg = e instanceof LuaError && typeof e.value === "string" ? e.value : String(e);
       vm.log(4, `TypeScript handler failed after returning: ${msg}`, h?.r);
     },

@@ -158,7 +158,7 @@ export function bindJsChunk(c: LuaChunk, vm: LuaVm, file: string): void {
     }
     const handler = typeof exports.default === "function" ? exports.default : typeof exports === "function" ? exports : undefined;
     if (handler === undefined) throw new ModuleLoadError("the module has no default export function (the handler)");
-    c.fn = handlerFunction(vm, handler as (ngx: Ngx) => unknown);
+    c.fn = handlerFunction(vm, handler as (ngx: Ngx) => unknown, c.suspendable);
   } catch (e) {
     // Kept and reported per request as Lua load errors are (a compiled module's binding errors too).
     c.loadError = `failed to load external TypeScript file "${file}": ${e instanceof Error ? e.message : String(e)}`;
