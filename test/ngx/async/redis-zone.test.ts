@@ -5,6 +5,8 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
+import * as net from "node:net";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import type { Redis as RedisClient } from "ioredis";
 import { TestHost } from "./support.js";
@@ -263,4 +265,76 @@ test("configuration: the zone must be a lua_shared_dict; the URL and parameters 
   await assert.rejects(startInProcess(conf(`tsresty_shared_dict_redis other ${URL};`)), /tsresty_shared_dict_redis: no lua_shared_dict "other"/);
   await assert.rejects(startInProcess(conf("tsresty_shared_dict_redis z http://x;")), /invalid redis url "http:\/\/x" in "tsresty_shared_dict_redis" directive/);
   await assert.rejects(startInProcess(conf(`tsresty_shared_dict_redis z ${URL} colour=blue;`)), /invalid parameter "colour=blue"/);
+});
+
+/** A Redis server of the test's own (so that it can be stopped and filled up), on `port`. */
+async function privateRedis(port: number, ...args: string[]): Promise<ChildProcess> {
+  const proc = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...args], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => { s.destroy(); resolve(true); });
+      s.once("error", () => resolve(false));
+    });
+    if (up) return proc;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill("SIGKILL");
+  throw new Error("redis-server did not start");
+}
+
+async function stopRedis(proc: ChildProcess): Promise<void> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once("exit", r));
+  proc.kill("SIGKILL");
+  await exited;
+}
+
+test("a Redis server that goes away and comes back: errors meanwhile, then the zone works again", async () => {
+  const port = await freePort();
+  let redis = await privateRedis(port);
+  try {
+    const h = new TestHost([{ name: "flaky", size: 12288, redis: { url: `redis://127.0.0.1:${port}`, prefix: "f:", timeout: 500 } }]);
+    const ops = `return d:incr("n", 1, 0), select(2, d:set("k", "v")), d:get("k")`;
+    assert.deepEqual(await run(h, "flaky", ops, false), [1, undefined, "v"]);
+    assert.deepEqual(await run(h, "flaky", ops, true), [2, undefined, "v"]);
+    await stopRedis(redis);
+    for (const blocking of [false, true]) {
+      const [v, err] = await run(h, "flaky", `return d:incr("n", 1, 0)`, blocking);
+      assert.equal(v, undefined);
+      // the first call may meet the dropped connection; later ones find nothing listening
+      assert.match(String(err), /^(closed|connection refused)$/);
+      assert.deepEqual(await run(h, "flaky", `return d:get("k")`, blocking), [undefined, "connection refused"]);
+    }
+    redis = await privateRedis(port);
+    // A fresh server (no persistence): the zone is empty and works on both paths.
+    assert.deepEqual(await run(h, "flaky", `return d:get("k"), (d:incr("n", 1, 0))`, true), [undefined, 1]);
+    assert.deepEqual(await run(h, "flaky", `return (d:incr("n", 1, 0))`, false), [2]);
+  } finally {
+    await stopRedis(redis);
+  }
+});
+
+test("the server's maxmemory: writes it refuses answer no memory; free_space is the room under it", async () => {
+  const port = await freePort();
+  const redis = await privateRedis(port, "--maxmemory", "2mb", "--maxmemory-policy", "noeviction");
+  try {
+    const h = new TestHost([{ name: "full", size: 1048576, redis: { url: `redis://127.0.0.1:${port}`, prefix: "p:", timeout: 1000 } }]);
+    for (const blocking of [false, true]) {
+      const r = await run(h, "full", `
+        local free0 = d:free_space()
+        local big = string.rep("x", 100000)
+        local ok, err, forcible, n
+        for i = 1, 100 do
+          ok, err, forcible = d:set("k" .. i, big)
+          if not ok then n = i break end
+        end
+        local a, b, c = d:safe_add("new", big)
+        local free1 = d:free_space()
+        d:flush_all()
+        return free0 > 0, ok, err, forcible, n ~= nil, a, b, c, free1 < free0, d:capacity()`, blocking);
+      assert.deepEqual(r, [true, false, "no memory", false, true, false, "no memory", false, true, 1048576], blocking ? "blocking" : "yielding");
+    }
+  } finally {
+    await stopRedis(redis);
+  }
 });
