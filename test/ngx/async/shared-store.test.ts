@@ -171,7 +171,7 @@ function tests(): void {
   shdictSuite("shared", (name, size) => zone(name, size));
 
   test("MemoryStore's answers, operation for operation, on random sequences", () => {
-    for (const [seed, size, keys] of [[1, 12288, 40], [2, 65536, 200], [3, 1 << 20, 3000], [4, 32768, 8]] as const) {
+    for (const [seed, size, keys] of [[1, 12288, 40], [2, 65536, 200], [3, 1 << 20, 3000], [4, 32768, 8], [5, 8192, 10]] as const) {
       const m = new MemoryStore("m", size);
       const sab = createSharedZone("s", size);
       const s = new SharedStore("s", size, sab);
