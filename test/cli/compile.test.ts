@@ -1,0 +1,192 @@
+// `tsresty compile`: examples compiled into a new prefix serve as the originals do (same
+// status, type, body and error-log lines for the same requests), the compiled modules
+// type-check with `tsc --noEmit`, and Lua errors keep their original chunk names and lines.
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import { ROOT, freePort, startTsresty } from "../differential/harness.js";
+import { preparePrefix, request, TSRESTY, type RequestOptions } from "../examples/support.js";
+
+const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
+
+interface Step {
+  readonly path: string;
+  readonly opts?: RequestOptions;
+}
+
+function compile(prefix: string): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-compiled-"));
+  fs.chmodSync(out, 0o755);
+  execFileSync(process.execPath, [TSRESTY, "compile", "-p", prefix, "-o", out], { stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+  return out;
+}
+
+/** `tsc --noEmit -p` on the first directory's tsconfig.json, extended to take all the directories' modules (one tsc run). */
+function typeCheck(dirs: readonly string[]): void {
+  const dir = dirs[0]!;
+  const all = path.join(dir, "tsconfig.all.json");
+  fs.writeFileSync(all, JSON.stringify({ extends: "./tsconfig.json", include: dirs.map((d) => path.join(d, "lua/compiled/**/*.ts")) }));
+  try {
+    execFileSync(process.execPath, [TSC, "--noEmit", "-p", all], { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+  } catch (e) {
+    const err = e as { stdout?: Buffer; stderr?: Buffer };
+    assert.fail(`tsc --noEmit -p ${dir} failed:\n${err.stdout?.toString() ?? ""}${err.stderr?.toString() ?? ""}`);
+  }
+}
+
+/** Error-log lines without what differs from run to run (time, pid) or by prefix. */
+function logLines(prefix: string): string[] {
+  let text = "";
+  try {
+    text = fs.readFileSync(path.join(prefix, "logs/error.log"), "latin1");
+  } catch {
+    return [];
+  }
+  return text.split("\n").filter((l) => l !== "" && !/\[(notice|alert)\]/.test(l))
+    .map((l) => l.replace(/^\S+ \S+ /, "").replace(/\d+#\d+/, "PID").split(prefix.replace(/\/$/, "")).join("PREFIX"));
+}
+
+function waitPort(port: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  return new Promise((resolve) => {
+    const once = (): void => {
+      const s = net.connect(port, "127.0.0.1");
+      s.once("connect", () => { s.destroy(); resolve(true); });
+      s.once("error", () => { s.destroy(); if (Date.now() > end) resolve(false); else setTimeout(once, 50); });
+    };
+    once();
+  });
+}
+
+async function startBackend(prefix: string, ports: Map<number, number>): Promise<ChildProcess | undefined> {
+  const file = path.join(prefix, "backend.mjs");
+  if (!fs.existsSync(file)) return undefined;
+  const env = { ...process.env, PORT: String(ports.get(8081)), PORT2: String(ports.get(8082)) };
+  const proc = spawn(process.execPath, [file], { env, stdio: "ignore" });
+  assert.ok(await waitPort(ports.get(8081)!, 10_000), "backend.mjs did not start");
+  return proc;
+}
+
+/** The replies and error-log lines of one prefix for the steps. */
+async function serveSteps(prefix: string, port: number, steps: readonly Step[]): Promise<{ replies: string[]; log: string[] }> {
+  fs.rmSync(path.join(prefix, "logs"), { recursive: true, force: true });
+  fs.mkdirSync(path.join(prefix, "logs"));
+  const server = await startTsresty(prefix, port);
+  const replies: string[] = [];
+  try {
+    for (const s of steps) {
+      const r = await request(port, s.path, s.opts);
+      // Unix times (a response's timestamp) differ between the two runs.
+      replies.push(`${s.path} -> ${r.status} ${r.headers["content-type"] ?? "-"}\n${r.body.replace(/\b1[6-9]\d{8}(\.\d+)?\b/g, "TIME")}`);
+    }
+  } finally {
+    await server.stop();
+  }
+  return { replies, log: logLines(prefix) };
+}
+
+/** Compile a prefix, serve both, compare; the compiled modules type-check. */
+async function sameAsOriginal(prefix: string, port: number, ports: Map<number, number>, steps: readonly Step[]): Promise<string> {
+  const out = compile(prefix);
+  const backend = await startBackend(prefix, ports);
+  try {
+    const original = await serveSteps(prefix, port, steps);
+    const compiled = await serveSteps(out, port, steps);
+    assert.deepEqual(compiled.replies, original.replies);
+    assert.deepEqual(compiled.log.map((l) => l.split(out.replace(/\/$/, "")).join("PREFIX")), original.log);
+  } finally {
+    backend?.kill("SIGTERM");
+  }
+  return out;
+}
+
+const EXAMPLES: Readonly<Record<string, readonly Step[]>> = {
+  "hello": [{ path: "/" }, { path: "/hello" }],
+  "02-docker": [{ path: "/" }, { path: "/info" }],
+  "04-request-response": [{ path: "/api/info?name=x&id=7", opts: { headers: { "User-Agent": "t" } } }],
+  "08-shared-dict-cache": [{ path: "/cache/get?key=k" }, { path: "/cache/set?key=k&value=v1" }, { path: "/cache/get?key=k" }],
+  "10-http-get": [{ path: "/proxy/api" }],
+  "24-phases": [
+    { path: "/mixed" },
+    { path: "/mixed-plain", opts: { method: "POST", body: "hello" } },
+    { path: "/mixed-encrypted", opts: { method: "POST", body: Buffer.from("hello").toString("base64") } },
+  ],
+};
+
+describe("tsresty compile", () => {
+  // The compiled prefixes, type-checked together at the end.
+  const outputs: string[] = [];
+  for (const [name, steps] of Object.entries(EXAMPLES)) {
+    it(`examples/${name} compiled serves as the original`, async () => {
+      const { prefix, ports } = await preparePrefix(name);
+      const out = await sameAsOriginal(prefix, ports.get(8080)!, ports, steps);
+      // The rewritten configuration keeps the original's lines.
+      const lines = (f: string): number => fs.readFileSync(f, "latin1").split("\n").length;
+      assert.equal(lines(path.join(out, "conf/nginx.conf")), lines(path.join(prefix, "conf/nginx.conf")));
+      fs.rmSync(prefix, { recursive: true, force: true });
+      outputs.push(out);
+    });
+  }
+
+  it("Lua errors keep their chunk names and lines (blocks, one-liners, files, set_by_lua)", async () => {
+    const port = await freePort();
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-compile-errors-"));
+    fs.mkdirSync(path.join(prefix, "conf"));
+    fs.mkdirSync(path.join(prefix, "lua"));
+    fs.mkdirSync(path.join(prefix, "logs"));
+    fs.writeFileSync(path.join(prefix, "lua/bad.lua"), "local m = require 'util'\n\nngx.say(m.twice(2))\nlocal s = nil\nngx.say(s:upper())\n");
+    fs.writeFileSync(path.join(prefix, "lua/util.lua"), "local M = {}\nfunction M.twice(n) return n * 2 end\nreturn M\n");
+    fs.writeFileSync(path.join(prefix, "conf/nginx.conf"), [
+      "events {}",
+      "http {",
+      "    lua_package_path '$prefix/lua/?.lua;;';",
+      `    server { listen ${port};`,
+      "        location /block {",
+      "            content_by_lua_block {",
+      "                local t = nil",
+      "                ngx.say(t.x)",
+      "            }",
+      "        }",
+      "        location /inline { content_by_lua 'ngx.say(\"a\") error(\"inline failure\")'; }",
+      "        location /file { content_by_lua_file lua/bad.lua; }",
+      "        location /set {",
+      "            set_by_lua_block $v { return ngx.var.arg_x .. '!' }",
+      "            return 200 \"v=$v\\n\";",
+      "        }",
+      "        location /phases {",
+      "            rewrite_by_lua_block { ngx.ctx.n = 1 }",
+      "            access_by_lua_block { ngx.ctx.n = ngx.ctx.n + 1 }",
+      "            content_by_lua_block { ngx.say(ngx.ctx.n) local x = 1 + {} }",
+      "            log_by_lua_block { ngx.log(ngx.ERR, 'n=', ngx.ctx.n) }",
+      "        }",
+      "    }",
+      "}",
+      "",
+    ].join("\n"));
+    const steps: Step[] = [{ path: "/block" }, { path: "/inline" }, { path: "/file" }, { path: "/set?x=1" }, { path: "/set" }, { path: "/phases" }];
+    const out = await sameAsOriginal(prefix, port, new Map(), steps);
+    const log = logLines(out).join("\n");
+    assert.match(log, /content_by_lua\(nginx\.conf:6\):3: attempt to index local 't' \(a nil value\)/);
+    assert.match(log, /content_by_lua\(nginx\.conf:11\):1: inline failure/);
+    assert.match(log, /PREFIX\/lua\/bad\.lua:5: attempt to index local 's' \(a nil value\)/);
+    // Required modules stay Lua, beside the compiled ones.
+    assert.ok(fs.existsSync(path.join(out, "lua/util.lua")));
+    assert.deepEqual(fs.readdirSync(path.join(out, "lua/compiled")).sort(), [
+      "server1-location_block-content.ts", "server1-location_file-content.ts", "server1-location_inline-content.ts",
+      "server1-location_phases-access.ts", "server1-location_phases-content.ts", "server1-location_phases-log.ts",
+      "server1-location_phases-rewrite.ts", "server1-location_set-set_v.ts",
+    ]);
+    fs.rmSync(prefix, { recursive: true, force: true });
+    outputs.push(out);
+  });
+
+  it("the compiled modules pass tsc --noEmit with the tsconfig.json written beside them", () => {
+    assert.ok(outputs.length > 0);
+    typeCheck(outputs);
+    for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
+  });
+});
