@@ -118,6 +118,8 @@ export class Request {
   contentHandlerDeclined = false;
   /** Bumped on every internal redirect, so a stale async handler cannot resume the new run. */
   generation = 0;
+  /** In the log phase: log lines say "while logging request". */
+  loggingRequest = false;
   finalized = false;
   /** Set when the request no longer owns the connection (terminated). */
   detached = false;
@@ -237,7 +239,9 @@ export class Request {
   log(level: LogLevel | number, message: string, action?: string): void {
     const el = this.loc.errorLog;
     if (!el.enabled(level)) return;
-    el.log(level, message, { conn: this.conn.id, suffix: () => (action ? ` while ${action}` : "") + this.suffix() });
+    // nginx names the log phase in every line logged during it (connection->log->action).
+    const what = action ?? (this.loggingRequest ? "logging request" : undefined);
+    el.log(level, message, { conn: this.conn.id, suffix: () => (what ? ` while ${what}` : "") + this.suffix() });
   }
 
   // =================================================================== phases
@@ -270,6 +274,8 @@ export class Request {
     this.loc = findLocation(this.server, this.uri, this);
     const c = this.loc.core;
     if (c.internal && !this.internal) return 404;
+    const lmt = this.loc.limitExcept;
+    if (lmt !== undefined && !lmt.methods.has(this.method)) this.loc = lmt.loc;
     if (this === this.main && this.keepalive) {
       if (c.keepalive_timeout === 0 || this.conn.requests >= c.keepalive_requests) this.keepalive = false;
     }
@@ -339,7 +345,8 @@ export class Request {
       return;
     }
     if (!this.countUriChange(`while redirect to named location "${name}"`)) return;
-    this.loc = loc;
+    const lmt = loc.limitExcept;
+    this.loc = lmt !== undefined && !lmt.methods.has(this.method) ? lmt.loc : loc;
     this.restart(PH.rewrite, false);
   }
 
@@ -663,6 +670,7 @@ export class Request {
       try {
         void h(this);
       } catch (e) {
+    this.loggingRequest = true;
         this.log("error", `log handler failed: ${(e as Error).message}`);
       }
     }

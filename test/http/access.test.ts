@@ -54,6 +54,49 @@ test("allow and deny: first match wins, families, inheritance, limit_except", as
   });
 });
 
+// Checked on the reference: for a method limit_except does not list, the location's rewrite
+// script (set, rewrite, return) and content_by_lua do not run, the Lua phases, header filters
+// and add_header are inherited, and proxy_pass is carried into the block.
+const LIMIT_EXCEPT_CONF = `
+events {}
+http {
+  access_log off;
+  error_log logs/error.log info;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /ret { limit_except GET { deny all; } add_header X-A 1 always; return 200 "ret\\n"; }
+    location /open { limit_except GET { allow all; } return 200 "open\\n"; }
+    location /rw { limit_except GET { allow all; } rewrite ^ /target last; }
+    location /target { return 200 "target\\n"; }
+    location /lua { limit_except GET { allow all; } content_by_lua_block { ngx.say("lua ", ngx.req.get_method()) } }
+    location /phases {
+      limit_except GET { allow all; }
+      set $v 1;
+      rewrite_by_lua_block { ngx.header["X-R"] = "r" }
+      access_by_lua_block { ngx.header["X-A"] = "a" }
+      header_filter_by_lua_block { ngx.header["X-H"] = "h" }
+      log_by_lua_block { ngx.log(ngx.ERR, "logged [", ngx.var.v, "]") }
+      default_type text/x-mine;
+    }
+    location /up { limit_except GET { allow all; } proxy_pass http://127.0.0.1:9/; }
+    location @named { limit_except GET { deny all; } return 200 "named\\n"; }
+    location /tonamed { try_files /nothing @named; }
+  }
+}
+`;
+
+test("limit_except: requests with other methods run under the block's configuration", async (t) => {
+  const post = (path: string): DiffRequest => ({ method: "POST", path, body: "x" });
+  await diffCase(t, {
+    name: "limit_except", conf: LIMIT_EXCEPT_CONF, mtime: 1700000000,
+    files: { "html/open": "open file\n", "html/rw": "rw file\n", "html/phases": "phases file\n" },
+    requests: [
+      get("/ret"), post("/ret"), get("/open"), post("/open"), { method: "DELETE", path: "/open" }, get("/rw"), post("/rw"),
+      get("/lua"), post("/lua"), get("/phases"), post("/phases"), post("/up"), get("/tonamed"), post("/tonamed"),
+    ],
+  });
+});
+
 const SATISFY_CONF = `
 events {}
 http {

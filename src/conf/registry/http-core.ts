@@ -41,7 +41,7 @@ export const httpCore: ModuleTable = {
     { name: "default_type", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "supported" },
     { name: "root", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, dupGroup: "root", status: "supported" },
     { name: "alias", contexts: LOC, args: "TAKE1", dup: true, dupGroup: "root", status: "supported" },
-    { name: "limit_except", contexts: LOC, args: "1MORE", block: "limit_except", dup: true, status: "partial", note: "only allow, deny and auth_basic inside take effect; the location's return/rewrite still run for the other methods" },
+    { name: "limit_except", contexts: LOC, args: "1MORE", block: "limit_except", dup: true, status: "supported" },
     { name: "client_max_body_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "offset", status: "planned", note: "issue 5" },
     { name: "client_body_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "planned", note: "issue 6" },
     { name: "client_body_timeout", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "msec", status: "planned", note: "issue 5" },

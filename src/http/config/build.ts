@@ -62,8 +62,10 @@ export interface BuildResult {
 let active: BuildState | undefined;
 
 /**
- * The location of an `if` block inside `parent` (nginx's unnamed location): its settings
- * merge over the parent's, its name and regex are the parent's. Only while a build runs.
+ * The location of an `if` or `limit_except` block inside `parent` (nginx's unnamed location):
+ * its settings merge over the parent's, its name and regex are the parent's; its handlers come
+ * from its own directives (so the parent's rewrite script and content_by_lua do not run in it).
+ * Only while a build runs.
  */
 export function buildIfLocation(parent: LocationConf, d: Directive): LocationConf {
   if (!active) throw new Error("buildIfLocation outside a build");

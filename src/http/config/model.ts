@@ -35,6 +35,11 @@ export interface LocationConf {
   readonly moduleData: Map<string, unknown>;
   readonly file: string;
   readonly line: number;
+  /**
+   * `limit_except`: the block's own configuration, which a request whose method is not listed
+   * runs under instead of this one (nginx swaps loc_conf in ngx_http_update_location_config).
+   */
+  readonly limitExcept?: { readonly methods: ReadonlySet<string>; readonly loc: LocationConf };
 }
 
 export interface LocationTree {

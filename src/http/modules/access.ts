@@ -2,13 +2,17 @@
 // `limit_except`. One handler runs both checks in nginx's order (access, then auth_basic)
 // and applies the core's satisfy rule: `all` needs every check that has an opinion to pass,
 // `any` needs one (then the rest of the access phase is skipped, as nginx jumps to
-// post_access). limit_except is a nested configuration chosen for the methods it does not
-// list; only the access directives inside it take effect here.
+// post_access). limit_except is a nested configuration that requests with the methods it
+// does not list run under (LocationConf.limitExcept, chosen at find_config): its own
+// settings merged over the location's, none of the location's rewrite script or
+// content_by_lua (checked on the reference), only proxy_pass carried in, as nginx's proxy
+// module does for limit_except blocks.
 import type { Directive } from "../../conf/ast.js";
 import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
 import type { LocationConf } from "../config/model.js";
-import { ConfigError, mergeLevel, type ParseEnv, type Settings, type SettingSpec } from "../config/settings.js";
+import { ConfigError, type ParseEnv, type Settings, type SettingSpec } from "../config/settings.js";
+import { buildIfLocation } from "../config/build.js";
 import { NEXT, OK, type PhaseHandler } from "../phases.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
 import { matchRules, parseRule, type AccessRule } from "./access-rules.js";
@@ -17,13 +21,6 @@ import { checkAuthBasic, DECLINED, type AuthBasicConf } from "./auth-basic.js";
 interface UserFile {
   readonly value: ComplexValue;
   readonly confPrefix: string;
-}
-
-interface LimitExcept {
-  /** Methods that keep the location's own configuration. */
-  readonly methods: ReadonlySet<string>;
-  /** The block's own access settings, laid over the location's. */
-  readonly own: Settings;
 }
 
 // nginx's method names for limit_except (ngx_http_core_limit_except).
@@ -55,18 +52,6 @@ const SETTINGS: readonly SettingSpec[] = [
     directive: "auth_basic_user_file", key: "auth_basic_user_file", default: undefined,
     parse: (d: Directive, _prev: unknown, env: ParseEnv) => ({ value: compileComplexValue(d.args[0] ?? ""), confPrefix: env.confPrefix }),
   } satisfies SettingSpec<UserFile | undefined>,
-  {
-    directive: "limit_except", key: "limit_except", default: undefined,
-    parse(d: Directive, _prev: unknown, env: ParseEnv): LimitExcept {
-      const methods = new Set<string>();
-      for (const m of d.args) {
-        if (!METHODS.has(m)) throw new ConfigError(`invalid method "${m}"`, d.file, d.line);
-        methods.add(m);
-        if (m === "GET") methods.add("HEAD");
-      }
-      return { methods, own: mergeLevel({}, d.block ?? [], env) };
-    },
-  } satisfies SettingSpec<LimitExcept | undefined>,
 ];
 
 interface AccessConf {
@@ -122,23 +107,40 @@ function runChecks(r: Request, c: AccessConf): number {
 }
 
 function handlerFor(loc: LocationConf): PhaseHandler | undefined {
-  const own = accessConf(loc.settings);
-  const lmt = loc.settings.limit_except as LimitExcept | undefined;
-  const other = lmt ? accessConf({ ...loc.settings, ...lmt.own }) : undefined;
-  if (!own && !other) return undefined;
+  const c = accessConf(loc.settings);
+  if (!c) return undefined;
   return (r: Request) => {
     if (r !== r.main) return NEXT;
-    const c = lmt && !lmt.methods.has(r.method) ? other : own;
-    if (!c) return NEXT;
     const rc = runChecks(r, c);
     // satisfy any: a passing check ends the access phase (nginx goes to post_access).
     return rc === OK ? OK : rc;
   };
 }
 
+/** limit_except's block as the nested location requests with other methods run under. */
+function compileLimitExcept(loc: LocationConf): void {
+  const d = loc.directives.find((x) => x.name === "limit_except");
+  if (d === undefined) return;
+  const methods = new Set<string>();
+  for (const m of d.args) {
+    if (!METHODS.has(m)) throw new ConfigError(`invalid method "${m}"`, d.file, d.line);
+    methods.add(m);
+    if (m === "GET") methods.add("HEAD");
+  }
+  const inner = buildIfLocation(loc, d);
+  if (inner.contentHandler === undefined) {
+    // The location is still being built (its proxy_pass, its content handler): look late.
+    const carried: PhaseHandler = (r) => (loc.moduleData.has("proxy") && loc.contentHandler ? loc.contentHandler(r) : NEXT);
+    (inner as { contentHandler: PhaseHandler | undefined }).contentHandler = carried;
+  }
+  (loc as { limitExcept?: LocationConf["limitExcept"] }).limitExcept = { methods, loc: inner };
+}
+
 export const accessModule: HttpModule = {
   name: "access",
   settings: SETTINGS,
+  directives: ["limit_except"],
+  compileLocation: compileLimitExcept,
   handler(phase, loc) {
     return phase === "access" ? handlerFor(loc) : undefined;
   },
