@@ -76,6 +76,15 @@ export default (ngx: Ngx) => { ngx.log(ngx.WARN, "logged from ts status=", ngx.s
 import type { Ngx } from "tsresty";
 export default (ngx: Ngx) => { ngx.shared.dogs.set("init", "from init"); };
 `,
+  "ts/init-worker.ts": `
+import type { Ngx } from "tsresty";
+export default (ngx: Ngx) => { ngx.shared.dogs.set("worker", ngx.get_phase()); };
+`,
+  "ts/exit-worker.ts": `
+import * as fs from "node:fs";
+import type { Ngx } from "tsresty";
+export default (ngx: Ngx) => { fs.writeFileSync(ngx.config.prefix() + "exit-worker.txt", ngx.get_phase() + " " + ngx.shared.dogs.get("worker")[0]); };
+`,
   "ts/shdict.ts": `
 import type { Ngx } from "tsresty";
 export default (ngx: Ngx) => {
@@ -187,6 +196,8 @@ http {
   error_log logs/error.log info;
   lua_shared_dict dogs 1m;
   init_by_lua_file ts/init.ts;
+  init_worker_by_lua_file ts/init-worker.ts;
+  exit_worker_by_lua_file ts/exit-worker.ts;
   server {
     listen 127.0.0.1:__PORT__;
     location /content { content_by_lua_file ts/content.ts; }
@@ -244,9 +255,14 @@ before(async () => {
   await server.start(buildFrom(prefix));
 });
 
+let exitWorkerOutput = "";
+
 after(async () => {
   await server?.stop();
+  exitWorkerOutput = fs.readFileSync(path.join(prefix, "exit-worker.txt"), "utf8");
   if (prefix) fs.rmSync(prefix, { recursive: true, force: true });
+  // init_worker_by_lua_file ran before the requests, exit_worker_by_lua_file at the stop
+  assert.equal(exitWorkerOutput, "exit_worker init_worker");
 });
 
 async function get(p: string, extra = ""): Promise<ParsedResponse> {
@@ -317,7 +333,7 @@ test("header_filter, body_filter and log phases; init_by_lua_file", async () => 
 
 test("shared dicts: results as tuples, as the Lua methods return them", async () => {
   const r = await get("/shdict");
-  assert.deepEqual(JSON.parse(r.body), [true, null, false, "v", 7, null, null, 15, null, "not a number", "from init", ["init", "k", "n"]]);
+  assert.deepEqual(JSON.parse(r.body), [true, null, false, "v", 7, null, null, 15, null, "not a number", "from init", ["init", "k", "n", "worker"]]);
 });
 
 test("an exception in a TypeScript handler: 500 and the .ts file and line in the error log", async () => {
