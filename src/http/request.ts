@@ -68,6 +68,8 @@ export const requestHooks = {
 
 interface OutputSink {
   write(data: string | Buffer): void;
+  /** Hand what was written so far to the connection now (eof, ngx.flush). */
+  push(): void;
   end(): void;
   abort(): void;
   drained(): Promise<void>;
@@ -556,6 +558,7 @@ export class Request {
       } else this.sink.write(out);
     } else if (chunk.flush) this.flushHead();
     if (chunk.eof) this.finishOutput();
+    else if (chunk.flush) this.sink.push();
   }
 
   private flushHead(): void {
@@ -574,6 +577,7 @@ export class Request {
       this.pendingHead = undefined;
       this.sink.write(h + tail);
     } else if (tail) this.sink.write(tail);
+    this.sink.push();
   }
 
   // =================================================================== finalization
@@ -678,6 +682,7 @@ export class Request {
     if (this.tempFiles) for (const f of this.tempFiles) fs.rm(f, () => {});
     const ex = this.exchange;
     if (ex) {
+      this.sink.push();
       const ka = this.keepalive ? this.loc.core.keepalive_timeout : 0;
       ex.finish(ka);
     }
@@ -705,15 +710,48 @@ const EMPTY_HANDLERS: readonly PhaseHandler[] = [];
 const CRLF = Buffer.from("\r\n");
 
 function mainSink(ex: Exchange): OutputSink {
+  let parts: (string | Buffer)[] = [];
+  let bytes = 0;
+  let strings = true;
+  let scheduled = false;
+  const push = (): void => {
+    scheduled = false;
+    const n = parts.length;
+    if (n === 0) return;
+    const ps = parts;
+    parts = [];
+    bytes = 0;
+    if (n === 1) ex.write(ps[0]!);
+    else if (strings) ex.write(ps.join(""));
+    else ex.writev(ps);
+    strings = true;
+  };
   return {
     write: (d) => {
-      ex.write(d);
+      parts.push(d);
+      bytes += d.length;
+      if (typeof d !== "string") strings = false;
+      if (bytes >= OUTPUT_BATCH) push();
+      else if (!scheduled) {
+        scheduled = true;
+        queueMicrotask(push);
+      }
     },
-    end: () => {},
-    abort: () => ex.abort(),
-    drained: () => ex.drained(),
+    push,
+    end: push,
+    abort: () => {
+      push();
+      ex.abort();
+    },
+    drained: () => {
+      push();
+      return ex.drained();
+    },
   };
 }
+
+/** Bytes gathered before they go to the socket without waiting for a flush point. */
+const OUTPUT_BATCH = 64 * 1024;
 
 interface CaptureSink extends OutputSink {
   body(): Buffer;
@@ -728,6 +766,7 @@ function captureSink(): CaptureSink {
       parts.push(typeof d === "string" ? Buffer.from(d, "latin1") : d);
     },
     end: () => {},
+    push: () => {},
     abort: () => {
       s.aborted = true;
     },

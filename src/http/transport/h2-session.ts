@@ -235,6 +235,12 @@ class H2Exchange implements Exchange {
     return typeof data === "string" ? this.stream.write(Buffer.from(data, "latin1")) : this.stream.write(data);
   }
 
+  writev(parts: readonly (string | Buffer)[]): boolean {
+    let ok = true;
+    for (const p of parts) ok = this.write(p) && ok;
+    return ok;
+  }
+
   /** The core's HTTP/1 header block as one HEADERS frame. */
   private respond(block: string): void {
     this.responded = true;

@@ -609,6 +609,19 @@ class NetExchange implements Exchange {
     return ok;
   }
 
+  writev(parts: readonly (string | Buffer)[]): boolean {
+    if (this.done || this.closed) return false;
+    const s = this.c.sock;
+    // Corked writes go out together through the stream's _writev: one syscall.
+    s.cork();
+    let ok = true;
+    for (const p of parts) ok = (typeof p === "string" ? s.write(p, "latin1") : s.write(p)) && ok;
+    s.uncork();
+    this.wroteAny = true;
+    if (!ok && this.sendTimeoutMs > 0 && !this.sendTimer) this.armSend();
+    return ok;
+  }
+
   setSendTimeout(ms: number, owner: { sendTimedOut(): void }): void {
     this.sendTimeoutMs = ms;
     this.sendOwner = owner;

@@ -134,6 +134,8 @@ export interface Exchange {
   sendContinue(): void;
   /** Write response bytes (a latin1 string or a Buffer). Returns false when the socket buffer is full. */
   write(data: string | Buffer): boolean;
+  /** Write several pieces at once (one writev where the socket allows). */
+  writev(parts: readonly (string | Buffer)[]): boolean;
   /** Resolves when the socket buffer has drained (for flush(true)). */
   drained(): Promise<void>;
   /**
