@@ -357,7 +357,6 @@ export class Request {
     this.internal = true;
     this.ctx_ = undefined;
     if (clearLoc) this.loc = this.server.root;
-    this.status = 0;
     queueMicrotask(() => this.run(phase));
   }
 

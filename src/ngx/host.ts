@@ -24,8 +24,6 @@ export interface LuaRequestState {
   newBody: string[] | undefined;
   /** The content phase has run (ngx.exit(ngx.OK) then ends the request). */
   enteredContent: boolean;
-  /** ngx.header or output touched the headers (the default Content-Type is set then). */
-  headersSet: boolean;
 }
 
 export class NgxHost {
@@ -74,7 +72,7 @@ export function requestState(r: Request): LuaRequestState {
   const m = r.main.notes;
   let s = m.get(STATE_KEY) as LuaRequestState | undefined;
   if (s === undefined) {
-    s = { bodyEof: false, onAbort: undefined, cleanups: undefined, asyncReq: undefined, newBody: undefined, enteredContent: false, headersSet: false };
+    s = { bodyEof: false, onAbort: undefined, cleanups: undefined, asyncReq: undefined, newBody: undefined, enteredContent: false };
     m.set(STATE_KEY, s);
   }
   return s;

@@ -14,11 +14,12 @@ import { encodeArgs } from "./encoding.js";
 
 /** ngx_http_lua's first header touch: the default Content-Type is set before user changes. */
 export function touchHeaders(r: Request): void {
-  const s = requestState(r);
-  if (s.headersSet) return;
-  s.headersSet = true;
+  // Per request, not per main request: a subrequest's output leaves its parent's headers alone.
+  if (r.notes.has(HEADERS_TOUCHED)) return;
+  r.notes.set(HEADERS_TOUCHED, true);
   setContentType(r);
 }
+const HEADERS_TOUCHED = "lua.headers";
 
 function write(fname: string, args: LuaValue[], nl: boolean): { r: Request; res: LuaResult } {
   const { r } = requestFor(`ngx.${fname}`);
