@@ -36,7 +36,10 @@ export async function sharedStoreModule(): Promise<SharedStoreModule | undefined
 }
 
 export function zonesOf(cfg: HttpConfig): { name: string; size: number }[] {
-  return (cfg.httpSettings.lua_shared_dict as { name: string; size: number }[] | undefined) ?? [];
+  const zones = (cfg.httpSettings.lua_shared_dict as { name: string; size: number }[] | undefined) ?? [];
+  // Zones kept in Redis (tsresty_shared_dict_redis, docs/redis-zone.md) need no shared memory.
+  const redis = new Set(((cfg.httpSettings.tsresty_shared_dict_redis as { zone: string }[] | undefined) ?? []).map((d) => d.zone));
+  return redis.size === 0 ? zones : zones.filter((z) => !redis.has(z.name));
 }
 
 /** The master's zones by name: a zone keeps its memory across reloads while its size is the same, as nginx's. */
@@ -99,6 +102,9 @@ export class ReplayMute {
       keys.push(k);
     }
     this.muted.push({ store: s, keys });
+    // A Redis zone's synchronous twin answers the plain (non-yielding) calls of init_by_lua.
+    const twin = (s as { readonly blocking?: ShdictStore }).blocking;
+    if (twin !== undefined) this.mute(twin);
     return s;
   }
 

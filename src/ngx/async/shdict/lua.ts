@@ -26,7 +26,8 @@ export type StoreFactory = (zone: SharedDictZone) => ShdictStore;
 // name and size are unchanged, so the stores are kept here by name.
 const zones = new Map<string, ShdictStore & { size?: number }>();
 
-export const memoryStoreFactory: StoreFactory = (z) => new MemoryStore(z.name, z.size);
+export const memoryStoreFactory: StoreFactory = (z) =>
+  z.redis !== undefined ? new RedisStore(z.name, z.size, z.redis) : new MemoryStore(z.name, z.size);
 
 const backendOf = (s: ShdictStore): string | undefined => (s instanceof RedisStore ? s.backend : undefined);
 
@@ -35,8 +36,10 @@ export function zoneStore(zone: SharedDictZone, factory: StoreFactory = memorySt
   const old = zones.get(zone.name);
   const backend = zone.redis === undefined ? undefined : `${zone.redis.url} ${zone.redis.prefix}`;
   if (old !== undefined && old.capacity() === zone.size && backendOf(old) === backend) return old;
-  // A Redis zone (tsresty_shared_dict_redis) is one whatever the factory.
-  const s = zone.redis !== undefined ? new RedisStore(zone.name, zone.size, zone.redis) : factory(zone);
+  // A Redis zone (tsresty_shared_dict_redis) is one whatever the factory: a factory that
+  // knows of Redis zones (memoryStoreFactory, or one falling back to it) may wrap it.
+  let s = factory(zone);
+  if (zone.redis !== undefined && !(s instanceof RedisStore)) s = new RedisStore(zone.name, zone.size, zone.redis);
   zones.set(zone.name, s);
   return s;
 }
