@@ -212,6 +212,25 @@ function tests(): void {
     assert.equal(s.pop("L", false), long);
   });
 
+  test("a thread's copy of a value is not answered once another thread changed it", () => {
+    const sab = createSharedZone("copies", 65536);
+    const [a, b] = [new SharedStore("copies", 65536, sab), new SharedStore("copies", 65536, sab)];
+    const v = (c: string): string => c.repeat(100);
+    b.store("set", "k", v("a"), 0, 0, false);
+    assert.equal(a.get("k")!.value, v("a"));
+    // Same size: rewritten in place.
+    b.store("set", "k", v("b"), 0, 0, false);
+    assert.equal(a.get("k")!.value, v("b"));
+    // Freed, and the node's memory reused by another key's value.
+    b.store("set", "k", undefined, 0, 0, false);
+    b.store("set", "q", v("c"), 0, 0, false);
+    assert.equal(a.get("k"), undefined);
+    assert.equal(a.get("q")!.value, v("c"));
+    b.store("set", "q", v("d"), 0, 0, false);
+    assert.equal(a.get("q")!.value, v("d"));
+    assert.equal(b.get("q")!.value, v("d"));
+  });
+
   test("the verifier sees a broken zone", () => {
     const sab = createSharedZone("broken", 65536);
     const s = new SharedStore("broken", 65536, sab);

@@ -25,6 +25,9 @@ export const H = {
   LRU_TAIL: 3,
   FREE_PAGES: 4,
   MAGIC: 5,
+  /** A 64-bit count of string values written (low, high int32), for readers' decoded-string caches. */
+  SEQ_LO: 6,
+  SEQ_HI: 7,
   /** Lengths of the partial page lists, one per chunk class (shift 0..11). */
   PARTIAL_LEN: 8,
 } as const;
@@ -70,6 +73,9 @@ export const N = {
   LIST_HEAD: 10,
   LIST_TAIL: 11,
   LIST_LEN: 12,
+  /** The zone's write count when this node's string value was written (H.SEQ_*). */
+  SEQ_LO: 13,
+  SEQ_HI: 16,
   /** float64 indexes (address / 8 + field). */
   EXPIRES_F64: 4,
   NUMBER_F64: 7,

@@ -16,6 +16,7 @@ import {
 import { SharedSlab } from "./shared-slab.js";
 import { SharedHash, hashKey } from "./shared-hash.js";
 import { ZoneLock } from "./shared-lock.js";
+import { CACHE_MAX_LEN, CACHE_MIN_LEN, DecodedStrings } from "./shared-strings.js";
 import {
   EXISTS, NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY,
   type ShEntry, type ShError, type ShIncrResult, type ShStoreResult, type ShValue, type ShdictStore, type StoreMode,
@@ -70,6 +71,7 @@ export class SharedStore implements ShdictStore {
   private readonly hash: SharedHash;
   private readonly mutex: ZoneLock;
   private readonly view = new EntryView();
+  private readonly decoded = new DecodedStrings();
   /** Whether the last allocate() evicted live entries. */
   private forced = false;
 
@@ -118,6 +120,12 @@ export class SharedStore implements ShdictStore {
       this.i32[f + N.TYPE] = T_STRING;
       this.i32[f + N.VALUE_LEN] = value.length;
       this.slab.writeString(this.buf, a, N.KEY + this.i32[f + N.KEY_LEN]!, value);
+      // Stamp the value with the zone's write count: readers' cached copies of the old one go stale.
+      const lo = (this.i32[H.SEQ_LO]! + 1) | 0;
+      this.i32[H.SEQ_LO] = lo;
+      if (lo === 0) this.i32[H.SEQ_HI]!++;
+      this.i32[f + N.SEQ_LO] = lo;
+      this.i32[f + N.SEQ_HI] = this.i32[H.SEQ_HI]!;
     } else if (typeof value === "number") {
       this.i32[f + N.TYPE] = T_NUMBER;
       this.f64[(a >> 3) + N.NUMBER_F64] = value;
@@ -129,8 +137,18 @@ export class SharedStore implements ShdictStore {
   private valueAt(a: number): ShValue | ShValue[] {
     const f = a >> 2;
     switch (this.i32[f + N.TYPE]) {
-      case T_STRING:
-        return this.slab.readString(this.buf, a, N.KEY + this.i32[f + N.KEY_LEN]!, this.i32[f + N.VALUE_LEN]!);
+      case T_STRING: {
+        const len = this.i32[f + N.VALUE_LEN]!;
+        if (len < CACHE_MIN_LEN || len > CACHE_MAX_LEN) return this.slab.readString(this.buf, a, N.KEY + this.i32[f + N.KEY_LEN]!, len);
+        const lo = this.i32[f + N.SEQ_LO]!;
+        const hi = this.i32[f + N.SEQ_HI]!;
+        let s = this.decoded.get(a, lo, hi);
+        if (s === undefined) {
+          s = this.slab.readString(this.buf, a, N.KEY + this.i32[f + N.KEY_LEN]!, len);
+          this.decoded.put(a, lo, hi, s);
+        }
+        return s;
+      }
       case T_NUMBER:
         return this.f64[(a >> 3) + N.NUMBER_F64]!;
       case T_TRUE:
