@@ -175,6 +175,28 @@ export default async (ngx: Ngx) => {
 `,
   "lua/ctx-read.lua": `ngx.say("lua sees y=", ngx.ctx.y, " list=", table.concat(ngx.ctx.list, ","), " access=", tostring(ngx.ctx.access))`,
   "ts/reload.ts": `export default (ngx) => { ngx.say("version 1"); };\n`,
+  "ts/clients.ts": `
+import type { Ngx } from "tsresty";
+import MySQL from "tsresty/resty/mysql";
+import Http from "tsresty/resty/http";
+export default async (ngx: Ngx) => {
+  const db = new MySQL();
+  await db.set_timeout(2000);
+  const [ok, err] = await db.connect({ host: "127.0.0.1", port: 3306, user: "root", password: "", database: "test" });
+  if (!ok) return ngx.say("mysql: ", err);
+  const [rows, qerr] = await db.query("select 1 as one, 'x' as s, null as n");
+  await db.set_keepalive(10000, 10);
+  const httpc = new Http();
+  const [res, herr] = await httpc.request_uri("http://127.0.0.1:" + ngx.var.arg_port + "/peer?q=1", { method: "POST", body: "ping" });
+  const sock = ngx.socket.tcp();
+  sock.settimeout(2000);
+  const [sok, serr] = await sock.connect("127.0.0.1", 6379);
+  await sock.send("PING\\r\\n");
+  const [line] = await sock.receive("*l");
+  sock.close();
+  ngx.say(JSON.stringify({ rows, qerr, status: res?.status, body: res?.body, herr, sok, serr, line }));
+};
+`,
   "ts/filter-error.mjs": `export default (ngx) => {
   const o = null;
   return o.field;
@@ -231,6 +253,7 @@ http {
     location /missing { content_by_lua_file ts/missing.ts; }
     location /exit-async { content_by_lua_file ts/exit-async.ts; }
     location /redis { content_by_lua_file ts/redis.ts; }
+    location /clients { content_by_lua_file ts/clients.ts; }
     location /misc { content_by_lua_file ts/misc.ts; }
     location /timer { content_by_lua_file ts/timer.ts; }
     location /filter-error { header_filter_by_lua_file ts/filter-error.mjs; content_by_lua_block { ngx.say("x") } }
@@ -392,6 +415,26 @@ test("tsresty/resty/redis and tsresty/cjson against the real Redis", async () =>
   assert.equal(Buffer.from(r.body, "latin1").toString("utf8"), `{"v":"välue","none":null,"list":[],"path":"a\\/b"} {"a":[1,2,{}],"b":null}\n`);
 });
 
+test("tsresty/resty/mysql, tsresty/resty/http and ngx.socket.tcp against real peers", async () => {
+  const http = await import("node:http");
+  const peer = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (d: Buffer) => (body += d.toString()));
+    req.on("end", () => res.end(`peer ${req.method} ${req.url} ${body}`));
+  });
+  const peerPort = await freePort();
+  await new Promise<void>((resolve) => peer.listen(peerPort, "127.0.0.1", resolve));
+  try {
+    const r = await get(`/clients?port=${peerPort}`);
+    assert.deepEqual(JSON.parse(r.body), {
+      rows: [{ one: 1, s: "x", n: null }], qerr: null, status: 200, body: "peer POST /peer?q=1 ping", herr: null,
+      sok: 1, serr: null, line: "+PONG",
+    });
+  } finally {
+    peer.close();
+  }
+});
+
 test("ngx.re, encodings, request headers, relative imports", async () => {
   const r = await get("/misc");
   const o = JSON.parse(Buffer.from(r.body, "latin1").toString("utf8")) as Record<string, unknown>;
@@ -434,7 +477,15 @@ test("tsc --noEmit passes on a handler importing tsresty's types from a user pro
 import type { Ngx } from "tsresty";
 import Redis from "tsresty/resty/redis";
 import cjson from "tsresty/cjson";
+import MySQL from "tsresty/resty/mysql";
+import Http from "tsresty/resty/http";
 export default async function handler(ngx: Ngx): Promise<void> {
+  const db = new MySQL();
+  const [rows] = await db.query("select 1");
+  const [res] = await new Http().request_uri("http://127.0.0.1/", { method: "GET" });
+  const sock = ngx.socket.tcp();
+  const [line, rerr] = await sock.receive("*l");
+  ngx.say(JSON.stringify({ rows, status: res?.status, line, rerr }));
   const args = ngx.req.get_uri_args();
   const [value, flags] = ngx.shared.cache.get("k");
   const red = new Redis();

@@ -13,6 +13,7 @@ import { logPiece } from "../values.js";
 import type { LuaVm } from "../vm.js";
 import { NgxExitSignal } from "../thread.js";
 import { atCall, CALL_IN, callLua, callLuaSync, currentThread, jsFunction, userPosition } from "./bridge.js";
+import { luaObject } from "./lua-object.js";
 import { bytesOut, integerKey, registerProxy, textIn, textOut, toJs, toLua, type JsValue } from "./convert.js";
 import type { Ngx, RegexCtx } from "./types.js";
 
@@ -273,6 +274,18 @@ function makeRe(ngx: LuaTable): Record<string, unknown> {
   };
 }
 
+/** ngx.socket.tcp()/udp(): the cosocket as an object whose waiting methods return Promises. */
+function makeSocket(ngx: LuaTable): Record<string, unknown> {
+  const t = table(ngx, "socket");
+  const make = (name: string) => (): unknown => {
+    const f = t.getStr(name);
+    if (typeof f !== "function") throw new Error(`ngx.socket.${name} is not available`);
+    const [s] = callLuaSync(f as LuaFunction, []);
+    return luaObject(s);
+  };
+  return { tcp: make("tcp"), udp: make("udp") };
+}
+
 /** ngx.shared: DICT -> an object with the dict's methods (tuples). */
 function makeShared(ngx: LuaTable): Record<string, unknown> {
   const dicts = new Map<string, Record<string, unknown>>();
@@ -340,6 +353,7 @@ function buildFacade(vm: LuaVm): Ngx {
   for (const k of ["nginx_version", "ngx_lua_version", "subsystem", "debug"]) config[k] = toJs(cfgT.getStr(k));
   o.config = config;
   o.re = makeRe(ngx);
+  o.socket = makeSocket(ngx);
   o.shared = makeShared(ngx);
   o.header = fieldProxy(ngx.getStr("header"), toJs);
   o.var = fieldProxy(ngx.getStr("var"), toJs);

@@ -131,6 +131,32 @@ export interface Timer {
   pending_count(): number;
 }
 
+/** A cosocket (ngx.socket.tcp()): the methods that wait return Promises of tuples. */
+export interface TcpSocket {
+  connect(host: string, port?: number, options?: { pool?: string; pool_size?: number; backlog?: number }): Promise<[ok: 1 | null, err: Err]>;
+  sslhandshake(reused_session?: unknown, server_name?: string, ssl_verify?: boolean): Promise<[session: unknown, err: Err]>;
+  send(data: Bytes | LuaLike[]): Promise<[bytes: number | null, err: Err]>;
+  /** `"*l"` a line, `"*a"` all, or a byte count: [data, err, partial]. */
+  receive(pattern?: string | number): Promise<[data: string | null, err: Err, partial?: string | null]>;
+  receiveany(max: number): Promise<[data: string | null, err: Err]>;
+  /** An async reader up to `pattern`: `await reader()` gives [data, err, partial]. */
+  receiveuntil(pattern: string, options?: { inclusive?: boolean }): [reader: (size?: number) => Promise<[data: string | null, err: Err, partial?: string | null]>, err: Err];
+  settimeout(ms: number): [ok: 1 | null, err: Err];
+  settimeouts(connect: number, send: number, read: number): [ok: 1 | null, err: Err];
+  setkeepalive(timeout?: number, size?: number): [ok: 1 | null, err: Err];
+  getreusedtimes(): [count: number | null, err: Err];
+  close(): [ok: 1 | null, err: Err];
+  setoption(option: string, value: unknown): [ok: 1 | null, err: Err];
+}
+
+export interface UdpSocket {
+  setpeername(host: string, port?: number): Promise<[ok: 1 | null, err: Err]>;
+  send(data: Bytes | LuaLike[]): Promise<[ok: 1 | null, err: Err]>;
+  receive(size?: number): Promise<[data: string | null, err: Err]>;
+  settimeout(ms: number): [ok: 1 | null, err: Err];
+  close(): [ok: 1 | null, err: Err];
+}
+
 /** ngx.header: the response headers (a string, several as an array, null when unset). */
 export type Headers = Record<string, string | string[] | number | null | undefined>;
 
@@ -161,6 +187,7 @@ export interface Ngx {
   readonly location: Location;
   readonly shared: Readonly<Record<string, SharedDict>>;
   readonly timer: Timer;
+  readonly socket: { tcp(): TcpSocket; udp(): UdpSocket };
   // logging and time
   log(level: number, ...values: unknown[]): void;
   sleep(seconds: number): Promise<void>;

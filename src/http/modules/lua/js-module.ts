@@ -19,6 +19,8 @@ import type { Ngx } from "../../../ngx/js/types.js";
 import * as root from "../../../index.js";
 import * as cjson from "../../../ngx/js/lib/cjson.js";
 import * as redis from "../../../ngx/js/lib/redis.js";
+import * as mysql from "../../../ngx/js/lib/mysql.js";
+import * as http from "../../../ngx/js/lib/http.js";
 import type { LuaChunk } from "./chunks.js";
 
 const esbuild = lazyRequire<typeof Esbuild>("esbuild");
@@ -35,6 +37,8 @@ const PACKAGE_MODULES: Readonly<Record<string, object>> = {
   "tsresty": root,
   "tsresty/cjson": cjson,
   "tsresty/resty/redis": redis,
+  "tsresty/resty/mysql": mysql,
+  "tsresty/resty/http": http,
 };
 
 // `tsresty compile`'s modules (a colleague's src/lua/compiled-module.ts): bound as Lua chunks.

@@ -4,9 +4,8 @@
 import type { LuaFunction, LuaValue } from "../../../lua/runtime/value.js";
 import { makeRedisModule } from "../../../lib/resty/redis.js";
 import { index } from "../../../lua/runtime/ops.js";
-import { callLua, callLuaSync, CALL_IN } from "../bridge.js";
-import { inThread } from "../facade.js";
-import { toJs, toLua } from "../convert.js";
+import { callLuaSync } from "../bridge.js";
+import { luaObject } from "../lua-object.js";
 import type { Err } from "../types.js";
 
 /** A reply: a string, a number, an array of replies, or null (Redis nil: ngx.null). */
@@ -15,18 +14,19 @@ export type Reply = string | number | null | Reply[];
 let M: LuaValue;
 const mod = (): LuaValue => (M ??= makeRedisModule());
 
-type Method = (...args: unknown[]) => unknown;
+/** Methods whose one result comes back alone rather than as a tuple. */
+const SINGLE = new Set(["array_to_hash"]);
 
 /** The methods of lua-resty-redis, with their result shapes. */
 export interface RedisMethods {
-  set_timeout(ms: number): void;
-  set_timeouts(connect: number, send: number, read: number): void;
+  set_timeout(ms: number): [ok: 1 | null, err: Err];
+  set_timeouts(connect: number, send: number, read: number): [ok: 1 | null, err: Err];
   connect(host: string, port?: number | Record<string, unknown>, options?: Record<string, unknown>): Promise<[ok: 1 | null, err: Err]>;
   set_keepalive(max_idle_timeout?: number, pool_size?: number): [ok: 1 | null, err: Err];
   get_reused_times(): [count: number | null, err: Err];
   close(): [ok: 1 | null, err: Err];
-  init_pipeline(n?: number): void;
-  cancel_pipeline(): void;
+  init_pipeline(n?: number): [ok: 1 | null, err: Err];
+  cancel_pipeline(): [ok: 1 | null, err: Err];
   commit_pipeline(): Promise<[replies: Reply[] | null, err: Err]>;
   read_reply(): Promise<[reply: Reply, err: Err]>;
   hmset(key: string, ...fieldsAndValues: unknown[]): Promise<[reply: Reply, err: Err]>;
@@ -46,23 +46,7 @@ interface RedisConstructor {
 const Redis = function Redis(this: unknown): Redis {
   const [obj, err] = callLuaSync(index(mod(), "new") as LuaFunction, []);
   if (obj === undefined) throw new Error(typeof err === "string" ? err : "failed to instantiate redis");
-  const methods = new Map<string, Method>();
-  return new Proxy({} as Redis, {
-    get: (_t, k) => {
-      if (typeof k !== "string" || k === "then") return undefined;
-      let m = methods.get(k);
-      if (m !== undefined) return m;
-      const f = inThread(() => index(obj, k)) as LuaFunction;
-      if (typeof f !== "function") return undefined;
-      const conv = (vs: LuaValue[]): unknown => (k === "array_to_hash" ? toJs(vs[0]) : [toJs(vs[0]), toJs(vs[1])]);
-      m = (...a: unknown[]) => {
-        const r = callLua(f, [obj, ...a.map((x) => toLua(x, CALL_IN))]);
-        return r instanceof Promise ? r.then(conv) : f.$g !== undefined ? Promise.resolve(conv(r)) : conv(r);
-      };
-      methods.set(k, m);
-      return m;
-    },
-  });
+  return luaObject<Redis>(obj, SINGLE);
 } as unknown as RedisConstructor;
 
 export { Redis };
