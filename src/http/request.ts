@@ -122,6 +122,14 @@ export class Request {
   generation = 0;
   /** In the log phase: log lines say "while logging request". */
   loggingRequest = false;
+  /**
+   * Server and Date lines add_header appended: they go out beside nginx's own, which only a
+   * header set by name (ngx.header, more_set_headers, a passed upstream header) replaces.
+   */
+  addedServer = 0;
+  addedDate = 0;
+  /** Bumped on every internal redirect, so a stale async handler cannot resume the new run. */
+  generation = 0;
   finalized = false;
   /** Set when the request no longer owns the connection (terminated). */
   detached = false;
@@ -133,6 +141,8 @@ export class Request {
   readonly headersOut = new HeaderList();
   /** Set when a module cleared the Server line (more_clear_headers Server). */
   serverHeaderOff = false;
+  /** The Date header was cleared by name (ngx.header.Date = nil): nginx writes none. */
+  dateHeaderOff = false;
   /** A subrequest whose error statuses get nginx's pages (see SubrequestOptions.errorPages). */
   errorPages = false;
   contentType: string | undefined;

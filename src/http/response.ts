@@ -29,8 +29,12 @@ export function buildHeader(r: Request): string {
   const core = r.loc.core;
   let h = r.statusLine !== undefined ? `HTTP/1.1 ${r.statusLine}\r\n` : statusLine(r.status);
   const out = r.headersOut;
-  if (!out.has("server") && !r.serverHeaderOff) h += "Server: " + serverHeader(core.server_tokens) + "\r\n";
-  if (!out.has("date")) h += "Date: " + httpDateNow() + "\r\n";
+  if (!r.serverHeaderOff && (r.addedServer === 0 ? !out.has("server") : out.getAll("server").length <= r.addedServer)) {
+    h += "Server: " + serverHeader(core.server_tokens) + "\r\n";
+  }
+  if (!r.dateHeaderOff && (r.addedDate === 0 ? !out.has("date") : out.getAll("date").length <= r.addedDate)) {
+    h += "Date: " + httpDateNow() + "\r\n";
+  }
   if (r.contentType !== undefined && r.contentType !== "") {
     h += "Content-Type: " + r.contentType;
     if (r.charset) h += "; charset=" + r.charset;

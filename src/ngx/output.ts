@@ -223,6 +223,14 @@ export function setResponseHeader(r: Request, name: string, v: LuaValue): void {
       // A Last-Modified set by name is an ordinary header line, where nginx writes it.
       r.lastModified = undefined;
       break;
+    // Set by name, Server and Date replace nginx's own; cleared, they leave none (checked on
+    // the reference: the cleared builtin header keeps its slot, so nginx adds nothing).
+    case "server":
+      r.serverHeaderOff = values.length === 0;
+      break;
+    case "date":
+      r.dateHeaderOff = values.length === 0;
+      break;
   }
   if (values.length === 0) r.headersOut.remove(name);
   else r.headersOut.set(name, values);

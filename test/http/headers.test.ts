@@ -58,6 +58,11 @@ http {
       add_header X-Inner inner;
       return 200 "inner\\n";
     }
+    # add_header Server/Date add lines beside nginx's own; a header set by name replaces them.
+    location /srvdate { add_header Server mine; add_header Date d1; return 200 "sd\n"; }
+    location /luasrv { add_header Server added; content_by_lua_block { ngx.header.Server = "lua-srv" ngx.say("ls") } }
+    location /luaclr { add_header Server added; header_filter_by_lua_block { ngx.header.Server = nil } return 200 "lc\n"; }
+    location /luaclr2 { content_by_lua_block { ngx.header.Server = "x" ngx.header.Server = nil ngx.header.Date = nil ngx.say("lc2") } }
     location /if {
       add_header X-Loc loc;
       if ($arg_x) { add_header X-If if; }
@@ -71,7 +76,7 @@ test("add_header: statuses, always, inheritance, special headers", async (t) => 
     name: "add_header", conf: ADD_HEADER_CONF, requests: [
       get("/"), get("/own?a=1"), get("/own404"), get("/own500"), get("/s201"), get("/s204"), get("/s301"), get("/s302"),
       get("/s303"), get("/s307"), get("/s308"), get("/s403"), get("/lm"), get("/lua"), get("/luaexit"), get("/inner"),
-      get("/inner/nested"), get("/if"), get("/if?x=1"), { method: "HEAD", path: "/own" },
+      get("/inner/nested"), get("/if"), get("/if?x=1"), { method: "HEAD", path: "/own" }, get("/srvdate"), get("/luasrv"), get("/luaclr"), get("/luaclr2"),
     ],
   });
 });

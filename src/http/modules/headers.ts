@@ -23,7 +23,10 @@ const SAFE = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);
 
 /** A plain header is added only when its value is not empty. */
 function addPlain(r: Request, name: string, value: string): void {
-  if (value !== "") r.headersOut.add(name, value);
+  if (value === "") return;
+  r.headersOut.add(name, value);
+  if (name.length === 6 && name.toLowerCase() === "server") r.addedServer++;
+  else if (name.length === 4 && name.toLowerCase() === "date") r.addedDate++;
 }
 
 /** Headers nginx replaces rather than adds (ngx_http_set_response_header): empty clears them. */
