@@ -28,7 +28,7 @@ export async function serve(flags: NginxFlags): Promise<number> {
   for (const d of config.unsupported) {
     say(`[notice] "${d.name}" is accepted but not implemented yet in ${d.file}:${d.line}`);
   }
-  if (config.main.workerProcesses !== "1") {
+  if (config.main.workerProcesses !== "1" && config.main.masterProcess) {
     const { Master } = await import("../../http/workers/master.js");
     if (Master.count(config) > 1) {
       const addon = reuseportAddon();
