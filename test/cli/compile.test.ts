@@ -139,6 +139,7 @@ describe("tsresty compile", () => {
     fs.mkdirSync(path.join(prefix, "lua"));
     fs.mkdirSync(path.join(prefix, "logs"));
     fs.writeFileSync(path.join(prefix, "lua/bad.lua"), "local m = require 'util'\n\nngx.say(m.twice(2))\nlocal s = nil\nngx.say(s:upper())\n");
+    fs.writeFileSync(path.join(prefix, "lua/handler.mjs"), "export default (ngx) => { ngx.say('from js ', ngx.ctx.n); };\n");
     fs.writeFileSync(path.join(prefix, "lua/util.lua"), "local M = {}\nfunction M.twice(n) return n * 2 end\nreturn M\n");
     fs.writeFileSync(path.join(prefix, "conf/nginx.conf"), [
       "events {}",
@@ -163,20 +164,22 @@ describe("tsresty compile", () => {
       "            content_by_lua_block { ngx.say(ngx.ctx.n) local x = 1 + {} }",
       "            log_by_lua_block { ngx.log(ngx.ERR, 'n=', ngx.ctx.n) }",
       "        }",
+      "        location /js { rewrite_by_lua 'ngx.ctx.n = 7'; content_by_lua_file lua/handler.mjs; }",
       "    }",
       "}",
       "",
     ].join("\n"));
-    const steps: Step[] = [{ path: "/block" }, { path: "/inline" }, { path: "/file" }, { path: "/set?x=1" }, { path: "/set" }, { path: "/phases" }];
+    const steps: Step[] = [{ path: "/block" }, { path: "/inline" }, { path: "/file" }, { path: "/set?x=1" }, { path: "/set" }, { path: "/phases" }, { path: "/js" }];
     const out = await sameAsOriginal(prefix, port, new Map(), steps);
     const log = logLines(out).join("\n");
     assert.match(log, /content_by_lua\(nginx\.conf:6\):3: attempt to index local 't' \(a nil value\)/);
     assert.match(log, /content_by_lua\(nginx\.conf:11\):1: inline failure/);
     assert.match(log, /PREFIX\/lua\/bad\.lua:5: attempt to index local 's' \(a nil value\)/);
-    // Required modules stay Lua, beside the compiled ones.
+    // A JavaScript handler stays as it is; required modules stay Lua, beside the compiled ones.
+    assert.match(fs.readFileSync(path.join(out, "conf/nginx.conf"), "latin1"), /content_by_lua_file lua\/handler\.mjs;/);
     assert.ok(fs.existsSync(path.join(out, "lua/util.lua")));
     assert.deepEqual(fs.readdirSync(path.join(out, "lua/compiled")).sort(), [
-      "server1-location_block-content.ts", "server1-location_file-content.ts", "server1-location_inline-content.ts",
+      "server1-location_block-content.ts", "server1-location_file-content.ts", "server1-location_inline-content.ts", "server1-location_js-rewrite.ts",
       "server1-location_phases-access.ts", "server1-location_phases-content.ts", "server1-location_phases-log.ts",
       "server1-location_phases-rewrite.ts", "server1-location_set-set_v.ts",
     ]);

@@ -32,6 +32,8 @@ const LUA_TAGS: Readonly<Record<string, { readonly suspendable: boolean; readonl
   log_by_lua: { suspendable: false, phase: "log" },
 };
 
+/** The *_by_lua_file modules that are TypeScript or JavaScript handlers (as the loader tells them). */
+const JS_MODULE = /\.(?:m?ts|m?js)$/;
 /** Where compiled modules go, relative to the prefix. */
 const MODULE_DIR = "lua/compiled";
 /** This package's root (dist/src/cli/commands/compile.js is four levels down). */
@@ -91,8 +93,10 @@ function findLuaSites(load: LoadResult): Map<string, LuaSite[]> {
       const spec = m ? LUA_TAGS[m[1]!] : undefined;
       if (m && spec) {
         const form = m[2] === "_block" ? "block" : m[2] === "_file" ? "file" : "inline";
-        // A path built from variables is chosen per request: it stays as it is.
-        if (!(form === "file" && (d.args[m[1] === "set_by_lua" ? 1 : 0] ?? "").includes("$"))) {
+        // A path built from variables is chosen per request, and a TypeScript or JavaScript
+        // handler is no Lua: they stay as they are.
+        const file = form === "file" ? (d.args[m[1] === "set_by_lua" ? 1 : 0] ?? "") : "";
+        if (!file.includes("$") && !JS_MODULE.test(file)) {
           const where = [ctx.server, ctx.location].filter((s) => s !== "").join("-") || "main";
           const setVar = m[1] === "set_by_lua" ? `_${(d.args[0] ?? "").replace(/[^A-Za-z0-9]+/g, "")}` : "";
           const module = `${MODULE_DIR}/${namer.take(`${where}-${spec.phase}${setVar}`)}.ts`;
