@@ -156,7 +156,7 @@ export default (ngx: Ngx) => {
 };
 `,
   "ts/lib/helper.ts": `
-export function helper(): string { return "helped"; }
+export function helper(): string { return new URL(import.meta.url).pathname.endsWith("/ts/misc.ts") ? "helped" : "bad import.meta.url"; }
 `,
   "ts/timer.ts": `
 import type { Ngx } from "tsresty";

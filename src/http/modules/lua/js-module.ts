@@ -86,6 +86,8 @@ function buildErrorText(e: unknown, dir: string): string {
 
 let sourceMapsOn = false;
 
+const META_URL = "__tsresty_import_meta_url";
+
 /** Bundle and evaluate the module at `file` (absolute). Throws ModuleLoadError. */
 function load(file: string): Loaded {
   const dir = path.dirname(file);
@@ -103,6 +105,9 @@ function load(file: string): Loaded {
       sourcemap: "inline",
       sourcesContent: false,
       external: ["tsresty", "tsresty/*"],
+      // CommonJS has no import.meta: its url is the module's file URL (the entry file's for all of a bundle).
+      banner: { js: `var ${META_URL} = require("node:url").pathToFileURL(__filename).href;` },
+      define: { "import.meta.url": META_URL },
       logLevel: "silent",
     });
   } catch (e) {
