@@ -101,11 +101,11 @@ if (!isMainThread) {
   });
 } else {
   tests();
+  after(() => Promise.all((pool ?? []).map((w) => w.terminate())));
 }
 
 // Four workers for every race, started once (a worker's start costs more than its race).
 let pool: Worker[] | undefined;
-after(() => Promise.all((pool ?? []).map((w) => w.terminate())));
 
 /** Run `count` pool workers on `job` at once; their results. */
 function race(job: Omit<Job, "id" | "gate" | "count">, count: number): Promise<number[]> {
