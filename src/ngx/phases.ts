@@ -54,6 +54,7 @@ export const API_PHASES: Readonly<Record<string, readonly LuaPhase[]>> = {
   "ngx.req.set_uri_args": ["set", "rewrite", "access", "content", "header_filter", "body_filter"],
   "ngx.req.get_post_args": ["rewrite", "access", "content", "header_filter", "body_filter", "log"],
   "ngx.req.read_body": RAC,
+  "ngx.req.socket": RAC,
   "ngx.req.discard_body": RAC,
   "ngx.req.get_body_data": ["rewrite", "access", "content", "log"],
   "ngx.req.get_body_file": RAC,

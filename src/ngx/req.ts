@@ -13,6 +13,7 @@ import { decodeArgs, encodeArgs } from "./encoding.js";
 import { EXIT, NgxExitSignal } from "./thread.js";
 import { checkNum, checkStr } from "./values.js";
 import type { LuaVm } from "./vm.js";
+import { reqSocket } from "./async/socket/req-socket.js";
 
 function optMax(v: LuaValue, arg: number, fname: string): number {
   if (v === undefined) return 100;
@@ -164,6 +165,7 @@ export function makeReq(vm: LuaVm): LuaTable {
       return argsResult(b.data.toString("latin1"), optMax(a[0], 1, "get_post_args"));
     },
     read_body: read_body as LuaFunction,
+    socket: reqSocket,
     get_body_data: (): LuaResult => {
       const { r } = requestFor("ngx.req.get_body_data");
       const s = requestState(r);

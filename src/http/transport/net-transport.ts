@@ -451,6 +451,19 @@ class Connection implements ConnectionInfo {
       this.sock.resume();
     }
   }
+  /** ngx.req.socket's backpressure on the body (the connection's own pause wins). */
+  holdReading(hold: boolean): void {
+    if (hold) this.sock.pause();
+    else if (!this.paused) this.sock.resume();
+  }
+  /** ngx.req.socket(true): stop parsing; the socket and what was read past the head go to Lua. */
+  takeSocket(): { socket: net.Socket; buffered: Buffer } {
+    this.sock.removeAllListeners("data");
+    const buffered = Buffer.from(this.bufferView());
+    this.consume(this.len);
+    this.resumeReading();
+    return { socket: this.sock, buffered };
+  }
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -670,6 +683,27 @@ class NetExchange implements Exchange {
   abort(): void {
     this.done = true;
     this.c.destroy();
+  }
+
+  pauseReading(paused: boolean): void {
+    this.c.holdReading(paused);
+  }
+
+  takeSocket(): { socket: net.Socket; buffered: Buffer } | undefined {
+    if (this.closed || this.done) return undefined;
+    // The body, if any, is Lua's to read now: nothing is left for the transport to discard.
+    this.bodyMode = Body.Done;
+    this.sink = undefined;
+    return this.c.takeSocket();
+  }
+
+  endBody(): void {
+    if (this.bodyMode !== Body.Fixed && this.bodyMode !== Body.Chunked) return;
+    if (this.bodyTimer) clearTimeout(this.bodyTimer);
+    this.bodyTimer = undefined;
+    this.bodyMode = Body.Done;
+    this.sink = undefined;
+    this.c.holdReading(false);
   }
 
   onAbort(cb: () => void): void {

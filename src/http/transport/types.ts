@@ -3,6 +3,7 @@
 // native addon, HTTP/2) can replace src/http/transport/net-transport.ts.
 //
 // Every string here is a byte string (latin1, one char per byte), as the Lua runtime wants.
+import type { Socket } from "node:net";
 import type { SecureContext, SecureContextOptions } from "node:tls";
 
 /** A parsed request head, with nginx's rules applied (see parser.ts). */
@@ -149,6 +150,22 @@ export interface Exchange {
   onAbort(cb: () => void): void;
   /** Whether the peer has closed (for ngx.on_abort and lingering decisions). */
   readonly closed: boolean;
+  /**
+   * ngx.req.socket: hold (true) or resume (false) reading from the client while Lua reads the
+   * body through a socket, so that a slow reader does not make the server buffer the upload.
+   */
+  pauseReading?(paused: boolean): void;
+  /**
+   * ngx.req.socket(true): the client connection as a plain socket for the rest of the request,
+   * with the bytes read past the head. HTTP stops reading there; the connection closes after
+   * the request. Absent (or undefined) where the transport cannot give one (HTTP/2).
+   */
+  takeSocket?(): { socket: Socket; buffered: Buffer } | undefined;
+  /**
+   * ngx.req.socket's request ends: the body was Lua's to read, and what it left unread is not
+   * discarded (nginx reads on from there, as the next request on a kept-alive connection).
+   */
+  endBody?(): void;
 }
 
 /** What a listener reports to the HTTP core. */

@@ -10,6 +10,7 @@ import { numberToString, toNumber, typeName } from "../../../lua/runtime/convert
 import type { LuaFunction, LuaResult, LuaValue, LuaUserdata, Suspension } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
 import { yieldAcrossC } from "../phase.js";
+import { running, setRunning } from "../../../lua/runtime/coroutine.js";
 import { RecvBuffer, sendBytes } from "./buffer.js";
 import { poolGet, poolPut } from "./pool.js";
 import { Waiter, ownSocket } from "./waiter.js";
@@ -171,6 +172,8 @@ type Reader = () => LuaResult | undefined;
 /** Run `attempt` until it answers, waiting for data between tries. */
 async function readLoop(s: TcpSocket, attempt: Reader, onEnd: () => LuaResult, onTimeout: () => LuaResult): Promise<LuaResult> {
   s.reading = true;
+  // The reading thread: the timeout's log line is written as from it (its request's context).
+  const thread = running();
   try {
     for (;;) {
       const r = attempt();
@@ -178,7 +181,13 @@ async function readLoop(s: TcpSocket, attempt: Reader, onEnd: () => LuaResult, o
       if (s.eof || s.conn === undefined) return onEnd();
       const got = await s.waitData(s.readTimeout);
       if (!got) {
-        if (s.host.settings().socketLogErrors) s.host.log(4, "lua tcp socket read timed out");
+        const prev = running();
+        setRunning(thread);
+        try {
+          if (s.host.settings().socketLogErrors) s.host.log(4, "lua tcp socket read timed out");
+        } finally {
+          setRunning(prev);
+        }
         return onTimeout();
       }
     }
