@@ -11,7 +11,6 @@ import * as path from "node:path";
 import { createRequire, Module } from "node:module";
 import type * as Esbuild from "esbuild";
 import { lazyRequire } from "../../../lazy-require.js";
-import type { LuaFunction } from "../../../lua/runtime/value.js";
 import type { LuaVm } from "../../../ngx/vm.js";
 import { registerUserFiles, userPosition } from "../../../ngx/js/bridge.js";
 import { handlerFunction } from "../../../ngx/js/facade.js";
@@ -22,6 +21,8 @@ import * as redis from "../../../ngx/js/lib/redis.js";
 import * as mysql from "../../../ngx/js/lib/mysql.js";
 import * as http from "../../../ngx/js/lib/http.js";
 import type { LuaChunk } from "./chunks.js";
+// `tsresty compile`'s modules are bound as the Lua chunks they were compiled from.
+import { bindCompiledLuaModule, isCompiledLuaModule } from "../../../lua/compiled-module.js";
 
 const esbuild = lazyRequire<typeof Esbuild>("esbuild");
 
@@ -40,18 +41,6 @@ const PACKAGE_MODULES: Readonly<Record<string, object>> = {
   "tsresty/resty/mysql": mysql,
   "tsresty/resty/http": http,
 };
-
-// `tsresty compile`'s modules (a colleague's src/lua/compiled-module.ts): bound as Lua chunks.
-// Imported by a computed name so that its absence leaves TypeScript handlers working.
-interface CompiledApi {
-  isCompiledLuaModule(mod: Record<string, unknown>): boolean;
-  bindCompiledLuaModule(mod: Record<string, unknown>, vm: LuaVm, chunk: LuaChunk): LuaFunction;
-}
-const COMPILED_MODULE = "../../../lua/compiled-module.js";
-const compiled: CompiledApi | undefined = await import(COMPILED_MODULE).then(
-  (m: Partial<CompiledApi>) => (typeof m.isCompiledLuaModule === "function" && typeof m.bindCompiledLuaModule === "function" ? (m as CompiledApi) : undefined),
-  () => undefined,
-);
 
 interface Loaded {
   readonly exports: Record<string, unknown>;
@@ -161,8 +150,8 @@ export function bindJsChunk(c: LuaChunk, vm: LuaVm, file: string): void {
   }
   try {
     const { exports } = moduleAt(file);
-    if (compiled?.isCompiledLuaModule(exports) === true) {
-      c.fn = compiled.bindCompiledLuaModule(exports, vm, c);
+    if (isCompiledLuaModule(exports)) {
+      c.fn = bindCompiledLuaModule(exports, vm, c);
       return;
     }
     const handler = typeof exports.default === "function" ? exports.default : typeof exports === "function" ? exports : undefined;
