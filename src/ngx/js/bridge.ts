@@ -43,12 +43,16 @@ function drive(co: Coroutine | undefined, gen: Gen, x: unknown): LuaValue[] | Pr
     if (r.done === true) return many(r.value);
     const v = r.value;
     // ngx.exit/exec/redirect: stop the TypeScript handler (the entry wrapper ends the thread).
-    if (v === EXIT) throw new NgxExitSignal();
+    if (v === EXIT) {
+      gen.return([]);
+      throw new NgxExitSignal();
+    }
     if (v instanceof CoYield) {
       r = step(co, gen, []);
       continue;
     }
-    return v.then((got) => drive(co, gen, got));
+    // Such Promises resolve (I/O failures are Lua results); a rejection resumes with nothing, as the thread driver does.
+    return v.then((got) => drive(co, gen, got), () => drive(co, gen, undefined));
   }
 }
 
