@@ -81,6 +81,23 @@ export function runPhases(r: Request): void {
       r.nextPhase();
       continue;
     }
+    if (phase === PH.access && r !== r.main) {
+      // ngx_http_core_access_phase: subrequests skip the access phase.
+      r.nextPhase();
+      continue;
+    }
+    if (phase === PH.post_access) {
+      // ngx_http_core_post_access_phase: what satisfy any left undecided.
+      const code = r.accessCode;
+      if (code !== 0) {
+        r.accessCode = 0;
+        if (code === 403) r.log("error", "access forbidden by rule");
+        r.finalize(code);
+        return;
+      }
+      r.nextPhase();
+      continue;
+    }
     if (phase === PH.content && r.handlerIndex === 0 && r.loc.contentHandler && !r.contentHandlerDeclined) {
       r.handlerIndex = -1; // the location's own content handler replaces the phase's list
       if (!step(r, r.loc.contentHandler)) return;
@@ -134,6 +151,7 @@ function apply(r: Request, rc: PhaseResult): boolean {
     r.handlerIndex++;
     return true;
   }
+  if (r.phase === PH.access && (rc === OK || rc === 403 || rc === 401)) return accessAnswer(r, rc);
   if (rc === OK && r.phase !== PH.content) {
     r.nextPhase();
     return true;
@@ -141,4 +159,30 @@ function apply(r: Request, rc: PhaseResult): boolean {
   if (rc === DONE || rc === AGAIN) return false;
   r.finalize(rc);
   return false;
+}
+
+/**
+ * ngx_http_core_access_phase's rule for the access handlers' answers. `satisfy all`: OK goes
+ * on with the next handler, a denial ends the request. `satisfy any`: OK ends the phase (and
+ * drops a WWW-Authenticate an earlier handler set), a denial is remembered (401 over 403) and
+ * the next handler may still allow; post_access answers with what is left.
+ */
+function accessAnswer(r: Request, rc: PhaseResult): boolean {
+  if (r.loc.settings.satisfy !== "any") {
+    if (rc !== OK) {
+      r.finalize(rc);
+      return false;
+    }
+    r.handlerIndex++;
+    return true;
+  }
+  if (rc === OK) {
+    r.accessCode = 0;
+    r.headersOut.remove("WWW-Authenticate");
+    r.nextPhase();
+    return true;
+  }
+  if (r.accessCode !== 401) r.accessCode = rc;
+  r.handlerIndex++;
+  return true;
 }

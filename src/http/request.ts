@@ -141,6 +141,8 @@ export class Request {
   readonly headersOut = new HeaderList();
   /** Set when a module cleared the Server line (more_clear_headers Server). */
   serverHeaderOff = false;
+  /** satisfy any: the denial (403, 401) an access handler gave, kept for post_access. */
+  accessCode = 0;
   /** The Date header was cleared by name (ngx.header.Date = nil): nginx writes none. */
   dateHeaderOff = false;
   /** A subrequest whose error statuses get nginx's pages (see SubrequestOptions.errorPages). */

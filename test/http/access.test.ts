@@ -97,6 +97,36 @@ test("limit_except: requests with other methods run under the block's configurat
   });
 });
 
+// nginx's access phase applies satisfy to every access handler's answer, access_by_lua's
+// included (it runs last): under `any`, a denial by the rules can still be allowed by Lua
+// finishing or calling ngx.exit(ngx.OK), and a 401 from Lua wins over the rules' 403.
+const SATISFY_LUA_CONF = `
+events {}
+http {
+  access_log off;
+  error_log logs/error.log info;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /a { satisfy any; allow 127.0.0.1; deny all; access_by_lua_block { ngx.exit(403) } content_by_lua_block { ngx.say("a") } }
+    location /b { satisfy any; deny all; access_by_lua_block { ngx.exit(ngx.OK) } content_by_lua_block { ngx.say("b") } }
+    location /c { satisfy any; deny all; access_by_lua_block { ngx.header["X-L"] = 1 } content_by_lua_block { ngx.say("c") } }
+    location /d { satisfy all; allow all; access_by_lua_block { ngx.exit(403) } content_by_lua_block { ngx.say("d") } }
+    location /e { satisfy any; allow 127.0.0.1; access_by_lua_block { ngx.header["X-L"] = 1 } content_by_lua_block { ngx.say("e") } }
+    location /f { satisfy any; access_by_lua_block { ngx.exit(403) } content_by_lua_block { ngx.say("f") } }
+    location /g { satisfy any; deny all; access_by_lua_block { ngx.exit(401) } content_by_lua_block { ngx.say("g") } }
+    location /h { satisfy all; access_by_lua_block { ngx.log(ngx.ERR, "lua access") } content_by_lua_block { ngx.say("h") } }
+    location /sub { content_by_lua_block { local r = ngx.location.capture("/denied") ngx.say("sub ", r.status, " ", r.body) } }
+    location /denied { deny all; access_by_lua_block { ngx.exit(403) } content_by_lua_block { ngx.print("in") } }
+  }
+}
+`;
+
+test("satisfy with access_by_lua: the access phase's rule covers Lua's answer; subrequests skip the phase", async (t) => {
+  await diffCase(t, {
+    name: "satisfy-lua", conf: SATISFY_LUA_CONF, requests: ["/a", "/b", "/c", "/d", "/e", "/f", "/g", "/h", "/sub", "/denied"].map((p) => get(p)),
+  });
+});
+
 const SATISFY_CONF = `
 events {}
 http {

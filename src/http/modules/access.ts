@@ -9,9 +9,8 @@
 // module does for limit_except blocks.
 import type { Directive } from "../../conf/ast.js";
 import type { HttpModule } from "../module.js";
-import type { Request } from "../request.js";
 import type { LocationConf } from "../config/model.js";
-import { ConfigError, type ParseEnv, type Settings, type SettingSpec } from "../config/settings.js";
+import { ConfigError, type ParseEnv, type SettingSpec } from "../config/settings.js";
 import { buildIfLocation } from "../config/build.js";
 import { NEXT, OK, type PhaseHandler } from "../phases.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
@@ -54,66 +53,48 @@ const SETTINGS: readonly SettingSpec[] = [
   } satisfies SettingSpec<UserFile | undefined>,
 ];
 
-interface AccessConf {
-  readonly rules: readonly AccessRule[];
-  readonly any: boolean;
-  readonly auth: AuthBasicConf;
-}
-
-function accessConf(s: Settings): AccessConf | undefined {
+/**
+ * The access phase's two handlers, access rules then auth_basic, each answering as nginx's
+ * does (OK, DECLINED, 403, 401); the phase engine applies satisfy all/any to the answers
+ * (phases.ts accessAnswer), with access_by_lua's answer after them.
+ */
+function handlerFor(loc: LocationConf): PhaseHandler | undefined {
+  const s = loc.settings;
   const rules = (s.access_rules as readonly AccessRule[] | undefined) ?? [];
   const realm = s.auth_basic as ComplexValue | undefined;
   const file = s.auth_basic_user_file as UserFile | undefined;
-  if (rules.length === 0 && (realm === undefined || file === undefined)) return undefined;
-  return {
-    rules, any: s.satisfy === "any",
-    auth: { realm, userFile: file?.value, confPrefix: file?.confPrefix ?? "" },
-  };
-}
-
-/** One check's answer: OK, DECLINED, or a status. */
-function runChecks(r: Request, c: AccessConf): number {
-  let code = 0;
-  const checks: ((r: Request) => number)[] = [
-    (rq) => {
-      const deny = matchRules(c.rules, rq.conn.remoteAddress);
-      if (deny === undefined) return DECLINED;
+  const checks: PhaseHandler[] = [];
+  if (rules.length > 0) {
+    const all = s.satisfy !== "any";
+    checks.push((r) => {
+      const deny = matchRules(rules, r.conn.remoteAddress);
+      if (deny === undefined) return NEXT;
       if (!deny) return OK;
-      if (!c.any) rq.log("error", "access forbidden by rule");
+      // With satisfy any, post_access logs it if nothing else allows.
+      if (all) r.log("error", "access forbidden by rule");
       return 403;
-    },
-    (rq) => checkAuthBasic(rq, c.auth),
-  ];
-  for (const check of checks) {
-    const rc = check(r);
-    if (rc === DECLINED) continue;
-    if (!c.any) {
-      if (rc === OK) continue;
-      return rc;
-    }
-    if (rc === OK) {
-      r.headersOut.remove("WWW-Authenticate");
-      return OK;
-    }
-    if (rc === 403 || rc === 401) {
-      if (code !== 401) code = rc;
-      continue;
-    }
-    return rc;
+    });
   }
-  if (code === 0) return NEXT;
-  if (code === 403) r.log("error", "access forbidden by rule");
-  return code;
-}
-
-function handlerFor(loc: LocationConf): PhaseHandler | undefined {
-  const c = accessConf(loc.settings);
-  if (!c) return undefined;
-  return (r: Request) => {
-    if (r !== r.main) return NEXT;
-    const rc = runChecks(r, c);
-    // satisfy any: a passing check ends the access phase (nginx goes to post_access).
-    return rc === OK ? OK : rc;
+  if (realm !== undefined && file !== undefined) {
+    const auth: AuthBasicConf = { realm, userFile: file.value, confPrefix: file.confPrefix };
+    checks.push((r) => {
+      const rc = checkAuthBasic(r, auth);
+      return rc === DECLINED ? NEXT : rc;
+    });
+  }
+  if (checks.length === 0) return undefined;
+  if (checks.length === 1) return checks[0];
+  // Both: run them as two handlers of the phase would, one after the other.
+  const [first, second] = checks as [PhaseHandler, PhaseHandler];
+  const any = s.satisfy === "any";
+  return (r) => {
+    const rc = first(r) as number;
+    if (rc === NEXT || (rc === OK && !any)) return second(r);
+    if (!any || rc === OK) return rc;
+    if (rc !== 403 && rc !== 401) return rc;
+    // satisfy any, denied by the rules: auth_basic may still allow.
+    r.accessCode = rc;
+    return second(r);
   };
 }
 

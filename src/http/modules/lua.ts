@@ -153,7 +153,8 @@ function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
   if (code === undefined || code === OK || (code === NEXT && !content)) {
     if (!content) {
       // Output from rewrite/access ends the request there, as ngx_lua's handlers answer NGX_HTTP_OK.
-      if (!r.headerSent) return NEXT;
+      // Without output, access_by_lua answers NGX_OK (which satisfy any counts as allowed).
+      if (!r.headerSent) return h.phase === "access" ? OK : NEXT;
       if (!r.eofSent) r.eof();
       r.finalize(0);
       return DONE;
