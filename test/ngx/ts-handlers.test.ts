@@ -197,6 +197,16 @@ export default async (ngx: Ngx) => {
   ngx.say(JSON.stringify({ rows, qerr, status: res?.status, body: res?.body, herr, sok, serr, line }));
 };
 `,
+  "ts/flow.ts": `
+import type { Ngx } from "tsresty";
+export default (ngx: Ngx) => {
+  const to = ngx.var.arg_to;
+  if (to === "redirect") return ngx.redirect("/elsewhere", 301);
+  ngx.ctx = { carried: "no" }; // ngx.exec starts the target with a fresh ctx, as in Lua
+  ngx.req.set_header("X-Set-By-Ts", "yes");
+  return ngx.exec("/show-exec", { a: "b c" });
+};
+`,
   "ts/filter-error.mjs": `export default (ngx) => {
   const o = null;
   return o.field;
@@ -253,6 +263,8 @@ http {
     location /missing { content_by_lua_file ts/missing.ts; }
     location /exit-async { content_by_lua_file ts/exit-async.ts; }
     location /redis { content_by_lua_file ts/redis.ts; }
+    location /flow { content_by_lua_file ts/flow.ts; }
+    location /show-exec { content_by_lua_block { ngx.say(ngx.var.uri, "?", ngx.var.args, " h=", ngx.var.http_x_set_by_ts, " ctx=", tostring(ngx.ctx.carried)) } }
     location /clients { content_by_lua_file ts/clients.ts; }
     location /misc { content_by_lua_file ts/misc.ts; }
     location /timer { content_by_lua_file ts/timer.ts; }
@@ -413,6 +425,14 @@ test("ngx.exit after an await stops the handler", async () => {
 test("tsresty/resty/redis and tsresty/cjson against the real Redis", async () => {
   const r = await get("/redis");
   assert.equal(Buffer.from(r.body, "latin1").toString("utf8"), `{"v":"välue","none":null,"list":[],"path":"a\\/b"} {"a":[1,2,{}],"b":null}\n`);
+});
+
+test("ngx.exec and ngx.redirect from TypeScript", async () => {
+  const r = await get("/flow");
+  assert.equal(r.body, "/show-exec?a=b%20c h=yes ctx=nil\n");
+  const r2 = await get("/flow?to=redirect");
+  assert.equal(r2.statusLine, "HTTP/1.1 301 Moved Permanently");
+  assert.equal(header(r2, "Location"), "/elsewhere");
 });
 
 test("tsresty/resty/mysql, tsresty/resty/http and ngx.socket.tcp against real peers", async () => {
