@@ -67,7 +67,7 @@ export const httpCore: ModuleTable = {
     { name: "keepalive_timeout", contexts: HTTP_SRV_LOC, args: "TAKE12", dup: true, status: "planned", note: "issue 5" },
     { name: "keepalive_requests", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 5" },
     { name: "keepalive_disable", contexts: HTTP_SRV_LOC, args: "TAKE12", value: { anyOf: ["none", "msie6", "safari"] }, status: "supported", note: "accepted; no effect under Node.js" },
-    { name: "satisfy", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["all", "any"] }, status: "partial", note: "any: a 401/403 is not cleared by a later access_by_lua" },
+    { name: "satisfy", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["all", "any"] }, status: "supported" },
     { name: "auth_delay", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "msec", status: "unsupported" },
     { name: "internal", contexts: LOC, args: "NOARGS", dup: true, status: "supported" },
     { name: "lingering_close", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "on", "always"] }, status: "supported", note: "accepted; no effect under Node.js" },

@@ -106,7 +106,7 @@ export const httpHeadersFilter: ModuleTable = {
   inReference: true,
   directives: [
     { name: "expires", contexts: HTTP_SRV_LOC_LIF, args: "TAKE12", dup: true, status: "supported" },
-    { name: "add_header", contexts: HTTP_SRV_LOC_LIF, args: "TAKE23", status: "partial", note: "add_header Server or Date replaces nginx's own line (nginx sends both)" },
+    { name: "add_header", contexts: HTTP_SRV_LOC_LIF, args: "TAKE23", status: "supported" },
     { name: "add_trailer", contexts: HTTP_SRV_LOC_LIF, args: "TAKE23", status: "unsupported" },
   ],
 };
