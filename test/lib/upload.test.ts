@@ -59,6 +59,19 @@ const LOCATIONS: Record<string, string> = {
     end
     ngx.say(n, " ", chunks, " ", max, " ", ngx.req.get_body_file() ~= nil)
   `,
+  "/preserve": String.raw`
+    local upload = require "resty.upload"
+    local form = assert(upload:new(1000, nil, true))
+    local parts = {}
+    while true do
+      local typ, res, err = form:read()
+      if not typ then ngx.say(err) return end
+      if typ == "body" then parts[#parts + 1] = res end
+      if typ == "eof" then break end
+    end
+    local body = ngx.req.get_body_data()
+    ngx.say(#table.concat(parts), " ", #body, " ", ngx.md5(body))
+  `,
 };
 
 before(async () => {
@@ -69,7 +82,7 @@ before(async () => {
 events {}
 http {
   client_body_buffer_size 8k;
-  client_max_body_size 1m;
+  client_max_body_size 8m;
   server {
     listen __PORT__;
     ${locs}
@@ -169,5 +182,20 @@ test("resty.upload: chunked bodies are refused as ngx.req.socket refuses them", 
 test("resty.upload: a body in a temp file", async () => {
   const content = "x".repeat(50000);
   const body = `--b\r\nContent-Disposition: form-data; name="f"\r\n\r\n${content}\r\n--b--\r\n`;
-  assert.equal(await post("/big", body, "multipart/form-data; boundary=b"), "50000 13 4096 true\n");
+  // read through ngx.req.socket as the form is parsed: no temp file, as with the original
+  assert.equal(await post("/big", body, "multipart/form-data; boundary=b"), "50000 13 4096 false\n");
+});
+
+test("resty.upload: a body far larger than client_body_buffer_size streams in chunk_size pieces", async () => {
+  const content = "0123456789abcdef".repeat(3 * 65536); // 3 MB
+  const body = `--b\r\nContent-Disposition: form-data; name="f"; filename="big"\r\n\r\n${content}\r\n--b--\r\n`;
+  // 768 full pieces, then the empty one a piece of exactly chunk_size before a boundary brings
+  assert.equal(await post("/big", body, "multipart/form-data; boundary=b"), `${content.length} ${content.length / 4096 + 1} 4096 false\n`);
+});
+
+test("resty.upload: preserve_body puts what was read back as the request body", async () => {
+  const { createHash } = await import("node:crypto");
+  const body = FORM + "x".repeat(20000);
+  const md5 = createHash("md5").update(Buffer.from(body, "latin1")).digest("hex");
+  assert.equal(await post("/preserve", body, "multipart/form-data; boundary=AaB03x"), `16 ${body.length} ${md5}\n`);
 });

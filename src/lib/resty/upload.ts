@@ -2,16 +2,10 @@
 // returns the tokens "header" ({name, value, line}, or the raw line when it has no colon),
 // "body" (chunks of at most chunk_size bytes), "part_end" and "eof", or nil, nil, err.
 //
-// The original reads through ngx.req.socket(), which tsresty does not have yet. Here the
-// request body is read whole first (ngx.req.read_body, from memory or its temp file) and a
-// small reader over it stands in for the socket, with the cosocket's receive/receiveuntil
-// results as the reference gives them: data before the pattern (an empty string for an
-// empty line), nil once the pattern was consumed, exactly chunk_size bytes when that many
-// come before the pattern, and nil, "closed", partial at the end of the body. The socket's
-// errors are kept: "no body", "request body already exists" (the body was read before, or
-// by a previous upload:new), "chunked request bodies not supported yet". Limits: the body
-// is held in memory while it is parsed, and it stays readable afterwards (as with the
-// original's preserve_body) whether or not preserve_body is set.
+// As the original, it reads the body through ngx.req.socket() as the form is parsed, so a
+// large upload is never whole in memory, and the socket's errors are its errors ("no body",
+// "request body already exists", "chunked request bodies not supported yet"). With
+// preserve_body, what was read is put back as the request body when the form ends.
 import { luaModule } from "../lua-module.js";
 
 const SOURCE = String.raw`
@@ -31,89 +25,39 @@ local STATE_READING_HEADER = 2
 local STATE_READING_BODY = 3
 local STATE_EOF = 4
 
--- The request body as a byte stream with the cosocket's reading calls.
-local Body = {}
-Body.__index = Body
-
-local function open_body()
-    local headers = req.get_headers()
-    local te = headers["transfer-encoding"]
-    if type(te) == "table" then te = te[1] end
-    if te and find(te:lower(), "chunked", 1, true) then
-        return nil, "chunked request bodies not supported yet"
-    end
-    local len = headers["content-length"]
-    if type(len) == "table" then len = len[1] end
-    len = tonumber(len)
-    if not len or len <= 0 then
-        return nil, "no body"
-    end
-    if req.get_body_data() or req.get_body_file() then
-        return nil, "request body already exists"
-    end
-    req.read_body()
-    local data = req.get_body_data()
-    if not data then
-        local path = req.get_body_file()
-        local f = path and io.open(path, "rb")
-        if not f then
-            return nil, "no body"
+-- preserve_body: what is read goes back into the request body (ngx.req.init_body and
+-- friends), pattern bytes that receiveuntil consumed included, so that later readers see it.
+local function preserving(sock)
+    req.init_body()
+    local append = req.append_body
+    local p = {}
+    function p.receive(_, size)
+        local data, err, partial = sock:receive(size)
+        if data then
+            append(data)
+        elseif partial and partial ~= "" then
+            append(partial)
         end
-        data = f:read("*a")
-        f:close()
+        return data, err, partial
     end
-    return setmetatable({ data = data, pos = 1, closed = false }, Body)
-end
-
-function Body:receive(size)
-    if self.closed then
-        return nil, "closed"
-    end
-    local data, pos = self.data, self.pos
-    local last = pos + size - 1
-    if last > #data then
-        self.closed = true
-        self.pos = #data + 1
-        return nil, "closed", sub(data, pos)
-    end
-    self.pos = last + 1
-    return sub(data, pos, last)
-end
-
--- iterator(size): the data before pattern in pieces of at most size bytes; nil after the
--- piece that reached the pattern (the pattern is then consumed).
-function Body:receiveuntil(pattern)
-    local reached = false
-    return function(size)
-        if reached then
-            reached = false
-            return nil
-        end
-        if self.closed then
-            return nil, "closed"
-        end
-        local data, pos = self.data, self.pos
-        local at = find(data, pattern, pos, true)
-        if at then
-            if size and at - pos >= size then
-                self.pos = pos + size
-                return sub(data, pos, pos + size - 1)
+    function p.receiveuntil(_, pattern)
+        local it = sock:receiveuntil(pattern)
+        return function(size)
+            local data, err, partial = it(size)
+            if data then
+                append(data)
+            elseif not err then
+                append(pattern)
+            elseif partial and partial ~= "" then
+                append(partial)
             end
-            self.pos = at + #pattern
-            reached = true
-            return sub(data, pos, at - 1)
+            return data, err, partial
         end
-        if size and #data - pos + 1 > size then
-            self.pos = pos + size
-            return sub(data, pos, pos + size - 1)
-        end
-        self.closed = true
-        self.pos = #data + 1
-        return nil, "closed", sub(data, pos)
     end
-end
-
-function Body:settimeout()
+    function p.settimeout(_, t)
+        return sock:settimeout(t)
+    end
+    return p
 end
 
 local function get_boundary()
@@ -136,9 +80,12 @@ function _M.new(self, chunk_size, max_line_size, preserve_body)
     if not boundary then
         return nil, "no boundary defined in Content-Type"
     end
-    local sock, err = open_body()
+    local sock, err = req.socket()
     if not sock then
         return nil, err
+    end
+    if preserve_body then
+        sock = preserving(sock)
     end
     return setmetatable({
         sock = sock,
@@ -208,6 +155,9 @@ local function read_body_part(self)
         local ok, e = discard_rest(self)
         if not ok then
             return nil, nil, e
+        end
+        if self.preserve_body then
+            req.finish_body()
         end
         self.state = STATE_EOF
         return "part_end"

@@ -258,7 +258,8 @@ function untilIterator(s: TcpSocket, host: AsyncHost, pattern: string, inclusive
     const attempt = (): LuaResult | undefined => {
       const i = buf.find(pat);
       if (i >= 0) {
-        if (size !== undefined && i > size) return buf.take(size);
+        // Exactly `size` bytes before the pattern go out alone; the next call gives "" and consumes it (as ngx_lua).
+        if (size !== undefined && i >= size) return buf.take(size);
         const data = buf.take(i);
         const tail = buf.take(pat.length);
         if (size !== undefined) finished = true;
