@@ -207,6 +207,16 @@ export default (ngx: Ngx) => {
   return ngx.exec("/show-exec", { a: "b c" });
 };
 `,
+  "ts/concurrent.ts": `
+import type { Ngx } from "tsresty";
+export default async (ngx: Ngx) => {
+  const id = ngx.var.arg_id;
+  ngx.ctx.mine = id;
+  await ngx.sleep(Number(ngx.var.arg_d));
+  await new Promise((r) => setTimeout(r, 1));
+  ngx.say(id, " ", ngx.ctx.mine, " ", ngx.var.arg_id);
+};
+`,
   "ts/filter-error.mjs": `export default (ngx) => {
   const o = null;
   return o.field;
@@ -265,6 +275,7 @@ http {
     location /redis { content_by_lua_file ts/redis.ts; }
     location /flow { content_by_lua_file ts/flow.ts; }
     location /show-exec { content_by_lua_block { ngx.say(ngx.var.uri, "?", ngx.var.args, " h=", ngx.var.http_x_set_by_ts, " ctx=", tostring(ngx.ctx.carried)) } }
+    location /concurrent { content_by_lua_file ts/concurrent.ts; }
     location /clients { content_by_lua_file ts/clients.ts; }
     location /misc { content_by_lua_file ts/misc.ts; }
     location /timer { content_by_lua_file ts/timer.ts; }
@@ -425,6 +436,12 @@ test("ngx.exit after an await stops the handler", async () => {
 test("tsresty/resty/redis and tsresty/cjson against the real Redis", async () => {
   const r = await get("/redis");
   assert.equal(Buffer.from(r.body, "latin1").toString("utf8"), `{"v":"välue","none":null,"list":[],"path":"a\\/b"} {"a":[1,2,{}],"b":null}\n`);
+});
+
+test("concurrent requests in one handler keep their own request across awaits", async () => {
+  const ids = [1, 2, 3, 4, 5, 6];
+  const rs = await Promise.all(ids.map((i) => get(`/concurrent?id=${i}&d=${(ids.length - i) * 0.005}`)));
+  assert.deepEqual(rs.map((r) => r.body), ids.map((i) => `${i} ${i} ${i}\n`));
 });
 
 test("ngx.exec and ngx.redirect from TypeScript", async () => {
