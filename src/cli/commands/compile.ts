@@ -352,7 +352,7 @@ export function compilePrefix(opts: { prefix?: string | undefined; conf?: string
     fs.writeFileSync(target, sites.length > 0 ? rewriteConf(text, sites) : text, "latin1");
   }
   writeTsconfig(out);
-  process.stdout.write(`tsresty: compiled ${modules} Lua chunk${modules === 1 ? "" : "s"} into ${out}${MODULE_DIR}/; serve it with: tsresty serve -p ${out}\n`);
+  process.stdout.write(`tsresty: compiled ${modules} Lua chunk${modules === 1 ? "" : "s"} into ${out}${MODULE_DIR}/; serve it with: tsresty serve -p ${out}${opts.conf !== undefined ? ` -c ${opts.conf}` : ""}\n`);
   return 0;
 }
 

@@ -28,7 +28,63 @@ export interface ReadableInput {
   readonly header: readonly string[];
 }
 
-/** How deep each JS line starts, counting braces and brackets outside strings and comments. */
+/** A piece of a compiled JS line, put on a line of its own for reading. */
+interface Piece {
+  /** 1-based line in the compiled code. */
+  readonly jsLine: number;
+  /** Offset of the piece's first character in that line. */
+  readonly from: number;
+  readonly text: string;
+}
+
+/**
+ * Statements and block bodies on lines of their own. A break goes after a block's `{` (one
+ * that follows `)`, `else`, `try`, `finally` or `do`), before its `}`, and after a `;` that
+ * ends a statement (no parenthesis opened since its block began: not `for (;;)`'s): places
+ * where a line break never changes JavaScript's meaning. Strings are skipped (the emitter
+ * writes no regular expressions or comments).
+ */
+function splitStatements(lines: readonly string[], firstLine: number): Piece[] {
+  const out: Piece[] = [];
+  // Per open `{`: whether it was split after, and the parentheses open when it opened.
+  const blocks: { split: boolean; parens: number }[] = [];
+  let parens = 0;
+  let quote = "";
+  lines.forEach((line, k) => {
+    const jsLine = firstLine + k;
+    let from = 0;
+    const cut = (at: number): void => {
+      if (line.slice(from, at).trim() !== "") out.push({ jsLine, from, text: line.slice(from, at) });
+      from = at;
+    };
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i]!;
+      if (quote !== "") {
+        if (c === "\\") i++;
+        else if (c === quote) quote = "";
+        continue;
+      }
+      if (c === '"' || c === "'" || c === "`") quote = c;
+      else if (c === "(" || c === "[") parens++;
+      else if (c === ")" || c === "]") parens--;
+      else if (c === "{") {
+        const split = /(?:\)|\belse|\btry|\bfinally|\bdo)$/.test(line.slice(0, i).trimEnd());
+        blocks.push({ split, parens });
+        if (split) cut(i + 1);
+      } else if (c === "}") {
+        if (blocks.pop()?.split === true) {
+          cut(i);
+          // What follows a block ends up on a line of its own, unless it continues the statement.
+          if (!/^(?:else\b|catch\b|finally\b|while\b|[,);]|$)/.test(line.slice(i + 1).trimStart())) cut(i + 1);
+        }
+      } else if (c === ";" && parens === (blocks[blocks.length - 1]?.parens ?? 0)) cut(i + 1);
+    }
+    cut(line.length);
+  });
+  return out;
+}
+
+/** How deep each line starts, counting braces and brackets outside strings. */
 function depths(lines: readonly string[]): number[] {
   const out: number[] = [];
   let depth = 0;
@@ -49,7 +105,6 @@ function depths(lines: readonly string[]): number[] {
         continue;
       }
       if (c === '"' || c === "'" || c === "`") quote = c;
-      else if (c === "/" && line[i + 1] === "/") break;
       else if (c === "{" || c === "(" || c === "[") depth++;
       else if (c === "}" || c === ")" || c === "]") depth = Math.max(0, depth - 1);
     }
@@ -82,17 +137,23 @@ export function readableModule(input: ReadableInput): string {
     "export function factory($rt: CompiledLuaRuntime, $env: CompiledLuaEnv, $meta: CompiledLuaMeta): CompiledLuaMain {",
     REGION_START,
   ];
-  const body = jsLines.slice(1, -1);
-  const depth = depths(body);
+  const pieces = splitStatements(jsLines.slice(1, -1), 2);
+  const depth = depths(pieces.map((p) => p.text));
+  const sitesByLine = new Map<number, number[]>();
+  for (const key of compiled.methodSites) {
+    const line = Math.floor(key / 100000);
+    sitesByLine.set(line, [...(sitesByLine.get(line) ?? []), key % 100000]);
+  }
   const out: string[] = [];
   const fileLua: [number, number][] = [];
   const sites: [number, number][] = [];
   let shown = 0; // the last Lua line shown as a comment
   const firstBodyLine = head.length + 1; // 1-based file line of the first body line
-  for (let i = 0; i < body.length; i++) {
-    const jsLine = i + 2; // 1-based line in compiled.code
-    const lua = compiled.luaLine[jsLine] ?? 0;
+  pieces.forEach((p, i) => {
+    const lua = compiled.luaLine[p.jsLine] ?? 0;
     const pad = "  ".repeat(depth[i]! + 1);
+    // A function's second (suspendable) form repeats its body: show its Lua lines again.
+    if (/^\s*\}, function\* [\w$]+\$g\(/.test(p.text) && lua > 0) shown = Math.min(shown, lua);
     if (lua > shown) {
       for (let l = shown + 1; l <= lua; l++) {
         const text = luaSrc[l - 1] ?? "";
@@ -102,13 +163,15 @@ export function readableModule(input: ReadableInput): string {
       shown = lua;
     }
     const fileLine = firstBodyLine + out.length;
-    out.push(pad + body[i]!.replace(/^\s+/, ""));
+    const text = p.text.replace(/^\s+/, "");
+    const start = p.from + (p.text.length - text.length); // offset of `text` in its JS line
+    out.push(pad + text);
     if (lua > 0) fileLua.push([fileLine, lua]);
-    const stripped = body[i]!.length - body[i]!.replace(/^\s+/, "").length;
-    for (const key of compiled.methodSites) {
-      if (Math.floor(key / 100000) === jsLine) sites.push([fileLine, (key % 100000) - stripped + pad.length]);
+    // V8 reports a call at its "(" (1-based column): the same character, moved.
+    for (const col of sitesByLine.get(p.jsLine) ?? []) {
+      if (col - 1 >= start && col - 1 < start + text.length) sites.push([fileLine, col - 1 - start + pad.length + 1]);
     }
-  }
+  });
   // Lua lines after the last translated one (a trailing comment) still appear.
   for (let l = shown + 1; l <= luaSrc.length; l++) {
     if ((luaSrc[l - 1] ?? "").trim() !== "") out.push("  " + luaComment(l, luaSrc[l - 1]!));
