@@ -11,7 +11,7 @@ import { createRequire } from "node:module";
 import type { Redis as RedisClient } from "ioredis";
 import { TestHost } from "./support.js";
 import { startInProcess } from "../../http/support.js";
-import { exchange, freePort, makePrefix, startTsresty, type ParsedResponse, type Running } from "../../differential/harness.js";
+import { TSRESTY, exchange, freePort, makePrefix, type ParsedResponse } from "../../differential/harness.js";
 
 const Redis = (createRequire(import.meta.url)("ioredis") as { default: new (url: string) => RedisClient }).default;
 
@@ -185,8 +185,49 @@ http {
 
 const statusOf = (r: ParsedResponse): number => Number(r.statusLine.split(" ")[1]);
 
+interface Served {
+  readonly port: number;
+  readonly prefix: string;
+  /** Resolves when the server accepts connections; rejects with its output if it exits first. */
+  readonly up: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `tsresty serve -p prefix` as a child process. Worker threads, each with its own Lua VM and
+ * Redis helper thread, take seconds to start on a loaded machine: the wait is generous.
+ */
+function serve(prefix: string, port: number): Served {
+  const proc = spawn(process.execPath, [TSRESTY, "serve", "-p", prefix], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout.on("data", (d: Buffer) => (out += d.toString("latin1")));
+  proc.stderr.on("data", (d: Buffer) => (out += d.toString("latin1")));
+  const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
+  const up = (async () => {
+    for (let i = 0; i < 300; i++) {
+      if (proc.exitCode !== null || proc.signalCode !== null) break;
+      // Ready when a request is answered: with worker_processes the master listens before
+      // its workers serve.
+      const r = await exchange(port, { path: "/get?k=ready", timeout: 2000 }).catch(() => undefined);
+      if (r !== undefined && r.responses.length > 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`tsresty did not start on port ${port}:\n${out}`);
+  })();
+  up.catch(() => {});
+  return {
+    port, prefix, up,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      proc.kill("SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
+    },
+  };
+}
+
 async function get(port: number, path: string): Promise<{ status: number; body: string; headers: readonly [string, string][] }> {
-  const [r] = (await exchange(port, { path })).responses;
+  const [r] = (await exchange(port, { path, timeout: 30000 })).responses;
   return { status: statusOf(r!), body: r!.body, headers: r!.headers };
 }
 
@@ -197,15 +238,16 @@ async function value(port: number, key: string): Promise<string> {
 
 test("two tsresty servers (one with 2 workers) share one zone: a counter hit through both at once ends exact; every phase works", async () => {
   const prefix = `${RUN}serve:`;
-  const servers: Running[] = [];
+  const servers: Served[] = [];
   try {
     for (let i = 0; i < 2; i++) {
       const port = await freePort();
       // the first with two worker threads: init_by_lua runs once there too (its replays in the workers write nothing)
       const conf = ZONE_CONF(prefix, i === 0 ? "worker_processes 2;" : "");
-      servers.push(await startTsresty(makePrefix({ name: "redis-zone", conf, requests: [] }, port, "redis-zone"), port));
+      servers.push(serve(makePrefix({ name: "redis-zone", conf, requests: [] }, port, "redis-zone"), port));
     }
-    const [a, b] = servers as [Running, Running];
+    await Promise.all(servers.map((s) => s.up));
+    const [a, b] = servers as [Served, Served];
     const N = 60;
     const bodies = await Promise.all(Array.from({ length: N }, (_, i) => get(i % 2 === 0 ? a.port : b.port, "/hit")));
     // Every answer is a distinct count: no update was lost or doubled.
@@ -267,6 +309,8 @@ test("configuration: the zone must be a lua_shared_dict; the URL and parameters 
   await assert.rejects(startInProcess(conf(`tsresty_shared_dict_redis other ${URL};`)), /tsresty_shared_dict_redis: no lua_shared_dict "other"/);
   await assert.rejects(startInProcess(conf("tsresty_shared_dict_redis z http://x;")), /invalid redis url "http:\/\/x" in "tsresty_shared_dict_redis" directive/);
   await assert.rejects(startInProcess(conf(`tsresty_shared_dict_redis z ${URL} colour=blue;`)), /invalid parameter "colour=blue"/);
+  await assert.rejects(startInProcess(conf(`tsresty_shared_dict_redis z ${URL} prefix=;`)), /invalid parameter "prefix="/);
+  await assert.rejects(startInProcess(conf(`tsresty_shared_dict_redis z;`)), /invalid number of arguments in "tsresty_shared_dict_redis" directive/);
 });
 
 /** A Redis server of the test's own (so that it can be stopped and filled up), on `port`. */

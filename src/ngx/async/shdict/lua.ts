@@ -6,6 +6,7 @@ import { addressOf, numberToString, stringToNumber, typeName } from "../../../lu
 import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/runtime/value.js";
 import { MemoryStore } from "./memory.js";
 import { RedisStore } from "./redis-store.js";
+import { redisBackend } from "./redis-config.js";
 import { ShError, type MaybePromise, type ShEntry, type ShValue, type ShdictStore, type StoreMode } from "./store.js";
 import type { SharedDictZone } from "../host.js";
 import { cachedNowMs } from "../../clock.js";
@@ -34,7 +35,7 @@ const backendOf = (s: ShdictStore): string | undefined => (s instanceof RedisSto
 /** The store for `zone`, reusing the one of a previous configuration with the same name, size and backend. */
 export function zoneStore(zone: SharedDictZone, factory: StoreFactory = memoryStoreFactory): ShdictStore {
   const old = zones.get(zone.name);
-  const backend = zone.redis === undefined ? undefined : `${zone.redis.url} ${zone.redis.prefix}`;
+  const backend = zone.redis === undefined ? undefined : redisBackend(zone.redis);
   if (old !== undefined && old.capacity() === zone.size && backendOf(old) === backend) return old;
   // A Redis zone (tsresty_shared_dict_redis) is one whatever the factory: a factory that
   // knows of Redis zones (memoryStoreFactory, or one falling back to it) may wrap it.

@@ -15,6 +15,11 @@ export interface RedisZoneConf {
 
 export const DEFAULT_REDIS_TIMEOUT = 1000;
 
+/** What tells two Redis zones apart: a zone reloaded with the same one keeps its store. */
+export function redisBackend(conf: RedisZoneConf): string {
+  return `${conf.url} ${conf.prefix} ${conf.timeout}`;
+}
+
 /** The directive's arguments as a zone name and its conf, or the error message nginx-style. */
 export function parseRedisZoneArgs(args: readonly string[], directive: string): { zone: string; conf: RedisZoneConf } | string {
   const [zone, url, ...opts] = args;
@@ -23,7 +28,8 @@ export function parseRedisZoneArgs(args: readonly string[], directive: string): 
   let prefix = `tsresty:shdict:${zone}:`;
   let timeout = DEFAULT_REDIS_TIMEOUT;
   for (const o of opts) {
-    if (o.startsWith("prefix=")) prefix = o.slice(7);
+    // An empty prefix would make the zone the whole database (flush_all would empty it).
+    if (o.startsWith("prefix=") && o.length > 7) prefix = o.slice(7);
     else if (/^timeout=\d+(ms|s)?$/.test(o)) {
       const m = /^timeout=(\d+)(ms|s)?$/.exec(o)!;
       timeout = Number(m[1]) * (m[2] === "s" ? 1000 : 1);

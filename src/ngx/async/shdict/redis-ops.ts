@@ -205,17 +205,18 @@ export class RedisLink {
         return n;
       }
       case "keys": {
-        const out: string[] = [];
+        // SCAN may return a key twice: a Set keeps each once.
+        const out = new Set<string>();
         let cursor = "0";
         do {
           const [next, keys] = await scan(c, cursor, prefix);
           cursor = next;
           for (const key of keys) {
-            out.push(key.toString("latin1").slice(prefix.length));
-            if (op.max > 0 && out.length >= op.max) return out;
+            out.add(key.toString("latin1").slice(prefix.length));
+            if (op.max > 0 && out.size >= op.max) return [...out];
           }
         } while (cursor !== "0");
-        return out;
+        return [...out];
       }
       case "memory": {
         const info = await c.info("memory");

@@ -6,7 +6,7 @@
 import { redisHelper, type RedisHelper } from "./redis-helper.js";
 import type { RedisOp, RedisReply } from "./redis-ops.js";
 import type { HelperReply } from "./redis-worker.js";
-import type { RedisZoneConf } from "./redis-config.js";
+import { redisBackend, type RedisZoneConf } from "./redis-config.js";
 import { decodeNumber, decodeValue, encodeNumber, encodeValue } from "./redis-codec.js";
 import {
   EXISTS, NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY, ShError,
@@ -39,7 +39,7 @@ export class RedisStore implements ShdictStore {
   private readonly waitMs: number;
 
   constructor(readonly name: string, readonly size: number, readonly conf: RedisZoneConf, twinOf?: RedisStore) {
-    this.backend = `${conf.url} ${conf.prefix}`;
+    this.backend = redisBackend(conf);
     this.waitMs = 2 * conf.timeout + 100;
     if (twinOf !== undefined) {
       this.async = false;
