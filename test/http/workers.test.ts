@@ -187,6 +187,11 @@ test("4 workers: requests land on several; a shared counter hit from every worke
       }),
     );
     assert.equal(await get(s.port, "/get"), "400 1");
+    // four threads append to one access.log: whole lines, none lost
+    await sleep(200);
+    const lines = fs.readFileSync(path.join(s.prefix, "logs/access.log"), "latin1").split("\n").filter((l) => l !== "");
+    assert.equal(lines.length, 40 + 400 + 1);
+    for (const l of lines) assert.match(l, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/\w* HTTP\/1\.1" 200 \d+ "-" "-"$/);
   } finally {
     await s.close();
   }

@@ -26,6 +26,8 @@ class WorkerThread {
   killed = false;
   /** Set once it was told to quit or stop: its exit is expected. */
   leaving = false;
+  /** Whether it came up (a worker that fails while starting is respawned after a pause). */
+  started = false;
   readonly ready: Promise<void>;
   /** threadId, kept: it reads -1 once the thread is gone. */
   readonly id: number;
@@ -35,7 +37,10 @@ class WorkerThread {
     this.id = this.thread.threadId;
     this.ready = new Promise((resolve, reject) => {
       const onMsg = (m: FromWorker): void => {
-        if (m.type === "ready") resolve();
+        if (m.type === "ready") {
+          this.started = true;
+          resolve();
+        }
         else reject(new Error(m.message));
       };
       this.thread.once("message", onMsg);
@@ -143,8 +148,14 @@ export class Master {
       log.log("alert", `worker process ${id} exited with fatal code ${code} and cannot be respawned`);
       return;
     }
-    const next = this.spawn(gen, w.slot);
-    next.ready.catch((e: Error) => log.log("alert", `could not respawn worker process: ${e.message.replace(/^\[\w+\] /, "")}`));
+    const respawn = (): void => {
+      if (this.shuttingDown || gen !== this.current || gen.workers[w.slot] !== undefined) return;
+      const next = this.spawn(gen, w.slot);
+      next.ready.catch((e: Error) => log.log("alert", `could not respawn worker process: ${e.message.replace(/^\[\w+\] /, "")}`));
+    };
+    // one that never came up would fail again at once: not in a tight loop
+    if (w.started) respawn();
+    else setTimeout(respawn, 1000).unref();
   }
 
   /** A drained generation: close the sockets only it used. */
