@@ -33,6 +33,9 @@ export default async function (ngx: Ngx): Promise<void> {
   ngx.print(res.status, " ", res.body);
   await ngx.req.read_body();
   ngx.say("body=", ngx.req.get_body_data());
+  // in place of ngx.thread: several waits at once
+  const both = await Promise.all([ngx.location.capture("/sub?a=x"), ngx.sleep(0.001), ngx.location.capture("/sub?a=y")]);
+  ngx.print(both[0].body, both[2].body);
 }
 `,
   "ts/ctx-read.ts": `
@@ -348,7 +351,7 @@ test("content_by_lua_file with a .ts handler: output, headers, args as text", as
 
 test("waiting: ngx.sleep, ngx.location.capture and ngx.req.read_body return Promises", async () => {
   const r = await post("/async", "payload");
-  assert.equal(r.body, "200 sub a=1\nbody=payload\n");
+  assert.equal(r.body, "200 sub a=1\nbody=payload\nsub a=x\nsub a=y\n");
 });
 
 test("ngx.ctx and ngx.var are shared with Lua handlers of the same request, both ways", async () => {
