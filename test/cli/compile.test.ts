@@ -10,6 +10,17 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import { ROOT, freePort } from "../differential/harness.js";
 import { preparePrefix, request, TSRESTY, type RequestOptions } from "../examples/support.js";
+import { compileToJs, loadLua, LuaLoadError } from "../../src/lua/compile.js";
+import { readableModule } from "../../src/lua/compiler/readable-module.js";
+import { bindCompiledLuaModule, isCompiledLuaModule } from "../../src/lua/compiled-module.js";
+import { newGlobals } from "../../src/lua/state.js";
+import { bundledModules } from "../../src/lib/index.js";
+import { LuaError } from "../../src/lua/runtime/error.js";
+import { LuaTable } from "../../src/lua/runtime/table.js";
+import { tostring } from "../../src/lua/runtime/ops.js";
+import type { LuaFunction, LuaValue } from "../../src/lua/runtime/value.js";
+import type { LuaVm } from "../../src/ngx/vm.js";
+import type { LuaChunk } from "../../src/http/modules/lua/chunks.js";
 
 const TSC = path.join(ROOT, "node_modules/typescript/bin/tsc");
 
@@ -226,3 +237,85 @@ describe("tsresty compile", () => {
     for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
   });
 });
+
+// The Lua corpus's deterministic programs run twice in this process, once as loadLua runs them
+// and once through the readable module (written to a file, bound by bindCompiledLuaModule):
+// the output, and the error with its position, must be the same.
+const CORPUS = path.join(ROOT, "test/lua/corpus");
+const CORPUS_DIRS = ["control", "coroutines", "errors", "format", "functions", "metatables", "operators", "patterns", "pcall", "strings", "tables", "values"];
+
+/** Globals whose print and io.write collect into `out`. */
+function globalsWith(out: string[]): LuaTable {
+  const G = newGlobals({ preload: bundledModules });
+  const collect: LuaFunction = (...args: LuaValue[]) => {
+    out.push(args.map((a) => tostring(a)).join("\t") + "\n");
+    return undefined;
+  };
+  G.setStr("print", collect);
+  const io = G.getStr("io");
+  if (io instanceof LuaTable) {
+    io.setStr("write", ((...args: LuaValue[]) => {
+      out.push(args.map((a) => tostring(a)).join(""));
+      return io.getStr("stdout");
+    }) as LuaFunction);
+  }
+  return G;
+}
+
+function outcome(run: () => unknown): string {
+  try {
+    run();
+    return "ok";
+  } catch (e) {
+    if (e instanceof LuaError) return `error: ${tostring(e.value)}`;
+    if (e instanceof LuaLoadError) return `load error: ${e.message}`;
+    return `js error: ${(e as Error).message}`;
+  }
+}
+
+describe("compiled modules run as the compiler's output", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-readable-"));
+  const programs = CORPUS_DIRS.flatMap((d) =>
+    fs.readdirSync(path.join(CORPUS, d)).filter((f) => f.endsWith(".lua")).map((f) => `${d}/${f}`));
+
+  it(`${programs.length} corpus programs: same output and errors`, () => {
+    const differ: string[] = [];
+    for (const prog of programs) {
+      const source = fs.readFileSync(path.join(CORPUS, prog)).toString("latin1");
+      const name = `@${prog}`;
+      let compiled;
+      try {
+        compiled = compileToJs(source, name, { main: "plain", skipShebang: true });
+      } catch {
+        continue; // syntax errors are the loader's, not the module's
+      }
+      const outA: string[] = [];
+      const a = outcome(() => loadLua(source, name, globalsWith(outA), { main: "plain", skipShebang: true })());
+      const file = path.join(dir, prog.replace(/\//g, "-").replace(/\.lua$/, ".ts"));
+      fs.writeFileSync(file, readableModule({ compiled, source, chunkName: name, main: "plain", header: [prog] }), "latin1");
+      // The module's exports as the loader sees them (its code region is read from the file).
+      const exports: Record<string, unknown> = { compiledLua: moduleInfo(file), factory: () => undefined };
+      assert.ok(isCompiledLuaModule(exports));
+      const outB: string[] = [];
+      const G = globalsWith(outB);
+      const vm = { G, opts: { prefix: "" } } as unknown as LuaVm;
+      const chunk = { path: file, name } as unknown as LuaChunk;
+      const b = outcome(() => bindCompiledLuaModule(exports, vm, chunk)());
+      // Addresses of tables and functions differ between any two runs.
+      const same = (x: string): string => x.replace(/0x[0-9a-f]+/g, "0xADDR");
+      if (same(a) !== same(b) || same(outA.join("")) !== same(outB.join(""))) differ.push(`${prog}:\n  loadLua: ${a}\n  module:  ${b}`);
+    }
+    assert.deepEqual(differ, []);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+/** The `compiledLua` object of a module file, read as data (the test does not transpile .ts). */
+function moduleInfo(file: string): unknown {
+  const text = fs.readFileSync(file, "latin1");
+  const m = /export const compiledLua = (\{[\s\S]*\}) as const;/.exec(text);
+  assert.ok(m, `${file}: no compiledLua`);
+  // The object literal is JSON but for its comments and unquoted keys.
+  const json = m[1]!.replace(/\/\*\*.*\*\//g, "").replace(/^\s*(\w+):/gm, '"$1":').replace(/,(\s*\})/, "$1");
+  return JSON.parse(json) as unknown;
+}
