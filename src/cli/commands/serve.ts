@@ -216,7 +216,10 @@ async function serveWorkers(flags: NginxFlags, config: HttpConfig, master: impor
     if (stopping) return;
     stopping = true;
     log().main.errorLog.log("notice", `signal ${signal} received, ${graceful ? "shutting down" : "exiting"}`);
-    void master.shutdown(graceful).then(exit);
+    void master.shutdown(graceful).then(() => {
+      log().main.errorLog.log("notice", "exit");
+      exit();
+    });
   };
   process.on("SIGTERM", () => stop(false, "15 (SIGTERM)"));
   process.on("SIGINT", () => stop(false, "2 (SIGINT)"));

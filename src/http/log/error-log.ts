@@ -59,9 +59,9 @@ export class ErrorLog {
 
 let pidPart = `${process.pid}#${process.pid}: `;
 
-/** After a fork-like restart the pid changes; tests set it too. */
-export function setLogPid(pid: number): void {
-  pidPart = `${pid}#${pid}: `;
+/** After a fork-like restart the pid changes; tests set it too. A worker thread gives its thread id as `tid`. */
+export function setLogPid(pid: number, tid = pid): void {
+  pidPart = `${pid}#${tid}: `;
 }
 
 export function formatErrorLine(level: number, message: string, ctx?: LogContext): string {

@@ -140,6 +140,7 @@ export class Master {
     if (gen.workers[w.slot] === w) gen.workers[w.slot] = undefined;
     const log = gen.config.main.errorLog;
     const id = w.id;
+    log.log("notice", `signal 17 (SIGCHLD) received from ${id}`);
     if (w.killed) log.log("alert", `worker process ${id} exited on signal 9`);
     else log.log("notice", `worker process ${id} exited with code ${code}`);
     if (this.old.has(gen) && gen.workers.every((x) => x === undefined)) this.retire(gen);

@@ -1,10 +1,11 @@
 // A worker thread under worker_processes N: its own configuration, Lua VM and HttpServer,
 // serving the master's sockets through the descriptors it was given (workerData).
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, threadId, workerData } from "node:worker_threads";
 import type { Listener, ListenAddress, ListenHandler, Transport } from "../transport/types.js";
 import { NetTransport } from "../transport/net-transport.js";
 import { HttpServer } from "../server.js";
 import { flushLogFiles, reopenLogFiles } from "../log/log-file.js";
+import { setLogPid, type ErrorLog } from "../log/error-log.js";
 import { ConfigError } from "../config/settings.js";
 import type { HttpConfig } from "../config/model.js";
 import { workerIdentity } from "../../ngx/worker-identity.js";
@@ -32,6 +33,8 @@ function send(m: FromWorker): void {
 
 async function main(): Promise<void> {
   const init = workerData as WorkerInit;
+  // nginx's lines carry each worker's pid; threads share one: PID#THREAD tells them apart
+  setLogPid(process.pid, threadId);
   workerIdentity.id = init.id;
   workerIdentity.count = init.count;
   const mute = new ReplayMute();
@@ -75,13 +78,16 @@ async function main(): Promise<void> {
       reopenLogFiles();
     } else if (msg.type === "quit") {
       log.log("notice", "gracefully shutting down");
-      void server.quit().then(exit);
-    } else if (msg.type === "stop") void server.stop().then(exit);
+      void server.quit().then(() => exit(log));
+    } else if (msg.type === "stop") void server.stop().then(() => exit(log));
   });
   send({ type: "ready" });
 }
 
-function exit(): void {
+/** nginx's worker says "exiting" when its connections are done, then "exit". */
+function exit(log: ErrorLog): void {
+  log.log("notice", "exiting");
+  log.log("notice", "exit");
   flushLogFiles();
   process.exit(0);
 }
