@@ -35,6 +35,8 @@ export class NgxHost {
   chunk: BodyChunk | undefined = undefined;
   /** set_by_lua: the directive's extra arguments (ngx.arg[n]). */
   setArgs: readonly string[] | undefined = undefined;
+  /** The request ended under this thread (a client abort): it never resumes. */
+  killed = false;
   /** A timer thread's stand-in request (the async API binds threads and sockets to it). */
   timer: { onCleanup(cb: () => void): void } | undefined = undefined;
 

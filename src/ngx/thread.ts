@@ -88,6 +88,12 @@ async function resumeLater(co: Coroutine, gen: Gen, p: Promise<unknown>): Promis
     x = undefined;
     void e;
   }
+  if ((co.host as NgxHost | undefined)?.killed === true) {
+    // Its request ended while it waited (see on-abort.ts).
+    co.status = "dead";
+    gen.return([]);
+    return ENDED;
+  }
   const prev = running();
   setRunning(co);
   co.status = "running";

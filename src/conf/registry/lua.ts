@@ -68,7 +68,7 @@ export const httpLua: ModuleTable = {
     { name: "lua_socket_pool_size", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, value: "number", status: "planned", note: "issue 5" },
     { name: "lua_socket_read_timeout", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, value: "msec", status: "planned", note: "issue 5" },
     { name: "lua_http10_buffering", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "lua_check_client_abort", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "planned", note: "issue 5" },
+    { name: "lua_check_client_abort", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "supported", note: "a client closing while Lua waits: ngx.on_abort's handler as a light thread, or 499 (test/ngx/on-abort.test.ts)" },
     { name: "lua_use_default_type", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "planned", note: "issue 5" },
     { name: "lua_ssl_protocols", contexts: HTTP_SRV_LOC, args: "1MORE", value: { anyOf: ["SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"] }, status: "unsupported" },
     { name: "lua_ssl_ciphers", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, status: "unsupported" },

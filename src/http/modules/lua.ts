@@ -19,6 +19,7 @@ import { entryAbortText, failedToRunText, runEntry, type ThreadEnd } from "../..
 import { touchHeaders } from "../../ngx/output.js";
 import { makePrint } from "../../ngx/log.js";
 import { loadAsyncApi } from "../../ngx/async-host.js";
+import { watchClientAbort } from "../../ngx/on-abort.js";
 import type { LuaPhase } from "../../ngx/phases.js";
 import { tostring } from "../../lua/runtime/ops.js";
 import { parseRedisZoneArgs, withRedisZones, type RedisZoneDecl } from "../../ngx/async/shdict/redis-config.js";
@@ -196,7 +197,10 @@ function entryHandler(c: LuaChunk, phase: "rewrite" | "access" | "content"): Pha
       return 500;
     }
     const { h, end } = s;
-    if (end instanceof Promise) return end.then((e) => afterEntry(r, h, e));
+    if (end instanceof Promise) {
+      watchClientAbort(r, h, end);
+      return end.then((e) => afterEntry(r, h, e));
+    }
     return afterEntry(r, h, end);
   };
   return (r) => {
