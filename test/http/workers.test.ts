@@ -263,3 +263,17 @@ test("worker_processes auto", async () => {
     await s.close();
   }
 });
+
+test("master_process off: one thread serves whatever worker_processes says; ngx.worker.count() is still N", async () => {
+  const port = await freePort();
+  const prefix = makePrefix(`worker_processes 3;\nmaster_process off;\nevents {}\nhttp { server { listen 127.0.0.1:__PORT__; location / { content_by_lua_block { ngx.print(ngx.worker.id(), " ", ngx.worker.count()) } } } }\n`, port);
+  const proc = spawn(process.execPath, [TSRESTY, "serve", "-p", prefix], { stdio: "ignore" });
+  try {
+    await waitFor("started", () => fs.existsSync(path.join(prefix, "logs/nginx.pid")));
+    assert.equal(await get(port, "/"), "0 3");
+  } finally {
+    proc.kill("SIGTERM");
+    await new Promise((r) => proc.once("exit", r));
+    fs.rmSync(prefix, { recursive: true, force: true });
+  }
+});

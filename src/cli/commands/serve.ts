@@ -2,10 +2,12 @@
 // foreground, as `nginx -g 'daemon off;'` does, with nginx's signals; and `tsresty -s SIGNAL`,
 // which signals the running instance through its pid file.
 import * as fs from "node:fs";
+import * as os from "node:os";
 import type { Execute } from "../command-table.js";
 import type { NginxFlags } from "../flags.js";
 import { ConfigError } from "../../http/config/settings.js";
-import { loadHttpConfig } from "../../http/workers/load-config.js";
+import { loadHttpConfig, workerCount } from "../../http/workers/load-config.js";
+import { workerIdentity } from "../../ngx/worker-identity.js";
 import { reuseportAddon } from "../../http/workers/native.js";
 import type { HttpConfig } from "../../http/config/model.js";
 import { HttpServer } from "../../http/server.js";
@@ -36,6 +38,8 @@ export async function serve(flags: NginxFlags): Promise<number> {
       say("[warn] the reuseport addon (build/Release/reuseport.node) is not built: serving with one worker");
     }
   }
+  // master_process off with worker_processes N: one thread serves, and ngx.worker.count() is still N, as nginx's
+  workerIdentity.count = workerCount(config.main.workerProcesses, os.availableParallelism()) ?? 1;
   const server = new HttpServer();
   try {
     await server.start(config);
