@@ -37,7 +37,12 @@ port.on("message", (m: HelperRequest) => {
     zones[m.zone] = { link, prefix: m.conf.prefix };
     return;
   }
-  const z = zones[m.zone]!;
+  const z = zones[m.zone];
+  if (z === undefined) {
+    reply({ id: m.id, err: "unknown zone" });
+    return;
+  }
+  // run() is async: whatever fails, even synchronously inside it, is a rejection answered here
   z.link.run(z.prefix, m.op).then(
     (v) => reply({ id: m.id, v }),
     (e: unknown) => reply({ id: m.id, err: netError(e) }),
