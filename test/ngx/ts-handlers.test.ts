@@ -220,6 +220,20 @@ export default async (ngx: Ngx) => {
   ngx.say(id, " ", ngx.ctx.mine, " ", ngx.var.arg_id);
 };
 `,
+  "ts/redis-zone.ts": `
+import type { Ngx } from "tsresty";
+export default async (ngx: Ngx) => {
+  const cats = ngx.shared.cats;
+  cats.flush_all();
+  const [ok] = cats.set("k", "v", 0, 3);
+  const [v, flags] = cats.get("k");
+  const [n] = cats.incr("n", 2, 40);
+  await ngx.sleep(0);
+  const [n2] = cats.incr("n", 1);
+  cats.flush_all();
+  ngx.say(JSON.stringify([ok, v, flags, n, n2]));
+};
+`,
   "ts/filter-error.mjs": `export default (ngx) => {
   const o = null;
   return o.field;
@@ -240,6 +254,8 @@ events {}
 http {
   error_log logs/error.log info;
   lua_shared_dict dogs 1m;
+  lua_shared_dict cats 1m;
+  tsresty_shared_dict_redis cats redis://127.0.0.1:6379 prefix=tsresty:ts-handlers:__PID__:;
   init_by_lua_file ts/init.ts;
   init_worker_by_lua_file ts/init-worker.ts;
   exit_worker_by_lua_file ts/exit-worker.ts;
@@ -279,6 +295,7 @@ http {
     location /flow { content_by_lua_file ts/flow.ts; }
     location /show-exec { content_by_lua_block { ngx.say(ngx.var.uri, "?", ngx.var.args, " h=", ngx.var.http_x_set_by_ts, " ctx=", tostring(ngx.ctx.carried)) } }
     location /concurrent { content_by_lua_file ts/concurrent.ts; }
+    location /redis-zone { content_by_lua_file ts/redis-zone.ts; }
     location /clients { content_by_lua_file ts/clients.ts; }
     location /misc { content_by_lua_file ts/misc.ts; }
     location /timer { content_by_lua_file ts/timer.ts; }
@@ -295,7 +312,7 @@ let prefix: string;
 
 before(async () => {
   port = await freePort();
-  prefix = makePrefix(CONF, port);
+  prefix = makePrefix(CONF.replace(/__PID__/g, String(process.pid)), port);
   for (const [f, text] of Object.entries(FILES)) {
     fs.mkdirSync(path.dirname(path.join(prefix, f)), { recursive: true });
     fs.writeFileSync(path.join(prefix, f), text);
@@ -383,6 +400,11 @@ test("header_filter, body_filter and log phases; init_by_lua_file", async () => 
 test("shared dicts: results as tuples, as the Lua methods return them", async () => {
   const r = await get("/shdict");
   assert.deepEqual(JSON.parse(r.body), [true, null, false, "v", 7, null, null, 15, null, "not a number", "from init", ["init", "k", "n", "worker"]]);
+});
+
+test("a Redis-backed shared dict answers TypeScript at once too", async () => {
+  const r = await get("/redis-zone");
+  assert.deepEqual(JSON.parse(r.body), [true, "v", 3, 42, 43]);
 });
 
 test("an exception in a TypeScript handler: 500 and the .ts file and line in the error log", async () => {

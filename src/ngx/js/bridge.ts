@@ -84,6 +84,18 @@ export function callLua(f: LuaFunction, args: LuaValue[]): LuaValue[] | Promise<
   }
 }
 
+/** Call the plain form of `f` (in the TypeScript call's thread), even where the thread could wait. */
+export function callLuaPlain(f: LuaFunction, args: LuaValue[]): LuaValue[] {
+  const co = currentThread();
+  const prev = running();
+  if (co !== undefined) setRunning(co);
+  try {
+    return many(f(...args));
+  } finally {
+    setRunning(prev);
+  }
+}
+
 /** A call that may not wait (its result is needed at once). */
 export function callLuaSync(f: LuaFunction, args: LuaValue[]): LuaValue[] {
   const r = callLua(f, args);

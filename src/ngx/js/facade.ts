@@ -12,7 +12,7 @@ import { currentHost, NgxHost } from "../host.js";
 import { logPiece } from "../values.js";
 import type { LuaVm } from "../vm.js";
 import { NgxExitSignal } from "../thread.js";
-import { atCall, CALL_IN, callLua, callLuaSync, currentThread, jsFunction, userPosition } from "./bridge.js";
+import { atCall, CALL_IN, callLua, callLuaPlain, callLuaSync, currentThread, jsFunction, userPosition } from "./bridge.js";
 import { luaObject } from "./lua-object.js";
 import { bytesOut, integerKey, registerProxy, textIn, textOut, toJs, toLua, type JsValue } from "./convert.js";
 import type { Ngx, RegexCtx } from "./types.js";
@@ -87,7 +87,7 @@ const SYNC_OUT: Readonly<Record<string, (vs: LuaValue[]) => unknown>> = {
 };
 
 /** A TypeScript function calling Lua function `f` (with `self` first, for methods). */
-export function wrap(f: LuaFunction, shape: Shape, self?: LuaValue): (...a: unknown[]) => unknown {
+export function wrap(f: LuaFunction, shape: Shape, self?: LuaValue, plainForm = false): (...a: unknown[]) => unknown {
   const lua = (a: unknown[]): LuaValue[] => {
     const args = a.map((x) => toLua(x, CALL_IN));
     return self === undefined ? args : [self, ...args];
@@ -107,7 +107,7 @@ export function wrap(f: LuaFunction, shape: Shape, self?: LuaValue): (...a: unkn
   };
   const now = (a: unknown[]): LuaValue[] => {
     try {
-      return callLuaSync(f, lua(a));
+      return plainForm ? callLuaPlain(f, lua(a)) : callLuaSync(f, lua(a));
     } catch (e) {
       throw atCall(e);
     }
@@ -299,7 +299,8 @@ function makeShared(ngx: LuaTable): Record<string, unknown> {
       d = {};
       for (const [m, shape] of Object.entries(SHDICT)) {
         const f = inThread(() => index(zone, m));
-        if (typeof f === "function") d[m] = wrap(f as LuaFunction, shape, zone);
+        // Plain forms: results at once, as the types say (a Redis-backed zone's plain form blocks on its twin).
+        if (typeof f === "function") d[m] = wrap(f as LuaFunction, shape, zone, true);
       }
       dicts.set(k, d);
       return d;
