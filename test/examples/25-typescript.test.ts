@@ -39,7 +39,8 @@ describe("examples: TypeScript", () => {
     assert.equal(mixed.status, 200);
     assert.equal(mixed.body, "who: bob\nstarted in: lua, checked in: typescript\n");
     assert.equal((await ex.get("/mixed?who=mallory")).status, 403);
-    assert.doesNotMatch(ex.errorLog(), /\[error\]/);
+    // No handler failed (other lines may come from strangers: the port is a free one, shared with other suites' clients).
+    assert.doesNotMatch(ex.errorLog(), /lua entry thread aborted|failed to (load|run)|\[lua\]/);
   });
 
   it("25-typescript: the handlers pass tsc --noEmit against tsresty's declarations", () => {

@@ -125,7 +125,10 @@ export function readableModule(input: ReadableInput): string {
   if (!jsLines[0]!.startsWith("(function ($rt, $env, $meta) {") || jsLines[jsLines.length - 1] !== "})") {
     throw new Error("unexpected shape of the compiled chunk");
   }
-  const luaSrc = source.split("\n");
+  // The Lua lines without the indentation they share (a block's code is indented as the configuration).
+  const rawLua = source.split("\n");
+  const indent = Math.min(...rawLua.filter((l) => l.trim() !== "").map((l) => /^[ \t]*/.exec(l)![0].length));
+  const luaSrc = Number.isFinite(indent) && indent > 0 ? rawLua.map((l) => l.slice(Math.min(indent, /^[ \t]*/.exec(l)![0].length))) : rawLua;
   const head: string[] = [
     ...input.header.map((l) => `// ${l}`),
     "//",
