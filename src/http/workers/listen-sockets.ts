@@ -28,7 +28,7 @@ export class ListenSockets {
    * Open what `cfg` needs for `slots` workers, keeping the sockets already open. On a failure
    * the sockets opened by this call are closed and a ConfigError in nginx's words is thrown.
    */
-  open(cfg: HttpConfig, slots: number): void {
+  open(cfg: HttpConfig, slots: number): number[] {
     const opened: number[] = [];
     try {
       for (const p of cfg.ports) {
@@ -53,42 +53,56 @@ export class ListenSockets {
         this.fds.set(key, have);
       }
     } catch (e) {
-      for (const fd of opened) this.addon.close(fd);
-      for (const [k, v] of this.fds) {
-        const kept = v.filter((fd) => !opened.includes(fd));
-        if (kept.length) this.fds.set(k, kept);
-        else this.fds.delete(k);
-      }
+      this.close(opened);
       throw e;
+    }
+    return opened;
+  }
+
+  /** Close sockets `open` gave (a configuration whose workers could not start). */
+  close(opened: readonly number[]): void {
+    for (const fd of opened) this.addon.close(fd);
+    for (const [k, v] of this.fds) {
+      const kept = v.filter((fd) => !opened.includes(fd));
+      if (kept.length) this.fds.set(k, kept);
+      else this.fds.delete(k);
     }
   }
 
-  /** Fresh descriptors of slot `slot`'s sockets for the addresses of `cfg`, for one worker to own. */
-  forSlot(cfg: HttpConfig, slot: number): Record<string, number> {
-    const out: Record<string, number> = {};
+  /**
+   * Fresh descriptors for worker `slot` of `count`, for it to own: its slot's socket of each
+   * address of `cfg`, and those of slots past `count` left by a configuration with more
+   * workers (slot s goes to worker s % count), which therefore stay served: closing them
+   * would drop the connections the kernel keeps putting in their queues.
+   */
+  forSlot(cfg: HttpConfig, slot: number, count: number): Record<string, number[]> {
+    const out: Record<string, number[]> = {};
     for (const p of cfg.ports) {
       const key = addressKey(listenAddressOf(p));
-      const fd = this.fds.get(key)?.[slot];
-      if (fd === undefined) continue;
-      const d = this.addon.dup(fd);
-      if (d >= 0) out[key] = d;
+      const fds = this.fds.get(key) ?? [];
+      const mine: number[] = [];
+      for (let s = slot; s < fds.length; s += count) {
+        if (mine.length > 0 && fds[s] === fds[slot]) continue; // a unix socket's shared fd
+        const d = this.addon.dup(fds[s]!);
+        if (d >= 0) mine.push(d);
+      }
+      if (mine.length) out[key] = mine;
     }
     return out;
   }
 
-  /** Close the sockets that no configuration in `keep` uses, and the slots past `slots`. */
-  closeUnused(keep: readonly HttpConfig[], slots: number): void {
+  /** Close the sockets of addresses that no configuration in `keep` uses. */
+  closeUnused(keep: readonly HttpConfig[]): void {
     const used = new Set<string>();
     for (const c of keep) for (const p of c.ports) used.add(addressKey(listenAddressOf(p)));
     for (const [key, fds] of [...this.fds]) {
-      const n = used.has(key) ? slots : 0;
-      for (const fd of new Set(fds.slice(n))) if (!fds.slice(0, n).includes(fd)) this.addon.close(fd);
-      if (n === 0) this.fds.delete(key);
-      else fds.length = Math.min(fds.length, n);
+      if (used.has(key)) continue;
+      for (const fd of new Set(fds)) this.addon.close(fd);
+      this.fds.delete(key);
     }
   }
 
   closeAll(): void {
-    this.closeUnused([], 0);
+    this.closeUnused([]);
   }
 }

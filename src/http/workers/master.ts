@@ -105,14 +105,15 @@ export class Master {
     workerIdentity.count = count;
     workerIdentity.storeFactory = m !== undefined ? sharedStoreFactory(m, zones, memoryStoreFactory) : undefined;
     for (const mod of httpModules()) await mod.postConfiguration?.(cfg);
-    this.sockets.open(cfg, count);
+    const opened = this.sockets.open(cfg, count);
     const gen: Generation = { config: cfg, count, zones, workers: [] };
     try {
       await Promise.all(Array.from({ length: count }, (_, slot) => this.spawn(gen, slot).ready));
     } catch (e) {
       for (const w of gen.workers) w?.thread.terminate();
       gen.workers.length = 0;
-      this.sockets.closeUnused(this.current ? [this.current.config] : [], this.current?.count ?? 0);
+      // new sockets, also new slots of addresses in use: nobody would serve them
+      this.sockets.close(opened);
       throw e;
     }
     return gen;
@@ -123,7 +124,7 @@ export class Master {
       flags: this.flags,
       id: slot,
       count: gen.count,
-      fds: this.sockets.forSlot(gen.config, slot),
+      fds: this.sockets.forSlot(gen.config, slot, gen.count),
       zones: gen.zones,
     };
     const w = new WorkerThread(gen, slot, init);
@@ -163,10 +164,7 @@ export class Master {
   private retire(gen: Generation): void {
     this.old.delete(gen);
     const keep = [this.current, ...this.old].filter((g): g is Generation => g !== undefined);
-    this.sockets.closeUnused(
-      keep.map((g) => g.config),
-      Math.max(0, ...keep.map((g) => g.count)),
-    );
+    this.sockets.closeUnused(keep.map((g) => g.config));
   }
 
   /**

@@ -9,7 +9,7 @@ export interface WorkerInit {
   readonly id: number;
   readonly count: number;
   /** Listening sockets by address key (listen-sockets.ts), dup()s this worker owns. */
-  readonly fds: Readonly<Record<string, number>>;
+  readonly fds: Readonly<Record<string, readonly number[]>>;
   readonly zones: readonly ZoneMemory[];
 }
 

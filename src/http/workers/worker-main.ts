@@ -16,14 +16,38 @@ import { ReplayMute, sharedStoreFactory, sharedStoreModule } from "./shared-zone
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";
 import "../modules/index.js";
 
-/** Listens on the master's sockets: the descriptor of each address instead of a bind. */
+/** Listens on the master's sockets: the descriptors of each address instead of a bind. */
 class FdTransport implements Transport {
   private readonly inner = new NetTransport();
-  constructor(private readonly fds: Readonly<Record<string, number>>) {}
-  listen(addr: ListenAddress, handler: ListenHandler): Promise<Listener> {
-    const fd = this.fds[addressKey(addr)];
-    if (fd === undefined) return Promise.reject(new Error(`no socket for ${addressKey(addr)}`));
-    return this.inner.listen({ ...addr, fd }, handler);
+  constructor(private readonly fds: Readonly<Record<string, readonly number[]>>) {}
+  async listen(addr: ListenAddress, handler: ListenHandler): Promise<Listener> {
+    const fds = this.fds[addressKey(addr)];
+    if (fds === undefined || fds.length === 0) throw new Error(`no socket for ${addressKey(addr)}`);
+    const ls = await Promise.all(fds.map((fd) => this.inner.listen({ ...addr, fd }, handler)));
+    return ls.length === 1 ? ls[0]! : new ListenerGroup(ls);
+  }
+}
+
+/** Several sockets of one address served as one listener (slots left by a larger worker count). */
+class ListenerGroup implements Listener {
+  constructor(private readonly ls: readonly Listener[]) {}
+  get address(): ListenAddress {
+    return this.ls[0]!.address;
+  }
+  get connections(): number {
+    return this.ls.reduce((n, l) => n + l.connections, 0);
+  }
+  setHandler(h: ListenHandler): void {
+    for (const l of this.ls) l.setHandler(h);
+  }
+  async close(): Promise<void> {
+    await Promise.all(this.ls.map((l) => l.close()));
+  }
+  closeIdle(): void {
+    for (const l of this.ls) l.closeIdle();
+  }
+  destroyAll(): void {
+    for (const l of this.ls) l.destroyAll();
   }
 }
 
