@@ -15,6 +15,9 @@ interface Thread {
   readonly counter: Int32Array;
 }
 
+/** How long a blocking call waits at most for a helper thread to start. */
+const STARTUP_MS = 30000;
+
 export class RedisHelper {
   private thread: Thread | undefined;
   /** The zones registered, to register again with a new helper. */
@@ -24,7 +27,7 @@ export class RedisHelper {
 
   private start(): Thread {
     const { port1: port, port2 } = new MessageChannel();
-    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const counter = new Int32Array(new SharedArrayBuffer(8));
     const worker = new Worker(new URL("./redis-worker.js", import.meta.url), {
       workerData: { port: port2, signal: counter.buffer },
       transferList: [port2],
@@ -90,6 +93,8 @@ export class RedisHelper {
     const t = this.current();
     const id = ++this.nextId;
     t.port.postMessage({ type: "op", id, zone, op } satisfies HelperRequest);
+    // A helper still starting: its start does not count against the call's timeout.
+    if (Atomics.load(t.counter, 1) === 0) Atomics.wait(t.counter, 1, 0, STARTUP_MS);
     const deadline = Date.now() + timeout;
     for (;;) {
       // Read the counter before looking at the port: a reply posted after this read

@@ -9,7 +9,8 @@ import type { RedisZoneConf } from "./redis-config.js";
 import type { StoreMode } from "./store.js";
 
 type RedisCtor = new (url: string, opts: RedisOptions) => RedisClient;
-const ioredis = lazyRequire<{ default: RedisCtor }>("ioredis");
+/** ioredis, loaded by the helper thread as it starts (see redis-worker.ts). */
+export const ioredis = lazyRequire<{ default: RedisCtor }>("ioredis");
 
 /** One shdict operation on a zone's key (values already encoded by ./redis-codec.ts). */
 export type RedisOp =

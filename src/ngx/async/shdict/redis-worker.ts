@@ -3,7 +3,7 @@
 // a counter in shared memory and wakes the main thread, which may be blocked in
 // Atomics.wait for a caller that cannot yield (set_by_lua, header_filter, log, init...).
 import { workerData, type MessagePort } from "node:worker_threads";
-import { RedisLink, netError, type RedisOp, type RedisReply } from "./redis-ops.js";
+import { RedisLink, ioredis, netError, type RedisOp, type RedisReply } from "./redis-ops.js";
 import type { RedisZoneConf } from "./redis-config.js";
 
 export type HelperRequest =
@@ -18,6 +18,7 @@ export interface HelperReply {
 }
 
 const { port, signal } = workerData as { port: MessagePort; signal: SharedArrayBuffer };
+/** [0]: replies posted; [1]: 1 once the helper is up (ioredis loaded). */
 const counter = new Int32Array(signal);
 // One connection per server URL and timeout; zones on one server share it.
 const links = new Map<string, RedisLink>();
@@ -48,3 +49,9 @@ port.on("message", (m: HelperRequest) => {
     (e: unknown) => reply({ id: m.id, err: netError(e) }),
   );
 });
+
+// Up: a blocking call's own timeout starts only now (a thread and ioredis take a while to
+// start on a loaded machine; init_by_lua's first call would otherwise time out).
+ioredis();
+Atomics.store(counter, 1, 1);
+Atomics.notify(counter, 1);
