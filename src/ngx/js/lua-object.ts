@@ -6,7 +6,7 @@
 import { index } from "../../lua/runtime/ops.js";
 import { LuaTable } from "../../lua/runtime/table.js";
 import type { LuaFunction, LuaValue } from "../../lua/runtime/value.js";
-import { atCall, CALL_IN, callLua } from "./bridge.js";
+import { atCall, CALL_IN, callLua, callLuaSync } from "./bridge.js";
 import { toJs, toLua } from "./convert.js";
 import { inThread } from "./facade.js";
 
@@ -67,4 +67,18 @@ export function luaObject<T extends object>(obj: LuaValue, single: ReadonlySet<s
       return fn;
     },
   });
+}
+
+/**
+ * A class over a bundled Lua library whose `new()` makes the objects (resty.redis, mysql,
+ * http): `new C()` calls it (made on first use) and gives the object's proxy.
+ */
+export function luaClass<T extends object>(name: string, makeModule: () => LuaValue, single?: ReadonlySet<string>): new () => T {
+  let M: LuaValue;
+  const C = function (): T {
+    const [obj, err] = callLuaSync(index((M ??= makeModule()), "new") as LuaFunction, []);
+    if (obj === undefined) throw new Error(typeof err === "string" ? err : `failed to instantiate ${name}`);
+    return luaObject<T>(obj, single);
+  };
+  return C as unknown as new () => T;
 }

@@ -2,11 +2,8 @@
 // TypeScript: `const [res, err] = await new Http().request_uri("http://...", { method: "POST" })`.
 // Every method returns a Promise of its results as a tuple; the response of request_uri is
 // a plain object (status, headers, body).
-import type { LuaFunction, LuaValue } from "../../../lua/runtime/value.js";
 import { makeRestyHttp } from "../../../lib/resty/http.js";
-import { index } from "../../../lua/runtime/ops.js";
-import { callLuaSync } from "../bridge.js";
-import { luaObject } from "../lua-object.js";
+import { luaClass } from "../lua-object.js";
 import type { Err, LuaLike } from "../types.js";
 
 export interface RequestParams {
@@ -44,19 +41,8 @@ export interface Http {
   request(params: RequestParams): Promise<[res: HttpResponse | null, err: Err]>;
 }
 
-let M: LuaValue;
-const mod = (): LuaValue => (M ??= makeRestyHttp());
-
-interface HttpConstructor {
-  new (): Http;
-}
-
 /** new Http(): http.new() (in a request or timer, or in a plain Node.js script). */
-const Http = function Http(this: unknown): Http {
-  const [obj, err] = callLuaSync(index(mod(), "new") as LuaFunction, []);
-  if (obj === undefined) throw new Error(typeof err === "string" ? err : "failed to instantiate http");
-  return luaObject<Http>(obj);
-} as unknown as HttpConstructor;
+const Http = luaClass<Http>("http", makeRestyHttp);
 
 export { Http };
 export default Http;

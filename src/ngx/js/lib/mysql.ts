@@ -1,11 +1,8 @@
 // `import MySQL from "tsresty/resty/mysql"`: lua-resty-mysql's API (src/lib/resty/mysql.ts)
 // for TypeScript: `const db = new MySQL(); await db.connect({...}); const [rows, err] =
 // await db.query("select 1")`. Methods return Promises of lua-resty-mysql's results as tuples.
-import type { LuaFunction, LuaValue } from "../../../lua/runtime/value.js";
 import { makeMysql } from "../../../lib/resty/mysql.js";
-import { index } from "../../../lua/runtime/ops.js";
-import { callLuaSync } from "../bridge.js";
-import { luaObject } from "../lua-object.js";
+import { luaClass } from "../lua-object.js";
 import type { Err } from "../types.js";
 
 /** A row: column name -> value (numbers for numeric columns, null for SQL NULL). */
@@ -48,19 +45,8 @@ export interface MySQL {
   set_compact_arrays(on: boolean): Promise<[ok: 1 | null, err: Err]>;
 }
 
-let M: LuaValue;
-const mod = (): LuaValue => (M ??= makeMysql());
-
-interface MySQLConstructor {
-  new (): MySQL;
-}
-
 /** new MySQL(): mysql:new() (in a request or timer, or in a plain Node.js script). */
-const MySQL = function MySQL(this: unknown): MySQL {
-  const [obj, err] = callLuaSync(index(mod(), "new") as LuaFunction, []);
-  if (obj === undefined) throw new Error(typeof err === "string" ? err : "failed to instantiate mysql");
-  return luaObject<MySQL>(obj);
-} as unknown as MySQLConstructor;
+const MySQL = luaClass<MySQL>("mysql", makeMysql);
 
 export { MySQL };
 export default MySQL;

@@ -1,18 +1,12 @@
 // `import Redis from "tsresty/resty/redis"`: lua-resty-redis's API (src/lib/resty/redis.ts)
 // for TypeScript. Every method of the Lua object is a method here, every Redis command too
 // (`red.hget(...)`); methods that wait in Lua return Promises of `[result, err]`.
-import type { LuaFunction, LuaValue } from "../../../lua/runtime/value.js";
 import { makeRedisModule } from "../../../lib/resty/redis.js";
-import { index } from "../../../lua/runtime/ops.js";
-import { callLuaSync } from "../bridge.js";
-import { luaObject } from "../lua-object.js";
+import { luaClass } from "../lua-object.js";
 import type { Err } from "../types.js";
 
 /** A reply: a string, a number, an array of replies, or null (Redis nil: ngx.null). */
 export type Reply = string | number | null | Reply[];
-
-let M: LuaValue;
-const mod = (): LuaValue => (M ??= makeRedisModule());
 
 /** Methods whose one result comes back alone rather than as a tuple. */
 const SINGLE = new Set(["array_to_hash"]);
@@ -38,16 +32,8 @@ export type RedisCommands = { [command: string]: (...args: unknown[]) => Promise
 
 export type Redis = RedisMethods & Omit<RedisCommands, keyof RedisMethods>;
 
-interface RedisConstructor {
-  new (): Redis;
-}
-
 /** new Redis(): redis:new() (in a request or timer, or in a plain Node.js script). */
-const Redis = function Redis(this: unknown): Redis {
-  const [obj, err] = callLuaSync(index(mod(), "new") as LuaFunction, []);
-  if (obj === undefined) throw new Error(typeof err === "string" ? err : "failed to instantiate redis");
-  return luaObject<Redis>(obj, SINGLE);
-} as unknown as RedisConstructor;
+const Redis = luaClass<Redis>("redis", makeRedisModule, SINGLE);
 
 export { Redis };
 export default Redis;
