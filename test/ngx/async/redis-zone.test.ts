@@ -81,6 +81,7 @@ const METHODS = `${PRINT}
   p(d:expire("nope", 1)); p(d:expire("e", 20)); p(math.floor(d:ttl("e") + 0.5)); p(d:incr("it", 1, 0, 100)); p(math.floor(d:ttl("it") + 0.5))
   p(d:incr("it", 1, 0, 5)); p(math.floor(d:ttl("it") + 0.5)); p(d:incr("f", 1)); p(math.floor(d:ttl("f") + 0.5))
   p(d:get_stale("e")); p(d:get_stale("missing")); p(d:capacity())
+  p(pcall(d.get, "x")); p(pcall(d.set, d, "q", 1, -1)); p(pcall(d.incr, d, "nk", 1, nil, 5)); p(pcall(d.incr, d, "nk", {}))
   local keys = d:get_keys(0); table.sort(keys); p(#keys, table.concat(keys, ","))
   p(#d:get_keys(3)); p(#d:get_keys())
   p(d:flush_all()); p(d:get("s")); p(#d:get_keys(0)); p(d:add("s", "again")); p(d:get("s"))
