@@ -63,6 +63,8 @@ export class ZoneRegistry {
 export function sharedStoreFactory(m: SharedStoreModule, zones: readonly ZoneMemory[], fallback: StoreFactory): StoreFactory {
   const byName = new Map(zones.map((z) => [z.name, z]));
   return (z) => {
+    // a Redis zone (tsresty_shared_dict_redis) is shared through its server already
+    if (z.redis !== undefined) return fallback(z);
     const zm = byName.get(z.name);
     return zm !== undefined && zm.size === z.size ? new m.SharedStore(z.name, z.size, zm.sab) : fallback(z);
   };
