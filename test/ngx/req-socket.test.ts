@@ -106,6 +106,7 @@ test("ngx.req.socket(true): the raw connection, full duplex (compared with nginx
   await diffCase(t, {
     name: "req-socket-raw",
     conf: CONF,
+    // (the access log is not compared: nginx writes it only once its lingering close is over)
     requests: [
       { ...post("/raw", "ping"), responses: 0 },
       { name: "line echo", raw: "GET /raw-lines HTTP/1.1\r\nHost: localhost\r\n\r\nhello\nworld\nquit\n", responses: 0 },

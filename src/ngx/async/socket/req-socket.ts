@@ -133,6 +133,12 @@ function rawSocket(r: Request, host: AsyncHost): LuaResult {
   s.mt = metatablesOf(host).raw;
   if (taken.buffered.length > 0) s.buf.push(taken.buffered);
   s.attach(taken.socket);
+  // What Lua wrote is the response body for the access log ($body_bytes_sent), as nginx counts it.
+  const sock = taken.socket;
+  const before = sock.bytesWritten;
+  host.request()?.onCleanup(() => {
+    r.bodyBytesSent += sock.bytesWritten - before;
+  });
   return s;
 }
 
