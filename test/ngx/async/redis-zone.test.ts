@@ -175,6 +175,14 @@ http {
     listen 127.0.0.1:__PORT__;
     location /hit { content_by_lua_block { ngx.say((ngx.shared.hits:incr("n", 1, 0))) } }
     location /get { content_by_lua_block { ngx.say(ngx.shared.hits:get(ngx.var.arg_k)) } }
+    location /limited {
+      access_by_lua_block {
+        local lim = require("resty.limit.count").new("hits", 5, 60)
+        local delay, err = lim:incoming("client", true)
+        if not delay then return ngx.exit(err == "rejected" and 503 or 500) end
+      }
+      content_by_lua_block { ngx.say("ok") }
+    }
     location /phases {
       set_by_lua_block $n { return ngx.shared.hits:incr("set", 1, 0) }
       header_filter_by_lua_block { ngx.header["X-Hf"] = ngx.shared.hits:incr("hf", 1, 0) }
@@ -238,7 +246,7 @@ async function value(port: number, key: string): Promise<string> {
   return (await get(port, `/get?k=${key}`)).body;
 }
 
-test("two tsresty servers (one with 2 workers) share one zone: a counter hit through both at once ends exact; every phase works", async () => {
+test("two tsresty servers (one with 2 workers) share one zone: a counter hit through both at once ends exact, one rate limiter; every phase works", async () => {
   const prefix = `${RUN}serve:`;
   const servers: Served[] = [];
   try {
@@ -259,6 +267,10 @@ test("two tsresty servers (one with 2 workers) share one zone: a counter hit thr
     assert.equal(await value(a.port, "workers"), "3\n");
     assert.equal(await value(a.port, "inits"), "2\n");
     assert.equal(await value(b.port, "timers"), "3\n");
+
+    // One rate limiter (resty.limit.count, 5 per minute) for both servers.
+    const limited = await Promise.all(Array.from({ length: 9 }, (_, i) => get(i % 2 === 0 ? a.port : b.port, "/limited")));
+    assert.deepEqual(limited.map((r) => r.status).sort(), [200, 200, 200, 200, 200, 503, 503, 503, 503]);
 
     const M = 6;
     const phases = await Promise.all(Array.from({ length: M }, (_, i) => get(i % 2 === 0 ? a.port : b.port, "/phases")));
