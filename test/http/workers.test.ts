@@ -192,6 +192,13 @@ test("4 workers: requests land on several; a shared counter hit from every worke
     const lines = fs.readFileSync(path.join(s.prefix, "logs/access.log"), "latin1").split("\n").filter((l) => l !== "");
     assert.equal(lines.length, 40 + 400 + 1);
     for (const l of lines) assert.match(l, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/\w* HTTP\/1\.1" 200 \d+ "-" "-"$/);
+    // SIGUSR1: every worker reopens its files (after a rotation)
+    fs.renameSync(path.join(s.prefix, "logs/access.log"), path.join(s.prefix, "logs/access.log.1"));
+    s.signal("SIGUSR1");
+    await waitFor("workers reopened", () => (s.log().match(/reopening logs/g)?.length ?? 0) >= 5);
+    await workersSeen(s.port, 20);
+    await waitFor("new access.log", () => fs.existsSync(path.join(s.prefix, "logs/access.log")) && fs.readFileSync(path.join(s.prefix, "logs/access.log"), "latin1").split("\n").length > 20);
+    assert.equal(fs.readFileSync(path.join(s.prefix, "logs/access.log.1"), "latin1").split("\n").length, 442);
   } finally {
     await s.close();
   }
