@@ -57,7 +57,10 @@ function logLines(prefix: string): string[] {
   } catch {
     return [];
   }
-  return text.split("\n").filter((l) => l !== "" && !/\[(notice|alert)\]/.test(l))
+  // Entries (with their traceback lines) of this test's requests: the port is a free one, and
+  // another suite's client may reach it (its Host is not ours).
+  const entries = text.split(/\n(?=\d{4}\/\d\d\/\d\d )/).filter((e) => !/, host: "(?!localhost:)/.test(e));
+  return entries.join("\n").split("\n").filter((l) => l !== "" && !/\[(notice|alert)\]/.test(l))
     .map((l) => l.replace(/^\S+ \S+ /, "").replace(/\d+#\d+/, "PID").split(prefix.replace(/\/$/, "")).join("PREFIX"));
 }
 

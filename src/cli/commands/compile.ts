@@ -322,7 +322,9 @@ export function compilePrefix(opts: { prefix?: string | undefined; conf?: string
   // The configuration's directory and whatever the prefix's top level the configuration names.
   const confDir = load.confFile.startsWith(src) ? path.dirname(load.confFile.slice(src.length)) : "conf";
   const entries = referencedEntries(load);
-  entries.add(confDir.split("/")[0]!);
+  // (A configuration at the prefix's top is written below with its includes, as every
+  // configuration file is: the prefix itself is never copied whole.)
+  if (confDir !== ".") entries.add(confDir.split("/")[0]!);
   for (const e of entries) {
     const from = src + e;
     // Never copy the output into itself (DIR inside the prefix).
@@ -352,7 +354,8 @@ export function compilePrefix(opts: { prefix?: string | undefined; conf?: string
     fs.writeFileSync(target, sites.length > 0 ? rewriteConf(text, sites) : text, "latin1");
   }
   writeTsconfig(out);
-  process.stdout.write(`tsresty: compiled ${modules} Lua chunk${modules === 1 ? "" : "s"} into ${out}${MODULE_DIR}/; serve it with: tsresty serve -p ${out}${opts.conf !== undefined ? ` -c ${opts.conf}` : ""}\n`);
+  const mainConf = load.confFile.startsWith(src) ? load.confFile.slice(src.length) : "conf/" + path.basename(load.confFile);
+  process.stdout.write(`tsresty: compiled ${modules} Lua chunk${modules === 1 ? "" : "s"} into ${out}${MODULE_DIR}/; serve it with: tsresty serve -p ${out}${mainConf !== "conf/nginx.conf" ? ` -c ${mainConf}` : ""}\n`);
   return 0;
 }
 
