@@ -179,6 +179,15 @@ describe("tsresty compile", () => {
     fs.writeFileSync(path.join(prefix, "lua/bad.lua"), "local m = require 'util'\n\nngx.say(m.twice(2))\nlocal s = nil\nngx.say(s:upper())\n");
     fs.writeFileSync(path.join(prefix, "lua/handler.mjs"), "export default (ngx) => { ngx.say('from js ', ngx.ctx.n); };\n");
     fs.writeFileSync(path.join(prefix, "lua/util.lua"), "local M = {}\nfunction M.twice(n) return n * 2 end\nreturn M\n");
+    fs.writeFileSync(path.join(prefix, "conf/locations.conf"), [
+      "location /included {",
+      "    content_by_lua_block {",
+      "        ngx.say('included')",
+      "        error('from an include')",
+      "    }",
+      "}",
+      "",
+    ].join("\n"));
     fs.writeFileSync(path.join(prefix, "conf/nginx.conf"), [
       "events {}",
       "http {",
@@ -209,11 +218,12 @@ describe("tsresty compile", () => {
       "            }",
       "        }",
       "        location /js { rewrite_by_lua 'ngx.ctx.n = 7'; content_by_lua_file lua/handler.mjs; }",
+      "        include locations.conf;",
       "    }",
       "}",
       "",
     ].join("\n"));
-    const steps: Step[] = [{ path: "/block" }, { path: "/inline" }, { path: "/file" }, { path: "/set?x=1" }, { path: "/set" }, { path: "/phases" }, { path: "/method" }, { path: "/js" }];
+    const steps: Step[] = [{ path: "/block" }, { path: "/inline" }, { path: "/file" }, { path: "/set?x=1" }, { path: "/set" }, { path: "/phases" }, { path: "/method" }, { path: "/js" }, { path: "/included" }];
     const out = await sameAsOriginal(prefix, port, new Map(), steps);
     const log = logLines(out).join("\n");
     assert.match(log, /content_by_lua\(nginx\.conf:6\):3: attempt to index local 't' \(a nil value\)/);
@@ -222,11 +232,14 @@ describe("tsresty compile", () => {
     // Argument numbers of method calls depend on the call sites, which the module keeps (the
     // log is the original's, compared above).
     assert.match(log, /content_by_lua\(nginx\.conf:24\):3: bad argument #\d to 'sub' \(number expected, got table\)/);
+    // An included file is rewritten too; its chunk names are the include's.
+    assert.match(log, /content_by_lua\(locations\.conf:2\):3: from an include/);
+    assert.match(fs.readFileSync(path.join(out, "conf/locations.conf"), "latin1"), /content_by_lua_file lua\/compiled\/server1-location_included-content\.ts;/);
     // A JavaScript handler stays as it is; required modules stay Lua, beside the compiled ones.
     assert.match(fs.readFileSync(path.join(out, "conf/nginx.conf"), "latin1"), /content_by_lua_file lua\/handler\.mjs;/);
     assert.ok(fs.existsSync(path.join(out, "lua/util.lua")));
     assert.deepEqual(fs.readdirSync(path.join(out, "lua/compiled")).sort(), [
-      "server1-location_block-content.ts", "server1-location_file-content.ts", "server1-location_inline-content.ts", "server1-location_js-rewrite.ts", "server1-location_method-content.ts",
+      "server1-location_block-content.ts", "server1-location_file-content.ts", "server1-location_included-content.ts", "server1-location_inline-content.ts", "server1-location_js-rewrite.ts", "server1-location_method-content.ts",
       "server1-location_phases-access.ts", "server1-location_phases-content.ts", "server1-location_phases-log.ts",
       "server1-location_phases-rewrite.ts", "server1-location_set-set_v.ts",
     ]);
