@@ -3,7 +3,7 @@
 // is replaced while a load runs, reload and quit under load.
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
@@ -261,6 +261,19 @@ test("reload under load from 3 workers to 2: no failed request; a broken reload 
     // three old workers at the reload, two at the quit
     assert.equal(log.match(/timer of worker \d premature: true/g)?.length, 5, log);
   } finally {
+    await s.close();
+  }
+});
+
+test("a port another server listens on: nginx's bind() error, even for SO_REUSEPORT sockets", async () => {
+  const s = await serve(2);
+  const prefix = makePrefix(conf(2), s.port);
+  try {
+    const r = spawnSync(process.execPath, [TSRESTY, "serve", "-p", prefix], { encoding: "latin1", timeout: 60_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(r.stderr.includes(`[emerg] bind() to 127.0.0.1:${s.port} failed (98: Address already in use)`), r.stderr);
+  } finally {
+    fs.rmSync(prefix, { recursive: true, force: true });
     await s.close();
   }
 });

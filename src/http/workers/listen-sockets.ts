@@ -3,6 +3,7 @@
 // master keeps every socket; a worker gets dup()s, which its handles may close. A worker
 // that dies or drains on reload therefore never closes a socket, and the connections
 // waiting in its queue are taken by the worker that replaces it.
+import * as net from "node:net";
 import type { HttpConfig, PortConf } from "../config/model.js";
 import type { ListenAddress } from "../transport/types.js";
 import { ConfigError } from "../config/settings.js";
@@ -66,6 +67,27 @@ export class ListenSockets {
       const kept = v.filter((fd) => !opened.includes(fd));
       if (kept.length) this.fds.set(k, kept);
       else this.fds.delete(k);
+    }
+  }
+
+  /**
+   * Check that the addresses of `cfg` this master does not hold yet are free. SO_REUSEPORT
+   * would let the slots join another program's listener on the same port (a second tsresty),
+   * where nginx fails with "Address already in use": a plain bind first tells.
+   */
+  async probe(cfg: HttpConfig): Promise<void> {
+    for (const p of cfg.ports) {
+      const a = listenAddressOf(p);
+      if (a.unixPath !== undefined || a.port === 0 || this.fds.has(addressKey(a))) continue;
+      const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+        const srv = net.createServer();
+        srv.once("error", (e: NodeJS.ErrnoException) => resolve(e));
+        srv.listen({ host: a.host, port: a.port, exclusive: true }, () => srv.close(() => resolve(undefined)));
+      });
+      if (err?.code === "EADDRINUSE") {
+        const at = `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
+        throw new ConfigError(`bind() to ${at} failed (${errnoText(-98)})`);
+      }
     }
   }
 

@@ -105,6 +105,7 @@ export class Master {
     workerIdentity.count = count;
     workerIdentity.storeFactory = m !== undefined ? sharedStoreFactory(m, zones, memoryStoreFactory) : undefined;
     for (const mod of httpModules()) await mod.postConfiguration?.(cfg);
+    await this.sockets.probe(cfg);
     const opened = this.sockets.open(cfg, count);
     const gen: Generation = { config: cfg, count, zones, workers: [] };
     try {
