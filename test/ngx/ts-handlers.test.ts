@@ -234,6 +234,16 @@ export default async (ngx: Ngx) => {
   ngx.say(JSON.stringify([ok, v, flags, n, n2]));
 };
 `,
+  "ts/req-socket.ts": `
+import type { Ngx } from "tsresty";
+export default async (ngx: Ngx) => {
+  const [sock, err] = ngx.req.socket();
+  if (sock === null) return ngx.say("no socket: ", err);
+  const [first] = await sock.receive(3);
+  const [rest, rerr, partial] = await sock.receive(100);
+  ngx.say(first, "|", rest, "|", rerr, "|", partial);
+};
+`,
   "ts/filter-error.mjs": `export default (ngx) => {
   const o = null;
   return o.field;
@@ -295,6 +305,7 @@ http {
     location /flow { content_by_lua_file ts/flow.ts; }
     location /show-exec { content_by_lua_block { ngx.say(ngx.var.uri, "?", ngx.var.args, " h=", ngx.var.http_x_set_by_ts, " ctx=", tostring(ngx.ctx.carried)) } }
     location /concurrent { content_by_lua_file ts/concurrent.ts; }
+    location /req-socket { content_by_lua_file ts/req-socket.ts; }
     location /redis-zone { content_by_lua_file ts/redis-zone.ts; }
     location /clients { content_by_lua_file ts/clients.ts; }
     location /misc { content_by_lua_file ts/misc.ts; }
@@ -400,6 +411,11 @@ test("header_filter, body_filter and log phases; init_by_lua_file", async () => 
 test("shared dicts: results as tuples, as the Lua methods return them", async () => {
   const r = await get("/shdict");
   assert.deepEqual(JSON.parse(r.body), [true, null, false, "v", 7, null, null, 15, null, "not a number", "from init", ["init", "k", "n", "worker"]]);
+});
+
+test("ngx.req.socket from TypeScript reads the request body", async () => {
+  const r = await post("/req-socket", "payload");
+  assert.equal(r.body, "pay|nil|closed|load\n");
 });
 
 test("a Redis-backed shared dict answers TypeScript at once too", async () => {

@@ -28,7 +28,8 @@ type Shape =
   | "async-void"
   | ["async-tuple", number]
   | "async-one"
-  | "async-all"; // every value, as an array
+  | "async-all" // every value, as an array
+  | "object"; // [a Lua object as a TypeScript object (or null), err]
 
 /** Where each function is in the Lua ngx table, and its shape. */
 const FUNCTIONS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
@@ -49,6 +50,7 @@ const FUNCTIONS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
     read_body: "async-void", discard_body: "void", get_body_data: "one", get_body_file: "one",
     set_body_data: "void", init_body: "void", append_body: "void", finish_body: "void",
     http_version: "one", raw_header: "one", start_time: "one", is_internal: "one", set_uri: "void",
+    socket: "object",
   },
   resp: { get_headers: "one" },
   location: { capture: "async-one", capture_multi: "async-all" },
@@ -84,6 +86,7 @@ const SYNC_OUT: Readonly<Record<string, (vs: LuaValue[]) => unknown>> = {
   "one": (vs) => toJs(vs[0]),
   "list": (vs) => list(vs[0]),
   "bytes": (vs) => bytesOut(vs[0]),
+  "object": (vs) => [vs[0] === undefined ? null : luaObject(vs[0]), toJs(vs[1])],
 };
 
 /** A TypeScript function calling Lua function `f` (with `self` first, for methods). */

@@ -69,6 +69,8 @@ export interface Req {
   start_time(): number;
   is_internal(): boolean;
   set_uri(uri: string, jump?: boolean): void;
+  /** The request body as a cosocket (receive, receiveuntil); `raw`: the full-duplex connection. */
+  socket(raw?: boolean): [sock: TcpSocket | null, err: Err];
 }
 
 export interface Resp {
