@@ -63,6 +63,13 @@ http {
       ngx.log(ngx.ERR, "raw got ", body, " ", tostring(ngx.req.socket(true)), " ", select(2, ngx.req.socket(true)))
       s:send("HTTP/1.1 200 OK\\r\\nContent-Length: 9\\r\\nConnection: close\\r\\n\\r\\nraw " .. body .. "\\n")
     } }
+    location /raw-after-say { content_by_lua_block {
+      ngx.say("hi")
+      ngx.flush(true)
+      local s, err = ngx.req.socket(true)
+      ngx.log(ngx.ERR, "raw after say: ", tostring(s ~= nil), " ", tostring(err))
+      if s then s:send("raw\n") end
+    } }
     location /raw-lines { content_by_lua_block {
       local s = assert(ngx.req.socket(true))
       s:send("HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n")
@@ -109,6 +116,7 @@ test("ngx.req.socket(true): the raw connection, full duplex (compared with nginx
     // (the access log is not compared: nginx writes it only once its lingering close is over)
     requests: [
       { ...post("/raw", "ping"), responses: 0 },
+      { name: "after the header and a flushed chunk", path: "/raw-after-say", responses: 0 },
       { name: "line echo", raw: "GET /raw-lines HTTP/1.1\r\nHost: localhost\r\n\r\nhello\nworld\nquit\n", responses: 0 },
     ],
   });
