@@ -151,13 +151,23 @@ export function readableModule(input: ReadableInput): string {
   const fileLua: [number, number][] = [];
   const sites: [number, number][] = [];
   let shown = 0; // the last Lua line shown as a comment
+  const starts = new Map<string, number>(); // per compiled function: `shown` where its plain form began
+  let genLine = -1; // the JS line where the latest generator form began
   const firstBodyLine = head.length + 1; // 1-based file line of the first body line
   pieces.forEach((p, i) => {
     const lua = compiled.luaLine[p.jsLine] ?? 0;
     const pad = "  ".repeat(depth[i]! + 1);
     // A function's second (suspendable) form repeats its body: show its Lua lines again.
-    if (/^\s*\}, function\* [\w$]+\$g\(/.test(p.text) && lua > 0) shown = Math.min(shown, lua);
-    if (lua > shown) {
+    const plain = /\$mkfn\(function ([\w$]+)\(/.exec(p.text);
+    if (plain) starts.set(plain[1]!, shown);
+    const gen = /^\s*\}, function\* ([\w$]+)\$g\(/.exec(p.text);
+    if (gen) {
+      out.push(`${pad}// the same function in the form that may suspend (a generator, called with yield*)`);
+      shown = Math.min(shown, starts.get(gen[1]!) ?? shown);
+    }
+    // (The generator's head shares the JS line of the plain form's end: its body shows the lines.)
+    if (gen) genLine = p.jsLine;
+    if (lua > shown && p.jsLine !== genLine) {
       for (let l = shown + 1; l <= lua; l++) {
         const text = luaSrc[l - 1] ?? "";
         // Lines that translate to nothing (comments, `end`, blanks) are shown with the next one.
