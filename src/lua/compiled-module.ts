@@ -47,6 +47,8 @@ const RT: Record<string, unknown> = (() => {
   for (const n of RUNTIME_NAMES) rt[n] = all[n];
   return rt;
 })();
+/** Runtime names this file does not find (a helper added elsewhere than ops, prims, coroutine). */
+const MISSING = RUNTIME_NAMES.filter((n) => RT[n] === undefined);
 
 type Factory = (rt: Record<string, unknown>, env: LuaTable, meta: { source: string; shortSrc: string; protos?: readonly { last?: unknown }[] }) => LuaFunction;
 
@@ -76,6 +78,7 @@ function chunkNameFor(name: string, prefix: string): string {
 export function bindCompiledLuaModule(mod: Record<string, unknown>, vm: LuaVm, chunk: LuaChunk): LuaFunction {
   const info = infoOf(mod);
   if (info === undefined) throw new Error("not a compiled Lua module");
+  if (MISSING.length > 0) throw new Error(`compiled Lua modules: the runtime is missing ${MISSING.join(", ")}`);
   if (info.format !== FORMAT) throw new Error(`compiled Lua module of format ${info.format} (this tsresty reads format ${FORMAT}): compile it again`);
   const file = chunk.path;
   if (file === undefined) throw new Error("compiled Lua module without a file path");
