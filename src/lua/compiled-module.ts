@@ -14,6 +14,7 @@ import * as prims from "./runtime/prims.js";
 import * as ops from "./runtime/ops.js";
 import * as coroutine from "./runtime/coroutine.js";
 import { RUNTIME_NAMES } from "./compiler/emit.js";
+import { LuaError } from "./runtime/error.js";
 import type { LuaTable } from "./runtime/table.js";
 import type { LuaFunction } from "./runtime/value.js";
 import type { LuaVm } from "../ngx/vm.js";
@@ -76,6 +77,19 @@ function chunkNameFor(name: string, prefix: string): string {
  * region is what runs (see readable-module.ts for why it is read from the file).
  */
 export function bindCompiledLuaModule(mod: Record<string, unknown>, vm: LuaVm, chunk: LuaChunk): LuaFunction {
+  try {
+    return bind(mod, vm, chunk);
+  } catch (e) {
+    // A module that cannot be bound (edited, from another tsresty) fails its requests, as a
+    // Lua file that does not load does, instead of the configuration.
+    const message = `failed to load compiled Lua module "${chunk.path ?? "?"}": ${(e as Error).message}`;
+    return (() => {
+      throw new LuaError(message);
+    }) as LuaFunction;
+  }
+}
+
+function bind(mod: Record<string, unknown>, vm: LuaVm, chunk: LuaChunk): LuaFunction {
   const info = infoOf(mod);
   if (info === undefined) throw new Error("not a compiled Lua module");
   if (MISSING.length > 0) throw new Error(`compiled Lua modules: the runtime is missing ${MISSING.join(", ")}`);
