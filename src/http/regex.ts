@@ -3,8 +3,10 @@
 // is a configuration error, worded as nginx's.
 import { ConfigError } from "./config/settings.js";
 import { regexError, toJsRegex } from "../conf/regex-syntax.js";
+import { noteRegexCaptures } from "./variables.js";
 
 export function compileRegex(src: string, caseless: boolean, where?: { file: string; line: number }): RegExp {
+  noteRegexCaptures(src);
   const js = toJsRegex(src, caseless);
   try {
     return new RegExp(js.source, js.flags);

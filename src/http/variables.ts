@@ -215,6 +215,7 @@ const getters = new Map<string, VariableGetter>();
  * of a name). Names that are no built-in read the request's user variables.
  */
 export function variableGetter(name: string): VariableGetter {
+  if (check !== undefined) check.used.add(name.toLowerCase());
   let g = getters.get(name);
   if (g) return g;
   if (/^[0-9]$/.test(name)) g = captureGetter(Number(name));
@@ -266,4 +267,32 @@ export function setVariable(r: Request, name: string, value: string, declared?: 
 export function isKnownVariable(name: string, declared: ReadonlySet<string>): boolean {
   if (/^[0-9]$/.test(name) || VARIABLES[name] || declared.has(name)) return true;
   return PREFIX_VARIABLES.some(([p]) => name.startsWith(p));
+}
+
+// nginx resolves every variable a configuration references once it is read
+// (ngx_http_variables_init_vars) and refuses a name that nothing defines: `unknown "x"
+// variable`. While a build runs, the names resolved at load and the named captures of its
+// regexes (which define variables) are collected here, then checked.
+let check: { used: Set<string>; captures: Set<string> } | undefined;
+
+/** Start collecting for a configuration build. */
+export function beginVariableCheck(): void {
+  check = { used: new Set(), captures: new Set() };
+}
+
+/** A regex of the configuration: its named captures are variables from now on. */
+export function noteRegexCaptures(source: string): void {
+  if (check === undefined) return;
+  for (const m of source.matchAll(/\(\?(?:P?<([A-Za-z_][A-Za-z0-9_]*)>|'([A-Za-z_][A-Za-z0-9_]*)')/g)) {
+    check.captures.add((m[1] ?? m[2]!).toLowerCase());
+  }
+}
+
+/** Stop collecting; the first name referenced that nothing defines, if any. */
+export function endVariableCheck(declared: ReadonlySet<string>): string | undefined {
+  const c = check;
+  check = undefined;
+  if (c === undefined) return undefined;
+  for (const name of c.used) if (!c.captures.has(name) && !isKnownVariable(name, declared)) return name;
+  return undefined;
 }

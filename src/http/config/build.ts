@@ -15,6 +15,8 @@ import { PHASES, PH, type PhaseHandler, type HeaderFilter, type BodyFilter } fro
 import { httpModules } from "../module.js";
 import { registerSettings, settingsFor } from "./settings.js";
 import { attachSsl, SSL_DIRECTIVES } from "./ssl.js";
+import { beginVariableCheck, endVariableCheck } from "../variables.js";
+import { declaredVariables } from "../../ngx/declared-variables.js";
 
 /** Directives the builder itself interprets (structure and main-level process settings). */
 const STRUCTURE = new Set([
@@ -114,9 +116,14 @@ export function buildConfig(load: LoadResult): BuildResult {
   const warnings: string[] = [];
   const httpD = mainDs.find((d) => d.name === "http");
   active = st;
+  beginVariableCheck();
   try {
-    return finishBuild(st, load, all, main, httpD, env, warnings);
+    const built = finishBuild(st, load, all, main, httpD, env, warnings);
+    const unknown = endVariableCheck(declaredVariables(all));
+    if (unknown !== undefined) throw new ConfigError(`unknown "${unknown}" variable`);
+    return built;
   } finally {
+    endVariableCheck(new Set());
     active = undefined;
   }
 }
