@@ -399,7 +399,9 @@ class Connection implements ConnectionInfo {
   }
 
   closeIfIdle(): void {
-    if (this.state === St.Head && this.idle) this.destroy();
+    // Only kept-alive connections: a new one still waiting for its first request is served,
+    // as nginx's graceful shutdown does (its request would fail otherwise).
+    if (this.state === St.Head && this.idle && this.requests > 0) this.destroy();
   }
 
   private onEnd(): void {
