@@ -51,7 +51,10 @@ export function buildHeader(r: Request): string {
     h += "Location: " + absoluteLocation(r, r.location) + "\r\n";
   }
   if (r.chunked) h += "Transfer-Encoding: chunked\r\n";
-  if (r.keepalive) {
+  if (r.status === 101) {
+    // nginx's header filter: a protocol switch says so instead of keep-alive or close.
+    h += "Connection: upgrade\r\n";
+  } else if (r.keepalive) {
     h += "Connection: keep-alive\r\n";
     if (core.keepalive_header >= 0) h += "Keep-Alive: timeout=" + core.keepalive_header + "\r\n";
   } else {

@@ -3,6 +3,7 @@
 import { NGINX_VERSION } from "../version.js";
 
 export const STATUS_TEXT: Readonly<Record<number, string>> = {
+  101: "Switching Protocols",
   200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 206: "Partial Content",
   301: "Moved Permanently", 302: "Moved Temporarily", 303: "See Other", 304: "Not Modified",
   307: "Temporary Redirect", 308: "Permanent Redirect",

@@ -7,7 +7,7 @@ import { numberToString, typeName } from "../lua/runtime/convert.js";
 import { argError, luaError } from "../lua/runtime/error.js";
 import type { Request } from "../http/request.js";
 import { setContentType } from "../http/content-type.js";
-import { hostFor, requestFor, requestState, type NgxHost } from "./host.js";
+import { hostFor, requestFor, type NgxHost } from "./host.js";
 import { EXIT, NgxExitSignal } from "./thread.js";
 import { checkNum, checkStr, outputPiece } from "./values.js";
 import { encodeArgs } from "./encoding.js";
@@ -142,7 +142,17 @@ exec.$g = function* exec(...a: LuaValue[]): Generator<Suspension, LuaResult, unk
   return [];
 };
 
-export const outputApi: Record<string, LuaFunction> = { say, print, flush, eof, exit, redirect, exec };
+/** ngx.send_headers(): the header is built now (it goes out with the first output or flush). */
+function send_headers(): LuaResult {
+  const { r } = requestFor("ngx.send_headers");
+  if (!r.headerSent) {
+    touchHeaders(r);
+    r.sendHeader();
+  }
+  return 1;
+}
+
+export const outputApi: Record<string, LuaFunction> = { say, print, flush, eof, exit, redirect, exec, send_headers };
 
 // ---------------------------------------------------------------- ngx.status
 

@@ -37,6 +37,7 @@ export const API_PHASES: Readonly<Record<string, readonly LuaPhase[]>> = {
   "ngx.print": RAC,
   "ngx.flush": RAC,
   "ngx.eof": RAC,
+  "ngx.send_headers": RAC,
   "ngx.exit": [...RACT, "header_filter"],
   "ngx.exec": RAC,
   "ngx.redirect": RAC,

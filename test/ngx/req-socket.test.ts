@@ -70,6 +70,17 @@ http {
       ngx.log(ngx.ERR, "raw after say: ", tostring(s ~= nil), " ", tostring(err))
       if s then s:send("raw\n") end
     } }
+    location /ws { content_by_lua_block {
+      -- a WebSocket-style handshake, as lua-resty-websocket's server does it
+      ngx.status = 101
+      ngx.header["Upgrade"] = "websocket"
+      ngx.header["Sec-WebSocket-Accept"] = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+      ngx.log(ngx.ERR, "send_headers: ", ngx.send_headers(), " ", ngx.send_headers())
+      ngx.flush(true)
+      local s = assert(ngx.req.socket(true))
+      local d = s:receive(5)
+      s:send("frame " .. d)
+    } }
     location /raw-lines { content_by_lua_block {
       local s = assert(ngx.req.socket(true))
       s:send("HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n")
@@ -117,6 +128,7 @@ test("ngx.req.socket(true): the raw connection, full duplex (compared with nginx
     requests: [
       { ...post("/raw", "ping"), responses: 0 },
       { name: "after the header and a flushed chunk", path: "/raw-after-say", responses: 0 },
+      { name: "websocket-style upgrade", raw: "GET /ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\nhello", responses: 0 },
       { name: "line echo", raw: "GET /raw-lines HTTP/1.1\r\nHost: localhost\r\n\r\nhello\nworld\nquit\n", responses: 0 },
     ],
   });
