@@ -3,6 +3,7 @@
 // master keeps every socket; a worker gets dup()s, which its handles may close. A worker
 // that dies or drains on reload therefore never closes a socket, and the connections
 // waiting in its queue are taken by the worker that replaces it.
+import * as dns from "node:dns/promises";
 import * as net from "node:net";
 import type { HttpConfig, PortConf } from "../config/model.js";
 import type { ListenAddress } from "../transport/types.js";
@@ -22,6 +23,8 @@ export function addressKey(a: ListenAddress): string {
 export class ListenSockets {
   /** address key -> one fd per slot (a unix socket's slots share one fd). */
   private readonly fds = new Map<string, number[]>();
+  /** Host names of `listen`s and their addresses. */
+  private readonly resolved = new Map<string, string>();
 
   constructor(private readonly addon: ReuseportAddon) {}
 
@@ -43,7 +46,7 @@ export class ListenSockets {
           }
           // port 0: the first socket picks a port, the other slots bind the same one
           const port = a.port === 0 && have.length > 0 ? this.addon.port(have[0]!) : a.port;
-          const fd = this.addon.listen(a.unixPath !== undefined ? `unix:${a.unixPath}` : a.host, port, 511);
+          const fd = this.addon.listen(a.unixPath !== undefined ? `unix:${a.unixPath}` : (this.resolved.get(a.host) ?? a.host), port, 511);
           if (fd < 0) {
             const at = a.unixPath !== undefined ? `unix:${a.unixPath}` : `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`;
             throw new ConfigError(`bind() to ${at} failed (${errnoText(fd)})`);
@@ -78,6 +81,14 @@ export class ListenSockets {
   async probe(cfg: HttpConfig): Promise<void> {
     for (const p of cfg.ports) {
       const a = listenAddressOf(p);
+      // a host name: the addon takes addresses (nginx resolves the name when it reads listen)
+      if (a.unixPath === undefined && net.isIP(a.host) === 0 && !this.resolved.has(a.host)) {
+        try {
+          this.resolved.set(a.host, (await dns.lookup(a.host)).address);
+        } catch {
+          throw new ConfigError(`host not found in "${a.host}:${a.port}" of the "listen" directive`);
+        }
+      }
       if (a.unixPath !== undefined || a.port === 0 || this.fds.has(addressKey(a))) continue;
       const err = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
         const srv = net.createServer();
