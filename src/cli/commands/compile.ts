@@ -66,6 +66,13 @@ function locationPart(args: readonly string[]): string {
   return `location_${mod}${word === "" ? "root" : word}`;
 }
 
+/** A server by its first name (`server_name api.example.com` is `api_example_com`), else by its rank. */
+function serverPart(block: readonly Directive[], rank: number): string {
+  const first = block.find((d) => d.name === "server_name")?.args[0] ?? "";
+  const word = first.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return word === "" ? `server${rank}` : word;
+}
+
 class Namer {
   private used = new Set<string>();
   take(base: string): string {
@@ -107,7 +114,7 @@ function findLuaSites(load: LoadResult): Map<string, LuaSite[]> {
       }
       if (d.block !== undefined) {
         let inner = ctx;
-        if (d.name === "server") inner = { server: `server${++servers}`, location: "" };
+        if (d.name === "server") inner = { server: serverPart(d.block, ++servers), location: "" };
         else if (d.name === "location") inner = { ...ctx, location: locationPart(d.args) };
         else if (d.name === "if") inner = { ...ctx, location: `${ctx.location || "server"}_if` };
         walk(d.block, inner);
