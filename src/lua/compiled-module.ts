@@ -61,6 +61,7 @@ interface Loaded {
 // By file and its text: a module bound again (a reload, lua_code_cache off) compiles once
 // while unchanged.
 const cache = new Map<string, Loaded>();
+const CACHE_MAX = 512;
 
 /**
  * The chunk name the module runs under: inline code keeps its `=directive(file:line)`; a
@@ -102,8 +103,9 @@ function bind(mod: Record<string, unknown>, vm: LuaVm, chunk: LuaChunk): LuaFunc
   let loaded = cache.get(key);
   if (loaded === undefined) {
     const lines = text.split("\n");
-    const start = lines.indexOf(REGION_START);
-    const end = lines.indexOf(REGION_END, start + 1);
+    // (A file saved with CRLF line ends keeps its markers.)
+    const start = lines.findIndex((l) => l.replace(/\r$/, "") === REGION_START);
+    const end = lines.findIndex((l, i) => i > start && l.replace(/\r$/, "") === REGION_END);
     if (start < 0 || end < 0) throw new Error(`${file}: the compiled code region is missing`);
     // The region's lines keep their file line numbers: the function head takes the
     // marker's line, so V8 reports file lines, which the table maps to Lua lines.
@@ -113,6 +115,7 @@ function bind(mod: Record<string, unknown>, vm: LuaVm, chunk: LuaChunk): LuaFunc
     const filename = registerChunk(chunkInfo);
     const factory = new Script(code, { filename }).runInThisContext() as Factory;
     loaded = { factory, info: chunkInfo };
+    if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(key, loaded);
   }
   const meta: { source: string; shortSrc: string; protos?: readonly { last?: unknown }[] } = { source: name, shortSrc: loaded.info.shortSrc };
