@@ -278,6 +278,24 @@ test("a port another server listens on: nginx's bind() error, even for SO_REUSEP
   }
 });
 
+test("worker_shutdown_timeout: a quit ends a request still running then", async () => {
+  const port = await freePort();
+  const prefix = makePrefix(`worker_processes 2;\nworker_shutdown_timeout 300ms;\nerror_log logs/error.log notice;\nevents {}\nhttp { server { listen 127.0.0.1:__PORT__; location / { content_by_lua_block { ngx.sleep(30) ngx.say("late") } } } }\n`, port);
+  const proc = spawn(process.execPath, [TSRESTY, "serve", "-p", prefix], { stdio: "ignore" });
+  try {
+    await waitFor("started", () => fs.existsSync(path.join(prefix, "logs/nginx.pid")));
+    const slow = exchange(port, { path: "/" });
+    await sleep(500);
+    const exited = new Promise<number | null>((r) => proc.once("exit", (c) => r(c)));
+    proc.kill("SIGQUIT");
+    assert.equal(await exited, 0);
+    assert.equal((await slow).responses.length, 0);
+  } finally {
+    if (proc.exitCode === null) proc.kill("SIGKILL");
+    fs.rmSync(prefix, { recursive: true, force: true });
+  }
+});
+
 test("worker_processes auto", async () => {
   const s = await serve("auto");
   try {

@@ -22,7 +22,7 @@ export const core: ModuleTable = {
     { name: "worker_cpu_affinity", contexts: MAIN, args: "1MORE", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "worker_rlimit_nofile", contexts: MAIN, args: "TAKE1", dup: true, value: "number", status: "supported", note: "accepted; no effect under Node.js" },
     { name: "worker_rlimit_core", contexts: MAIN, args: "TAKE1", dup: true, value: "offset", status: "supported", note: "accepted; no effect under Node.js" },
-    { name: "worker_shutdown_timeout", contexts: MAIN, args: "TAKE1", dup: true, value: "msec", status: "unsupported" },
+    { name: "worker_shutdown_timeout", contexts: MAIN, args: "TAKE1", dup: true, value: "msec", status: "partial", note: "with worker_processes above 1: a draining worker ends its connections then (one thread: not yet)" },
     { name: "working_directory", contexts: MAIN, args: "TAKE1", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "env", contexts: MAIN, args: "TAKE1", status: "partial", note: "accepted; every variable of the environment stays visible to os.getenv" },
     { name: "load_module", contexts: MAIN, args: "TAKE1", status: "supported", note: "accepted and ignored: the modules are built in" },

@@ -4,9 +4,11 @@ import { parentPort, threadId, workerData } from "node:worker_threads";
 import type { Listener, ListenAddress, ListenHandler, Transport } from "../transport/types.js";
 import { NetTransport } from "../transport/net-transport.js";
 import { HttpServer } from "../server.js";
+import { httpModules } from "../module.js";
 import { flushLogFiles, reopenLogFiles } from "../log/log-file.js";
 import { setLogPid, type ErrorLog } from "../log/error-log.js";
 import { ConfigError } from "../config/settings.js";
+import { parseTimeMs } from "../config/values.js";
 import type { HttpConfig } from "../config/model.js";
 import { workerIdentity } from "../../ngx/worker-identity.js";
 import { memoryStoreFactory } from "../../ngx/async/shdict/lua.js";
@@ -102,6 +104,17 @@ async function main(): Promise<void> {
       reopenLogFiles();
     } else if (msg.type === "quit") {
       log.log("notice", "gracefully shutting down");
+      // worker_shutdown_timeout: connections still open then are closed, as nginx's
+      const d = cfg.tree.find((x) => x.name === "worker_shutdown_timeout");
+      const ms = d !== undefined ? parseTimeMs(d.args[0] ?? "") : undefined;
+      if (ms !== undefined && ms > 0) {
+        setTimeout(() => {
+          void (async () => {
+            for (const m of httpModules()) await m.exitWorker?.(cfg);
+            exit(log);
+          })();
+        }, ms).unref();
+      }
       void server.quit().then(() => exit(log));
     } else if (msg.type === "stop") void server.stop().then(() => exit(log));
   });
