@@ -41,6 +41,11 @@ http {
       access_by_lua_block { ngx.on_abort(function() ngx.log(ngx.ERR, "abort in access") end) ngx.sleep(0.5) }
       content_by_lua_block { ngx.log(ngx.ERR, "content ran") ngx.say("c") }
     }
+    location /raw { lua_check_client_abort on; content_by_lua_block {
+      local s = ngx.req.socket(true)
+      ngx.sleep(0.3)
+      ngx.log(ngx.ERR, "not reached: the check applies with a raw socket too")
+    } }
     location /thread { lua_check_client_abort on; content_by_lua_block {
       ngx.thread.spawn(function() ngx.sleep(0.3) ngx.log(ngx.ERR, "light thread not reached") end)
       ngx.sleep(0.5)
@@ -49,7 +54,7 @@ http {
 }
 `;
 
-const PATHS = ["/exit", "/nohandler", "/goon", "/off", "/access", "/thread"];
+const PATHS = ["/exit", "/nohandler", "/goon", "/off", "/access", "/raw", "/thread"];
 
 /** Send GET `p`, close our side after 150 ms, give the server 900 ms. */
 function abortingRequest(port: number, p: string): Promise<void> {
