@@ -108,6 +108,7 @@ export class Master {
     await this.sockets.probe(cfg);
     const opened = this.sockets.open(cfg, count);
     const gen: Generation = { config: cfg, count, zones, workers: [] };
+    cfg.main.errorLog.log("notice", "start worker processes");
     try {
       await Promise.all(Array.from({ length: count }, (_, slot) => this.spawn(gen, slot).ready));
     } catch (e) {
