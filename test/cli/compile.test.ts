@@ -247,6 +247,29 @@ describe("tsresty compile", () => {
     outputs.push(out);
   });
 
+  it("fails without -o, and on a configuration nginx -t refuses, with nginx's message", () => {
+    const run = (args: string[]): { status: number | null; stderr: string } => {
+      try {
+        execFileSync(process.execPath, [TSRESTY, "compile", ...args], { stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 });
+        return { status: 0, stderr: "" };
+      } catch (e) {
+        const err = e as { status: number | null; stderr: Buffer };
+        return { status: err.status, stderr: err.stderr.toString() };
+      }
+    };
+    const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-compile-bad-"));
+    fs.mkdirSync(path.join(prefix, "conf"));
+    fs.writeFileSync(path.join(prefix, "conf/nginx.conf"), "events {}\nhttp { server { listen 1; location / { content_by_lua_block { ngx.say(1) } } }\n");
+    const noOut = run(["-p", prefix]);
+    assert.equal(noOut.status, 1);
+    assert.match(noOut.stderr, /-o DIR/);
+    const bad = run(["-p", prefix, "-o", path.join(prefix, "out")]);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /\[emerg\] unexpected end of file, expecting "}" in .*nginx\.conf:3/);
+    assert.ok(!fs.existsSync(path.join(prefix, "out")));
+    fs.rmSync(prefix, { recursive: true, force: true });
+  });
+
   it("the compiled modules pass tsc --noEmit with the tsconfig.json written beside them", () => {
     assert.ok(outputs.length > 0);
     typeCheck(outputs);
