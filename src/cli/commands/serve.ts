@@ -30,16 +30,17 @@ export async function serve(flags: NginxFlags): Promise<number> {
   for (const d of config.unsupported) {
     say(`[notice] "${d.name}" is accepted but not implemented yet in ${d.file}:${d.line}`);
   }
-  if (config.main.workerProcesses !== "1" && config.main.masterProcess) {
-    const { Master } = await import("../../http/workers/master.js");
-    if (Master.count(config) > 1) {
-      const addon = reuseportAddon();
-      if (addon !== undefined) return serveWorkers(flags, config, new Master(flags, addon));
-      say("[warn] the reuseport addon (build/Release/reuseport.node) is not built: serving with one worker");
-    }
-  }
   // master_process off with worker_processes N: one thread serves, and ngx.worker.count() is still N, as nginx's
   workerIdentity.count = workerCount(config.main.workerProcesses, os.availableParallelism()) ?? 1;
+  if (workerIdentity.count > 1 && config.main.masterProcess) {
+    const addon = reuseportAddon();
+    if (addon !== undefined) {
+      const { Master } = await import("../../http/workers/master.js");
+      return serveWorkers(flags, config, new Master(flags, addon));
+    }
+    say("[warn] the reuseport addon (build/Release/reuseport.node) is not built: serving with one worker");
+    workerIdentity.count = 1;
+  }
   const server = new HttpServer();
   try {
     await server.start(config);
