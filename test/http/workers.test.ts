@@ -188,8 +188,9 @@ test("4 workers: requests land on several; a shared counter hit from every worke
     );
     assert.equal(await get(s.port, "/get"), "400 1");
     // four threads append to one access.log: whole lines, none lost
-    await sleep(200);
-    const lines = fs.readFileSync(path.join(s.prefix, "logs/access.log"), "latin1").split("\n").filter((l) => l !== "");
+    const accessLines = (): string[] => fs.readFileSync(path.join(s.prefix, "logs/access.log"), "latin1").split("\n").filter((l) => l !== "");
+    await waitFor("access lines written", () => accessLines().length >= 441, 5000);
+    const lines = accessLines();
     assert.equal(lines.length, 40 + 400 + 1);
     for (const l of lines) assert.match(l, /^127\.0\.0\.1 - - \[[^\]]+\] "GET \/\w* HTTP\/1\.1" 200 \d+ "-" "-"$/);
     // SIGUSR1: every worker reopens its files (after a rotation)
