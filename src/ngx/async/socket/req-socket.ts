@@ -163,7 +163,7 @@ function bodySocket(r: Request, host: AsyncHost): LuaResult {
 
 /**
  * The tcp reads treat a socket without `conn` as closed: the body socket has no net.Socket of
- * its own, so it carries the client connection's marker object while open.
+ * its own, so it carries a marker object while open.
  */
 function markOpen(s: TcpSocket): void {
   s.conn = OPEN_MARK;
