@@ -264,7 +264,7 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   let body: RequestBody | undefined;
   if (r === r.main) {
     try {
-      body = await r.readBody();
+      body = r.bodyNow() ?? (await r.readBody());
     } catch (e) {
       if (e instanceof BodyError) return e.status;
       throw e;
@@ -399,6 +399,9 @@ function tryPeer(
           settle({ kind: "done", rc: ERROR });
           return true;
         }
+        // Pause the upstream only while the client's socket is full: a pause per piece
+        // costs a promise and a parser restart each time.
+        if (r.outputReady()) return true;
         void r.flush().then(() => ctl?.resume());
         return false;
       },

@@ -267,6 +267,10 @@ class H2Exchange implements Exchange {
     if (noBody) this.done = true;
   }
 
+  get congested(): boolean {
+    return this.stream.writableNeedDrain;
+  }
+
   drained(): Promise<void> {
     const s = this.stream;
     if (!s.writableNeedDrain || this.closed) return Promise.resolve();

@@ -661,6 +661,10 @@ class NetExchange implements Exchange {
     }, this.sendTimeoutMs);
   }
 
+  get congested(): boolean {
+    return this.c.sock.writableNeedDrain;
+  }
+
   drained(): Promise<void> {
     const s = this.c.sock;
     if (!s.writableNeedDrain || this.closed) return Promise.resolve();

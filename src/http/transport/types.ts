@@ -137,6 +137,8 @@ export interface Exchange {
   write(data: string | Buffer): boolean;
   /** Write several pieces at once (one writev where the socket allows). */
   writev(parts: readonly (string | Buffer)[]): boolean;
+  /** Whether the socket's buffer is full (a writer should wait for drained()). */
+  readonly congested: boolean;
   /** Resolves when the socket buffer has drained (for flush(true)). */
   drained(): Promise<void>;
   /**

@@ -1,5 +1,6 @@
-// The wire to upstream servers: undici, one Pool per peer address (and connect timeout), so
-// kept-alive connections are reused across requests. nginx's outcomes come back classified,
+// The wire to upstream servers: per peer address (and connect timeout), our own HTTP/1.1
+// client (h1-client.ts) for requests with no body or one in memory, undici for bodies
+// streamed from a temporary file; kept-alive connections are reused across requests. nginx's outcomes come back classified,
 // with nginx's log texts: a refused connect, a timeout (connect, send, read), a peer that
 // closed early, an invalid header.
 import * as fs from "node:fs";
@@ -8,6 +9,7 @@ import { lazyRequire } from "../../lazy-require.js";
 
 const undici = lazyRequire<typeof import("undici")>("undici");
 import type { Peer } from "./peers.js";
+import { H1Pool, plainCall } from "./h1-client.js";
 
 export interface UpstreamCall {
   readonly method: string;
@@ -55,35 +57,56 @@ export interface PoolOptions {
   readonly maxHeaderSize: number;
 }
 
+/** One peer's connections: the direct client's, and undici's for what it does not send. */
+export class UpstreamPool {
+  readonly h1: H1Pool;
+  private undiciPool: Pool | undefined;
+
+  constructor(private readonly peer: Peer, private readonly o: PoolOptions) {
+    const url = new URL(`http://${peer.name}`);
+    this.h1 = new H1Pool({
+      host: peer.host.replace(/^\[(.*)\]$/, "$1"), port: peer.port, hostLine: `host: ${url.host}\r\n`, connectTimeout: o.connectTimeout,
+      keepaliveTimeout: o.keepaliveTimeout, keepaliveRequests: o.keepaliveRequests, maxHeaderSize: o.maxHeaderSize,
+    });
+  }
+
+  get undici(): Pool {
+    const o = this.o;
+    return (this.undiciPool ??= new (undici().Pool)(`http://${this.peer.name}`, {
+      connect: { timeout: o.connectTimeout },
+      keepAliveTimeout: o.keepaliveTimeout,
+      keepAliveMaxTimeout: o.keepaliveTimeout,
+      // undici trusts a Keep-Alive: timeout=N reply minus this margin (nginx ignores the
+      // header); its default of 2 s would drop every connection of a server saying 2 s.
+      keepAliveTimeoutThreshold: 500,
+      maxRequestsPerClient: o.keepaliveRequests,
+      pipelining: 1,
+      maxHeaderSize: o.maxHeaderSize,
+      strictContentLength: false,
+    }));
+  }
+
+  async close(): Promise<void> {
+    this.h1.close();
+    await this.undiciPool?.destroy().catch(() => undefined);
+  }
+}
+
 /** The pools of one configuration, closed when it is retired. */
 export class Pools {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, UpstreamPool>();
 
-  get(peer: Peer, o: PoolOptions): Pool {
+  get(peer: Peer, o: PoolOptions): UpstreamPool {
     const key = `${o.upstream}|${peer.name}|${o.connectTimeout}|${o.keepaliveTimeout}|${o.keepaliveRequests}|${o.maxHeaderSize}`;
     let p = this.pools.get(key);
-    if (!p) {
-      p = new (undici().Pool)(`http://${peer.name}`, {
-        connect: { timeout: o.connectTimeout },
-        keepAliveTimeout: o.keepaliveTimeout,
-        keepAliveMaxTimeout: o.keepaliveTimeout,
-        // undici trusts a Keep-Alive: timeout=N reply minus this margin (nginx ignores the
-        // header); its default of 2 s would drop every connection of a server saying 2 s.
-        keepAliveTimeoutThreshold: 500,
-        maxRequestsPerClient: o.keepaliveRequests,
-        pipelining: 1,
-        maxHeaderSize: o.maxHeaderSize,
-        strictContentLength: false,
-      });
-      this.pools.set(key, p);
-    }
+    if (!p) this.pools.set(key, (p = new UpstreamPool(peer, o)));
     return p;
   }
 
   async close(): Promise<void> {
     const all = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(all.map((p) => p.destroy().catch(() => undefined)));
+    await Promise.all(all.map((p) => p.close()));
   }
 }
 
@@ -131,7 +154,9 @@ export interface UpstreamControl {
   resume(): void;
 }
 
-export function callUpstream(pool: Pool, call: UpstreamCall, h: UpstreamHandler): UpstreamControl {
+export function callUpstream(up: UpstreamPool, call: UpstreamCall, h: UpstreamHandler): UpstreamControl {
+  if (plainCall(call)) return up.h1.dispatch(call, h);
+  const pool = up.undici;
   let connected = false;
   let gotHeader = false;
   let done = false;
