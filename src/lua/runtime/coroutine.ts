@@ -5,6 +5,7 @@
 // resolve (never reject): I/O failures are Lua return values (nil, err).
 import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "./value.js";
 import { errorValue } from "./ops.js";
+import { luaError } from "./error.js";
 import { many } from "./prims.js";
 
 export type CoStatus = "suspended" | "running" | "normal" | "dead";
@@ -51,35 +52,65 @@ function leave(prev: Coroutine | undefined): void {
   if (prev !== undefined) prev.status = "running";
 }
 
-/** Start or continue the coroutine's generator. Returns undefined when it ran to the end synchronously (plain function). */
-function step(co: Coroutine, args: LuaValue[]): Step {
+// A yield is consumed at once by whoever resumed the coroutine, before any other Lua code
+// runs, so one CoYield object serves every yield: no allocation per switch.
+const YIELD = new CoYield([]);
+
+/** What a coroutine.yield yields: `ret` is resume's result, `true` followed by the values. */
+export function yieldValues(ret: LuaValue[]): CoYield {
+  if (current === undefined) return luaError("attempt to yield from outside a coroutine");
+  YIELD.ret = ret;
+  return YIELD;
+}
+
+/**
+ * coroutine.yield. Its plain form is reached only from code that cannot suspend: a
+ * builtin's callback, or a main chunk run plain, which LuaJIT's command line also runs
+ * behind a C call. Compiled code calls it without its generator (see emit.ts, $coYield).
+ */
+export function coYield(..._a: LuaValue[]): LuaResult {
+  return luaError("attempt to yield across C-call boundary");
+}
+coYield.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
+  return (yield yieldValues([true, ...a])) as LuaResult;
+};
+
+/**
+ * Start or continue the coroutine's generator; `send` becomes the values of the pending
+ * coroutine.yield (a LuaResult: one value as itself). A function without a suspendable form
+ * runs to its end at once.
+ */
+function step(co: Coroutine, send: LuaResult): Step {
   if (co.gen === undefined) {
     const g = co.fn.$g;
+    const args = many(send);
     if (g === undefined) return { done: true, value: co.fn(...args) };
     co.gen = g(...args);
     return co.gen.next();
   }
-  return co.gen.next(args);
+  return co.gen.next(send);
 }
 
+/** resume's values for a step that ended or yielded (the caller has checked which). */
 function finish(co: Coroutine, r: Step): LuaValue[] {
   if (r.done === true) {
     co.status = "dead";
-    return [true, ...many(r.value)];
+    const v = r.value;
+    return Array.isArray(v) ? [true, ...v] : [true, v];
   }
   co.status = "suspended";
-  return [true, ...(r.value as CoYield).values];
+  return (r.value as CoYield).ret;
 }
 
 function check(co: Coroutine): LuaValue[] | undefined {
+  if (co.status === "suspended") return undefined;
   if (co.status === "dead") return [false, "cannot resume dead coroutine"];
   if (co.status === "running") return [false, "cannot resume running coroutine"];
-  if (co.status !== "suspended") return [false, "cannot resume non-suspended coroutine"];
-  return undefined;
+  return [false, "cannot resume non-suspended coroutine"];
 }
 
 /** coroutine.resume from code that cannot wait: an asynchronous operation inside fails. */
-export function resume(co: Coroutine, args: LuaValue[]): LuaValue[] {
+export function resume(co: Coroutine, args: LuaResult): LuaValue[] {
   const bad = check(co);
   if (bad !== undefined) return bad;
   const prev = enter(co);
@@ -99,7 +130,7 @@ export function resume(co: Coroutine, args: LuaValue[]): LuaValue[] {
 }
 
 /** coroutine.resume from suspendable code: asynchronous operations inside are passed up. */
-export function* resumeG(co: Coroutine, args: LuaValue[]): Generator<Suspension, LuaValue[], unknown> {
+export function* resumeG(co: Coroutine, args: LuaResult): Generator<Suspension, LuaValue[], unknown> {
   const bad = check(co);
   if (bad !== undefined) return bad;
   let prev = enter(co);
@@ -118,6 +149,79 @@ export function* resumeG(co: Coroutine, args: LuaValue[]): Generator<Suspension,
   } finally {
     leave(prev);
   }
+}
+
+/**
+ * The suspendable form of resume without a generator when nothing asynchronous happens:
+ * `yield*` over the result gives resume's values. Most resumes end in a coroutine.yield or
+ * the coroutine's end, so they cost a plain call; only a resume that meets a Promise
+ * continues as resumeG's loop, in a generator.
+ */
+export function resumeIter(co: Coroutine, args: LuaResult): Generator<Suspension, LuaValue[], unknown> {
+  const bad = check(co);
+  if (bad !== undefined) return done(bad);
+  const prev = enter(co);
+  let r: Step;
+  try {
+    r = step(co, args);
+  } catch (e) {
+    co.status = "dead";
+    leave(prev);
+    return done([false, errorValue(e)]);
+  }
+  leave(prev);
+  if (r.done === true || r.value instanceof CoYield) return done(finish(co, r));
+  return waitG(co, r.value);
+}
+
+/** resumeG's loop after the first step met Promise p. */
+function* waitG(co: Coroutine, p: Promise<unknown>): Generator<Suspension, LuaValue[], unknown> {
+  let x: unknown = yield p;
+  let prev = enter(co);
+  try {
+    let r = co.gen!.next(x);
+    while (r.done !== true && !(r.value instanceof CoYield)) {
+      leave(prev);
+      x = yield r.value;
+      prev = enter(co);
+      r = co.gen!.next(x);
+    }
+    return finish(co, r);
+  } catch (e) {
+    co.status = "dead";
+    return [false, errorValue(e)];
+  } finally {
+    leave(prev);
+  }
+}
+
+// An iterator that is done at once with a given value: `yield* done(v)` is v, at the cost of
+// a call (a generator object costs about three times more). One object serves all: yield*
+// reads the value before any other code runs.
+const DONE_RESULT: { done: true; value: unknown } = { done: true, value: undefined };
+const DONE = {
+  [Symbol.iterator]() {
+    return DONE;
+  },
+  next(): IteratorResult<Suspension, unknown> {
+    return DONE_RESULT as IteratorResult<Suspension, unknown>;
+  },
+};
+
+/** An iterable whose `yield*` gives v without suspending (for suspendable forms of builtins). */
+export function done<T>(v: T): Generator<Suspension, T, unknown> {
+  DONE_RESULT.value = v;
+  // Not a generator (no return/throw), but yield* only ever calls its next() once.
+  return DONE as unknown as Generator<Suspension, T, unknown>;
+}
+
+/** True when a suspendable form's result is done() (its value is then doneValue()). */
+export function isDone(it: unknown): boolean {
+  return it === DONE;
+}
+
+export function doneValue(): unknown {
+  return DONE_RESULT.value;
 }
 
 /**

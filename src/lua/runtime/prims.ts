@@ -5,6 +5,7 @@ import { LuaTable, MAX_OBJECT_KEYS, type StrPart } from "./table.js";
 import { luaError } from "./error.js";
 import { callable, index, setIndex, rawSet } from "./ops.js";
 import { stringToNumber } from "./convert.js";
+import { done, doneValue, isDone } from "./coroutine.js";
 import type { LuaFunction, LuaGenFunction, LuaResult, LuaValue, Suspension } from "./value.js";
 
 /** Static facts about a compiled Lua function (one object per function in the source). */
@@ -264,8 +265,14 @@ class CallIter extends ForIter {
   step(): boolean {
     return this.take(this.f(this.s, this.c));
   }
-  override *stepG(): Generator<Suspension, boolean, unknown> {
-    return this.take(yield* this.f.$g!(this.s, this.c));
+  override stepG(): Generator<Suspension, boolean, unknown> {
+    const it = this.f.$g!(this.s, this.c);
+    // A builtin's suspendable form that finished at once (a coroutine.wrap iterator that
+    // yielded) needs no generator here either.
+    return isDone(it) ? done(this.take(doneValue() as LuaResult)) : this.waitG(it);
+  }
+  private *waitG(it: Generator<Suspension, LuaResult, unknown>): Generator<Suspension, boolean, unknown> {
+    return this.take(yield* it);
   }
 }
 

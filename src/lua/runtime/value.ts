@@ -46,7 +46,8 @@ export type LuaResult = LuaValue | LuaValue[];
  * becomes the result of the `yield` expression.
  */
 export class CoYield {
-  constructor(public readonly values: LuaValue[]) {}
+  /** What resume returns for this yield: true, then the yielded values. */
+  constructor(public ret: LuaValue[]) {}
 }
 export type Suspension = CoYield | Promise<unknown>;
 

@@ -2,40 +2,37 @@
 import { LuaTable } from "../runtime/table.js";
 import { LuaError, luaError } from "../runtime/error.js";
 import { argError } from "../runtime/error.js";
-import { Coroutine, resume, resumeG, running } from "../runtime/coroutine.js";
+import { Coroutine, done, doneValue, isDone, resume, resumeIter, running, coYield } from "../runtime/coroutine.js";
 import { builtin, checkFunction } from "./args.js";
-import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../runtime/value.js";
+import { NONE, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../runtime/value.js";
 
-function checkCo(a: LuaValue[], i: number, fname: string): Coroutine {
-  const v = a[i];
+function checkCo(v: LuaValue, fname: string): Coroutine {
   if (v instanceof Coroutine) return v;
-  return argError(i + 1, fname, "coroutine expected");
+  return argError(1, fname, "coroutine expected");
 }
 
 function create(...a: LuaValue[]): LuaValue {
   return new Coroutine(checkFunction(a, 0, "create")) as unknown as LuaValue;
 }
 
-function resumeB(...a: LuaValue[]): LuaResult {
-  return resume(checkCo(a, 0, "resume"), a.slice(1));
+// What resume sends: the arguments after the coroutine, one as itself, so that the common
+// one-value resume and yield allocate no array. `arguments` is read in place (never passed
+// on), which V8 compiles without materialising it.
+function resumeB(co: LuaValue, v: LuaValue): LuaResult {
+  const n = arguments.length;
+  // eslint-disable-next-line prefer-rest-params
+  const send = n <= 1 ? NONE : n === 2 ? v : (Array.prototype.slice.call(arguments, 1) as LuaValue[]);
+  return resume(checkCo(co, "resume"), send);
 }
-resumeB.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
-  return yield* resumeG(checkCo(a, 0, "resume"), a.slice(1));
-};
-
-function yieldB(..._a: LuaValue[]): LuaResult {
-  // Reached only from code that cannot suspend: a builtin's callback, or the main chunk,
-  // which LuaJIT's command line also runs behind a C call.
-  return luaError("attempt to yield across C-call boundary");
-}
-yieldB.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
-  if (running() === undefined) return luaError("attempt to yield from outside a coroutine");
-  const sent = yield new CoYield(a);
-  return sent as LuaValue[];
+resumeB.$g = function (co: LuaValue, v: LuaValue): Generator<Suspension, LuaResult, unknown> {
+  const n = arguments.length;
+  // eslint-disable-next-line prefer-rest-params
+  const send = n <= 1 ? NONE : n === 2 ? v : (Array.prototype.slice.call(arguments, 1) as LuaValue[]);
+  return resumeIter(checkCo(co, "resume"), send);
 };
 
 function status(...a: LuaValue[]): string {
-  const co = checkCo(a, 0, "status");
+  const co = checkCo(a[0], "status");
   return co === running() ? "running" : co.status;
 }
 
@@ -54,23 +51,36 @@ function rethrow(r: LuaValue[]): never {
   throw new LuaError(v);
 }
 
+/** A wrap's values from resume's: the values after `true` (one as itself), or the error raised. */
+function unwrap(r: LuaValue[]): LuaResult {
+  if (r[0] !== true) return rethrow(r);
+  return r.length === 2 ? r[1] : r.slice(1);
+}
+
 function wrap(...a: LuaValue[]): LuaValue {
   const co = new Coroutine(checkFunction(a, 0, "wrap"));
-  const w: LuaFunction = (...args: LuaValue[]) => {
-    const r = resume(co, args);
-    return r[0] === true ? r.slice(1) : rethrow(r);
+  const w: LuaFunction = function (v: LuaValue): LuaResult {
+    const n = arguments.length;
+    // eslint-disable-next-line prefer-rest-params
+    return unwrap(resume(co, n === 0 ? NONE : n === 1 ? v : (Array.prototype.slice.call(arguments) as LuaValue[])));
   };
-  w.$g = function* (...args: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
-    const r = yield* resumeG(co, args);
-    return r[0] === true ? r.slice(1) : rethrow(r);
+  w.$g = function (v: LuaValue): Generator<Suspension, LuaResult, unknown> {
+    const n = arguments.length;
+    // eslint-disable-next-line prefer-rest-params
+    const it = resumeIter(co, n === 0 ? NONE : n === 1 ? v : (Array.prototype.slice.call(arguments) as LuaValue[]));
+    return isDone(it) ? done(unwrap(doneValue() as LuaValue[])) : unwrapG(it);
   };
   return builtin("wrap", w);
+}
+
+function* unwrapG(it: Generator<Suspension, LuaValue[], unknown>): Generator<Suspension, LuaResult, unknown> {
+  return unwrap(yield* it);
 }
 
 export function openCoroutine(G: LuaTable): void {
   const t = new LuaTable();
   const fns: Record<string, LuaFunction> = {
-    create, resume: resumeB as LuaFunction, yield: yieldB as LuaFunction, status, running: runningB, isyieldable, wrap,
+    create, resume: resumeB as LuaFunction, yield: coYield as LuaFunction, status, running: runningB, isyieldable, wrap,
   };
   for (const k of Object.keys(fns)) t.setStr(k, builtin(k, fns[k]!));
   G.setStr("coroutine", t);
