@@ -10,10 +10,10 @@ export const core: ModuleTable = {
   type: "core",
   inReference: true,
   directives: [
-    { name: "daemon", contexts: MAIN, args: "FLAG", dup: true, status: "planned", note: "issue 5" },
+    { name: "daemon", contexts: MAIN, args: "FLAG", dup: true, status: "partial", note: "off is what tsresty does; on is accepted and ignored: tsresty stays in the foreground" },
     { name: "master_process", contexts: MAIN, args: "FLAG", dup: true, status: "supported", note: "off serves in one thread whatever worker_processes says, as nginx" },
     { name: "timer_resolution", contexts: MAIN, args: "TAKE1", dup: true, value: "msec", status: "supported", note: "accepted; no effect under Node.js" },
-    { name: "pid", contexts: MAIN, args: "TAKE1", dup: true, status: "planned", note: "issue 5" },
+    { name: "pid", contexts: MAIN, args: "TAKE1", dup: true, status: "supported", note: "written at start, removed at exit, read by `tsresty -s`" },
     { name: "lock_file", contexts: MAIN, args: "TAKE1", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "worker_processes", contexts: MAIN, args: "TAKE1", dup: true, status: "partial", note: "N and auto as worker threads sharing the listen sockets and shared dicts (docs/workers.md); ngx.worker.pid() is the process pid in every worker" },
     { name: "debug_points", contexts: MAIN, args: "TAKE1", dup: true, value: { oneOf: ["stop", "abort"] }, status: "unsupported" },
