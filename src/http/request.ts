@@ -130,8 +130,6 @@ export class Request {
    */
   addedServer = 0;
   addedDate = 0;
-  /** Bumped on every internal redirect, so a stale async handler cannot resume the new run. */
-  generation = 0;
   finalized = false;
   /** Set when the request no longer owns the connection (terminated). */
   detached = false;
@@ -288,10 +286,10 @@ export class Request {
     // As ngx_http_core_find_config_phase: a server-level `rewrite ... last` needs no second lookup.
     this.uriChanged = false;
     this.loc = findLocation(this.server, this.uri, this);
-    const c = this.loc.core;
-    if (c.internal && !this.internal) return 404;
     const lmt = this.loc.limitExcept;
     if (lmt !== undefined && !lmt.methods.has(this.method)) this.loc = lmt.loc;
+    const c = this.loc.core;
+    if (c.internal && !this.internal) return 404;
     if (this === this.main && this.keepalive) {
       if (c.keepalive_timeout === 0 || this.conn.requests >= c.keepalive_requests) this.keepalive = false;
     }
@@ -701,11 +699,11 @@ export class Request {
         this.log("error", `log handler failed: ${(e as Error).message}`);
       }
     }
+    this.loggingRequest = true;
     for (const h of this.loc.handlers[PH.log] ?? EMPTY_HANDLERS) {
       try {
         void h(this);
       } catch (e) {
-    this.loggingRequest = true;
         this.log("error", `log handler failed: ${(e as Error).message}`);
       }
     }
