@@ -120,8 +120,6 @@ export class Request {
   phase: number = PH.post_read;
   handlerIndex = 0;
   contentHandlerDeclined = false;
-  /** Bumped on every internal redirect, so a stale async handler cannot resume the new run. */
-  generation = 0;
   /** In the log phase: log lines say "while logging request". */
   loggingRequest = false;
   /**
@@ -130,6 +128,8 @@ export class Request {
    */
   addedServer = 0;
   addedDate = 0;
+  /** Bumped on every internal redirect, so a stale async handler cannot resume the new run. */
+  generation = 0;
   finalized = false;
   /** Set when the request no longer owns the connection (terminated). */
   detached = false;
