@@ -8,8 +8,10 @@ import { emitChunk, RUNTIME_NAMES, type MainForms } from "./compiler/emit.js";
 import { registerChunk, type ChunkInfo } from "./runtime/callstack.js";
 import * as prims from "./runtime/prims.js";
 import * as ops from "./runtime/ops.js";
+import { coYield, yieldValues } from "./runtime/coroutine.js";
 import type { LuaTable } from "./runtime/table.js";
-import type { LuaFunction } from "./runtime/value.js";
+import type { LuaFunction, LuaGenFunction } from "./runtime/value.js";
+import type { CompiledFunction, GenForm } from "./runtime/prims.js";
 
 /** LuaJIT's LUA_IDSIZE: the longest short_src, terminator included. */
 const IDSIZE = 60;
@@ -40,6 +42,8 @@ export interface CompiledChunk {
   readonly luaLine: Int32Array;
   /** JS positions (siteKey) of method calls. */
   readonly methodSites: Set<number>;
+  /** The main function may suspend (it has a suspendable form when compiled "both"). */
+  readonly mainMaySuspend: boolean;
 }
 
 /** Compile Lua source to JavaScript. Throws LuaSyntaxError (message without chunk prefix). */
@@ -51,12 +55,17 @@ export interface CompileOptions {
 
 export function compileToJs(source: string, chunkname: string, opts: CompileOptions = {}): CompiledChunk {
   const ast = parse(source, { skipShebang: opts.skipShebang ?? false });
-  return emitChunk(ast, resolve(ast), { chunkname, main: opts.main ?? "both" });
+  const res = resolve(ast);
+  const out = emitChunk(ast, res, { chunkname, main: opts.main ?? "both" });
+  return { ...out, mainMaySuspend: res.functions.get(ast)!.maySuspend };
 }
 
-/** compileToJs's code only (used by benchmarks and `tsresty compile`). */
+/**
+ * The code of a chunk as load() compiles it (plain main; the suspendable form, when one is
+ * needed, is compiled on first use: see loadLua). Used by the benchmark.
+ */
 export function compileLua(source: string, chunkname: string): string {
-  return compileToJs(source, chunkname).code;
+  return compileToJs(source, chunkname, { main: "plain" }).code;
 }
 
 interface ChunkMeta {
@@ -65,10 +74,10 @@ interface ChunkMeta {
   /** Set by the generated prologue: the chunk's protos, for stack frames. */
   protos?: readonly { last?: unknown }[];
 }
-type ChunkFactory = ((rt: Record<string, unknown>, env: LuaTable, meta: ChunkMeta) => LuaFunction) & { info?: ChunkInfo };
+type ChunkFactory = ((rt: Record<string, unknown>, env: LuaTable, meta: ChunkMeta) => LuaFunction) & { info?: ChunkInfo; maySuspend?: boolean };
 
 const RT: Record<string, unknown> = (() => {
-  const all: Record<string, unknown> = { ...ops, ...prims };
+  const all: Record<string, unknown> = { ...ops, ...prims, coYield, yieldValues };
   const rt: Record<string, unknown> = {};
   for (const n of RUNTIME_NAMES) {
     if (all[n] === undefined) throw new Error(`runtime is missing ${n}`);
@@ -89,6 +98,41 @@ const CACHE_MAX = 512;
  * Throws LuaLoadError with LuaJIT's message ("chunk:3: '=' expected near 'x'").
  */
 export function loadLua(source: string, chunkname: string, env: LuaTable, opts: CompileOptions = {}): LuaFunction {
+  if ((opts.main ?? "both") !== "both") return instantiate(source, chunkname, env, opts).main;
+  // A load()ed chunk may be called either way, but most are only ever called plain: its
+  // suspendable form is compiled on first use. Both forms in one text would double the code
+  // of every function in the chunk (each nested function sits inside both).
+  const plain = instantiate(source, chunkname, env, { ...opts, main: "plain" });
+  const f = plain.main as CompiledFunction;
+  if (!plain.maySuspend) return f;
+  Object.defineProperty(f, "$g", {
+    configurable: true,
+    enumerable: false,
+    get(): LuaGenFunction {
+      const s = instantiate(source, chunkname, f.$env ?? env, { ...opts, main: "suspendable" });
+      const g = s.main.$g as GenForm;
+      // The generator reads its environment, and stack frames find their function, through f.
+      g.$f = f;
+      const p0 = s.protos?.[0];
+      if (p0 !== undefined) p0.last = f;
+      Object.defineProperty(f, "$g", { value: g, writable: true, configurable: true, enumerable: false });
+      return g;
+    },
+    set(v: LuaGenFunction | undefined): void {
+      Object.defineProperty(f, "$g", { value: v, writable: true, configurable: true, enumerable: false });
+    },
+  });
+  return f;
+}
+
+interface Instance {
+  readonly main: LuaFunction;
+  readonly maySuspend: boolean;
+  readonly protos: readonly { last?: unknown }[] | undefined;
+}
+
+/** Compile (or take from the cache) and instantiate a chunk with `env` as its globals. */
+function instantiate(source: string, chunkname: string, env: LuaTable, opts: CompileOptions): Instance {
   const shortSrc = shortSource(chunkname);
   const key = `${chunkname}\u0000${opts.skipShebang ? 1 : 0}${opts.main ?? "both"}\u0000${source}`;
   let factory = cache.get(key);
@@ -104,11 +148,12 @@ export function loadLua(source: string, chunkname: string, env: LuaTable, opts: 
     const filename = registerChunk(info);
     factory = new Script(compiled.code, { filename }).runInThisContext() as ChunkFactory;
     factory.info = info;
+    factory.maySuspend = compiled.mainMaySuspend;
     if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
     cache.set(key, factory);
   }
   const meta: ChunkMeta = { source: chunkname, shortSrc };
   const main = factory(RT, env, meta);
   factory.info!.protos = meta.protos;
-  return main;
+  return { main, maySuspend: factory.maySuspend ?? true, protos: meta.protos };
 }

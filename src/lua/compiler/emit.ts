@@ -20,6 +20,7 @@ const NEVER_NIL: ReadonlySet<string> = new Set(["Number", "String", "Boolean", "
 export const RUNTIME_NAMES = [
   "getS", "get", "setS", "set", "fn", "one", "many", "NONE", "truthy", "tbl", "tblk", "tbls", "SPC", "forNum", "iter", "mkfn",
   "add", "sub", "mul", "div", "mod", "pow", "unm", "concat", "eq", "lt", "le", "len", "luaMod", "PENDING", "runPending", "noPlain",
+  "coYield", "yieldValues",
 ] as const;
 
 interface FnCtx {
@@ -65,6 +66,8 @@ class Emitter {
   private protos: string[] = [];
   private protoIndex = new Map<A.FunctionExpression | A.Chunk, number>();
   private bodyCache = new Map<string, string>();
+  /** Operand descriptions (quoted JS strings) -> the constants that hold them: `$D3`. */
+  private descs = new Map<string, string>();
   private labelCounter = 0;
   /** Line of the statement being emitted: operations on it need no marker of their own. */
   private stmtLine = 0;
@@ -94,6 +97,7 @@ class Emitter {
       `const { ${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")} } = $rt;\n` +
       `const $C = { source: $meta.source, shortSrc: $meta.shortSrc };\n` +
       this.protos.map((p, i) => `const $P${i} = ${p};\n`).join("") +
+      (this.descs.size > 0 ? `const ${[...this.descs].map(([text, name]) => `${name} = ${text}`).join(", ")};\n` : "") +
       `$meta.protos = [${this.protos.map((_, i) => `$P${i}`).join(", ")}];\n` +
       `return `;
     const w = new CodeWriter();
@@ -421,7 +425,16 @@ class Emitter {
     }
     const desc = this.desc(t.obj, ctx);
     const obj = this.expr(t.obj, ctx);
-    if (t.key.kind === "String") return this.op(ctx, this.mk(t.line), "setS", `${obj}, ${JSON.stringify(t.key.value)}, ${value}, ${desc}`);
+    if (t.key.kind === "String") {
+      const k = t.key.value;
+      if (!JS_NAME.test(k) || k === "__proto__") return this.op(ctx, this.mk(t.line), "setS", `${obj}, ${JSON.stringify(k)}, ${value}, ${desc}`);
+      // A key the table already holds is stored in place (no __newindex, no new key: a raw
+      // set), inline so that V8 caches the store per site; anything else through setS.
+      const o = this.temp(ctx);
+      const v = this.temp(ctx);
+      const slow = this.op(ctx, this.mk(t.line), "setS", `${o}, "${k}", ${v}, ${desc}`);
+      return `(${o} = ${obj}, ${v} = ${value}, ${o}?.strs?.${k} !== undefined && ${v} !== undefined ? (${o}.strs.${k} = ${v}) : ${slow})`;
+    }
     return this.op(ctx, this.mk(t.line), "set", `${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc}`);
   }
 
@@ -519,7 +532,10 @@ class Emitter {
       case "Identifier": {
         const v = this.res.vars.get(e);
         if (v !== undefined) return v.js;
-        return `$getS(${ctx.env}, ${JSON.stringify(e.name)})`;
+        if (!JS_NAME.test(e.name)) return `$getS(${ctx.env}, ${JSON.stringify(e.name)})`;
+        // The global inline, as a field (an inline cache per site), then getS.
+        const g = this.temp(ctx);
+        return `((${g} = ${ctx.env}).strs?.${e.name} ?? $getS(${g}, "${e.name}"))`;
       }
       case "Index": {
         const obj = this.expr(e.obj, ctx);
@@ -695,36 +711,81 @@ class Emitter {
       }
       callee = `$fn(${this.expr(e.callee, ctx)}, ${this.desc(e.callee, ctx)})`;
     }
-    const args = this.args(e.args, ctx);
-    const all = self === undefined ? args : args === "" ? self : `${self}, ${args}`;
     const suspends = ctx.gen && !(e.kind === "Call" && this.res.isSafeCallee(e.callee));
     // Method call sites are recorded so that argument errors number as LuaJIT does (self is not #1).
     const site = e.kind === "MethodCall" ? siteMarker("m") : "";
-    if (!suspends) return pre === "" ? `${m}${callee}${site}(${all})` : `(${pre}${m}${callee}${site}(${all}))`;
+    if (!suspends) {
+      const args = this.args(e.args, ctx);
+      const all = self === undefined ? args : args === "" ? self : `${self}, ${args}`;
+      return pre === "" ? `${m}${callee}${site}(${all})` : `(${pre}${m}${callee}${site}(${all}))`;
+    }
     // Suspendable context: evaluate callee and arguments once, then pick the callee's form.
+    // Arguments go through temps rather than an array to spread (an allocation per call),
+    // unless the last one is multi-valued; literals and locals are read in place when no
+    // argument can run code that changes them.
     const f = this.temp(ctx);
-    const a = this.temp(ctx);
-    return `(${pre}${f} = ${callee}, ${a} = [${all}], ${f}.$g !== undefined ? (yield* ${m}${f}.$g${site}(...${a})) : ${m}${f}${site}(...${a}))`;
+    pre += `${f} = ${callee}, `;
+    const last = e.args[e.args.length - 1];
+    const spread = last !== undefined && isMulti(last);
+    let all: string;
+    if (spread) {
+      const a = this.temp(ctx);
+      pre += `${a} = [${self === undefined ? "" : self + ", "}${this.args(e.args, ctx)}], `;
+      all = `...${a}`;
+    } else {
+      const inPlace = e.args.every((x) => isSimple(x, this.res));
+      const vals = e.args.map((x) => {
+        const v = this.expr(x, ctx);
+        if (inPlace) return v;
+        const t = this.temp(ctx);
+        pre += `${t} = ${v}, `;
+        return t;
+      });
+      if (self !== undefined) vals.unshift(self);
+      all = vals.join(", ");
+    }
+    const call = `${f}.$g !== undefined ? (yield* ${m}${f}.$g${site}(${all})) : ${m}${f}${site}(${all})`;
+    if (e.kind === "Call" && this.isCoroutineYield(e.callee)) {
+      // coroutine.yield itself: yield here, without a generator for the builtin's own form.
+      const vals = spread ? `[true, ${all}]` : `[true${all === "" ? "" : ", " + all}]`;
+      return `(${pre}${f} === $coYield ? (yield ${m}$yieldValues(${vals})) : ${call})`;
+    }
+    return `(${pre}${call})`;
+  }
+
+  /** `coroutine.yield`, or a local alias of it (`local yield = coroutine.yield`). */
+  private isCoroutineYield(c: A.Expression): boolean {
+    if (c.kind === "Identifier") {
+      const v = this.res.vars.get(c);
+      return v !== undefined && !v.reassigned && v.init !== undefined && v.init !== c && this.isCoroutineYield(v.init);
+    }
+    return c.kind === "Index" && c.key.kind === "String" && c.key.value === "yield" && c.obj.kind === "Identifier" && c.obj.name === "coroutine";
   }
 
   /** The description of an operand in error messages: "local 'x'", "global 'x'", "field 'k'". */
   private desc(e: A.Expression, ctx: FnCtx): string {
+    // Lua names and the keys quoted here are plain identifiers: no escaping needed.
+    let text: string;
     switch (e.kind) {
       case "Identifier": {
         const v = this.res.vars.get(e);
-        if (v === undefined) return JSON.stringify(`global '${e.name}'`);
-        return JSON.stringify(`${v.fn === ctx.info ? "local" : "upvalue"} '${e.name}'`);
+        text = v === undefined ? `"global '${e.name}'"` : `"${v.fn === ctx.info ? "local" : "upvalue"} '${e.name}'"`;
+        break;
       }
       case "Index":
-        return e.key.kind === "String" ? JSON.stringify(`field '${e.key.value}'`) : "undefined";
-      case "MethodCall":
-        return "undefined";
-      case "String":
-      case "Number":
-        return "undefined";
+        if (e.key.kind !== "String") return "undefined";
+        text = JS_NAME.test(e.key.value) ? `"field '${e.key.value}'"` : JSON.stringify(`field '${e.key.value}'`);
+        break;
       default:
         return "undefined";
     }
+    // Each description once, as a constant of the chunk: the code stays short.
+    let name = this.descs.get(text);
+    if (name === undefined) {
+      name = `$D${this.descs.size}`;
+      this.descs.set(text, name);
+    }
+    return name;
   }
 }
 

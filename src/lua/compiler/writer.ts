@@ -18,7 +18,43 @@ export function marker(line: number): string {
   return line > 0 ? `${OPEN}${line}${CLOSE}` : "";
 }
 
-const RESTRICTED = /(?:\breturn|\byield\*?|\bthrow|\bbreak|\bcontinue)\s*$/;
+// JS words after which a line break would end the statement (ASI), found by scanning back.
+const RESTRICTED_WORDS = ["return", "yield", "throw", "break", "continue"];
+const CLOSE_CODE = 2;
+const SITE_CODE = 3;
+
+/** Whitespace, as far as generated code goes. */
+function isSpace(c: number): boolean {
+  return c === 32 || c === 10 || c === 9 || c === 13;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+}
+
+/**
+ * True when the code before position `end` of `src` (markers and blanks skipped) ends with
+ * return, yield, yield*, throw, break or continue: a line break there would change the code.
+ */
+function endsRestricted(src: string, end: number): boolean {
+  let i = end - 1;
+  for (;;) {
+    if (i < 0) return false;
+    const c = src.charCodeAt(i);
+    if (isSpace(c)) i--;
+    else if (c === CLOSE_CODE) i = src.lastIndexOf(OPEN, i) - 1;
+    else if (i > 0 && src.charCodeAt(i - 1) === SITE_CODE) i -= 2;
+    else break;
+  }
+  let j = i;
+  if (src.charCodeAt(j) === 42 /* * */) j--;
+  const stop = j + 1;
+  while (j >= 0 && isWordChar(src.charCodeAt(j))) j--;
+  const word = src.slice(j + 1, stop);
+  if (word.length < 5 || word.length > 8) return false;
+  if (stop !== i + 1 && word !== "yield") return false;
+  return RESTRICTED_WORDS.includes(word);
+}
 
 export class CodeWriter {
   private parts: string[] = [];
@@ -39,35 +75,45 @@ export class CodeWriter {
     const lines: number[] = [0, 0]; // lines[jsLine] (1-based) = Lua line
     let current = 0; // Lua line of the JS line being written
     let hasCode = false; // the current JS line has non-blank text
-    let tail = ""; // the last characters written, to spot restricted productions
     let col = 0; // characters on the current JS line
     const methodSites = new Set<number>();
     let i = 0;
-    // The next site marker, found again only once passed (a search per marker would be quadratic).
+    // The next marker of each kind, found again only once passed (a search per marker would be quadratic).
+    let nextOpen = src.indexOf(OPEN);
     let nextSite = src.indexOf(SITE);
+    let nextNl = src.indexOf("\n");
     while (i < src.length) {
-      let o = src.indexOf(OPEN, i);
+      if (nextOpen >= 0 && nextOpen < i) nextOpen = src.indexOf(OPEN, i);
       if (nextSite >= 0 && nextSite < i) nextSite = src.indexOf(SITE, i);
-      const site = nextSite;
-      const isSite = site >= 0 && (o < 0 || site < o);
-      if (isSite) o = site;
+      const isSite = nextSite >= 0 && (nextOpen < 0 || nextSite < nextOpen);
+      const o = isSite ? nextSite : nextOpen;
       const end = o < 0 ? src.length : o;
       if (end > i) {
-        const chunk = src.slice(i, end);
         // Raw newlines (prologue) start new JS lines that keep the current mapping.
-        let nl = chunk.indexOf("\n");
+        if (nextNl >= 0 && nextNl < i) nextNl = src.indexOf("\n", i);
         let lastNl = -1;
-        while (nl >= 0) {
+        while (nextNl >= 0 && nextNl < end) {
           lines.push(current);
-          lastNl = nl;
-          nl = chunk.indexOf("\n", nl + 1);
+          lastNl = nextNl;
+          nextNl = src.indexOf("\n", nextNl + 1);
         }
-        out.push(chunk);
-        col = lastNl >= 0 ? chunk.length - lastNl - 1 : col + chunk.length;
-        const after = lastNl >= 0 ? chunk.slice(lastNl + 1) : chunk;
-        if (lastNl >= 0) hasCode = false;
-        if (!hasCode && after.trim().length > 0) hasCode = true;
-        tail = (tail + chunk).slice(-24);
+        out.push(src.slice(i, end));
+        let from = i;
+        if (lastNl >= 0) {
+          hasCode = false;
+          col = end - lastNl - 1;
+          from = lastNl + 1;
+        } else {
+          col += end - i;
+        }
+        if (!hasCode) {
+          for (let k = from; k < end; k++) {
+            if (!isSpace(src.charCodeAt(k))) {
+              hasCode = true;
+              break;
+            }
+          }
+        }
       }
       if (o < 0) break;
       if (isSite) {
@@ -77,7 +123,8 @@ export class CodeWriter {
         continue;
       }
       const c = src.indexOf(CLOSE, o);
-      const line = parseInt(src.slice(o + 1, c), 10);
+      let line = 0;
+      for (let k = o + 1; k < c; k++) line = line * 10 + src.charCodeAt(k) - 48;
       i = c + 1;
       if (line === current) continue;
       if (!hasCode) {
@@ -86,11 +133,10 @@ export class CodeWriter {
         current = line;
         continue;
       }
-      if (RESTRICTED.test(tail)) continue;
+      if (endsRestricted(src, o)) continue;
       out.push("\n");
       lines.push(line);
       hasCode = false;
-      tail = "";
       col = 0;
       current = line;
     }
