@@ -10,6 +10,7 @@ import { lazyRequire } from "../../lazy-require.js";
 const undici = lazyRequire<typeof import("undici")>("undici");
 import type { Peer } from "./peers.js";
 import { H1Pool, plainCall } from "./h1-client.js";
+import { ERRNO } from "./errno.js";
 
 export interface UpstreamCall {
   readonly method: string;
@@ -110,15 +111,6 @@ export class Pools {
   }
 }
 
-const ERRNO: Record<string, string> = {
-  ECONNREFUSED: "111: Connection refused",
-  ECONNRESET: "104: Connection reset by peer",
-  EHOSTUNREACH: "113: No route to host",
-  ENETUNREACH: "101: Network is unreachable",
-  EPIPE: "32: Broken pipe",
-  ETIMEDOUT: "110: Connection timed out",
-  EADDRNOTAVAIL: "99: Cannot assign requested address",
-};
 
 function codeOf(e: unknown): string {
   let x = e as { code?: string; cause?: unknown } | undefined;

@@ -16,6 +16,7 @@
 import * as net from "node:net";
 import { ChunkedDecoder } from "../transport/chunked.js";
 import type { UpstreamCall, UpstreamControl, UpstreamFailure, UpstreamHandler, UpstreamStage } from "./client.js";
+import { ERRNO } from "./errno.js";
 
 export interface H1PoolOptions {
   readonly host: string;
@@ -32,15 +33,6 @@ export interface H1PoolOptions {
 /** Methods whose requests carry a body (undici sends `content-length: 0` for them without one). */
 const EXPECTS_PAYLOAD = new Set(["PUT", "POST", "PATCH", "QUERY", "PROPFIND", "PROPPATCH"]);
 
-const ERRNO: Record<string, string> = {
-  ECONNREFUSED: "111: Connection refused",
-  ECONNRESET: "104: Connection reset by peer",
-  EHOSTUNREACH: "113: No route to host",
-  ENETUNREACH: "101: Network is unreachable",
-  EPIPE: "32: Broken pipe",
-  ETIMEDOUT: "110: Connection timed out",
-  EADDRNOTAVAIL: "99: Cannot assign requested address",
-};
 
 const HEAD_STAGE: UpstreamStage = "reading response header from upstream";
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

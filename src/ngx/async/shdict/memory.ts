@@ -5,7 +5,8 @@
 import { cachedNowMs } from "../../clock.js";
 import { SlabPool, zonePages, type Allocation } from "./slab.js";
 import {
-  EXISTS, IS_A_LIST, NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY,
+  IS_A_LIST, NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY,
+  R_OK, R_OK_FORCED, R_EXISTS, R_NOT_FOUND, R_NO_MEMORY, R_NO_MEMORY_FORCED,
   type ShEntry, type ShError, type ShIncrResult, type ShStoreResult, type ShValue, type ShdictStore, type StoreMode,
 } from "./store.js";
 
@@ -33,12 +34,6 @@ class Entry implements ShEntry {
   ) {}
 }
 
-const OK: ShStoreResult = Object.freeze({ err: undefined, forcible: false });
-const OK_FORCED: ShStoreResult = Object.freeze({ err: undefined, forcible: true });
-const R_EXISTS: ShStoreResult = Object.freeze({ err: EXISTS, forcible: false });
-const R_NOT_FOUND: ShStoreResult = Object.freeze({ err: NOT_FOUND, forcible: false });
-const R_NO_MEMORY: ShStoreResult = Object.freeze({ err: NO_MEMORY, forcible: false });
-const R_NO_MEMORY_FORCED: ShStoreResult = Object.freeze({ err: NO_MEMORY, forcible: true });
 
 /** How many entries nginx evicts at most while looking for room (ngx_http_lua_shdict_set_helper). */
 const EVICT_TRIES = 30;
@@ -161,7 +156,7 @@ export class MemoryStore implements ShdictStore {
     const cur = this.map.get(key);
     if (value === undefined) {
       if (cur !== undefined) this.remove(cur);
-      return OK;
+      return R_OK;
     }
     const bytes = NODE + key.length + valueBytes(value);
     if (cur !== undefined && cur.itemAllocs === undefined && typeof cur.value !== "object" &&
@@ -171,7 +166,7 @@ export class MemoryStore implements ShdictStore {
       cur.flags = flags;
       cur.expires = expires;
       this.touch(cur);
-      return OK;
+      return R_OK;
     }
     if (cur !== undefined) this.remove(cur);
     const { a, forcible } = this.allocate(bytes, safe);
@@ -179,7 +174,7 @@ export class MemoryStore implements ShdictStore {
     const e = new Entry(key, value, flags, expires, a);
     this.map.set(key, e);
     this.pushHead(e);
-    return forcible ? OK_FORCED : OK;
+    return forcible ? R_OK_FORCED : R_OK;
   }
 
   incr(key: string, delta: number, init: number | undefined, initTtl: number): ShIncrResult {

@@ -18,18 +18,13 @@ import { SharedHash, hashKey } from "./shared-hash.js";
 import { ZoneLock } from "./shared-lock.js";
 import { CACHE_MAX_LEN, CACHE_MIN_LEN, DecodedStrings } from "./shared-strings.js";
 import {
-  EXISTS, NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY,
+  NOT_A_LIST, NOT_A_NUMBER, NOT_FOUND, NO_MEMORY,
+  R_OK, R_OK_FORCED, R_EXISTS, R_NOT_FOUND, R_NO_MEMORY, R_NO_MEMORY_FORCED,
   type ShEntry, type ShError, type ShIncrResult, type ShStoreResult, type ShValue, type ShdictStore, type StoreMode,
 } from "./store.js";
 
 export { forceUnlock } from "./shared-lock.js";
 
-const OK: ShStoreResult = Object.freeze({ err: undefined, forcible: false });
-const OK_FORCED: ShStoreResult = Object.freeze({ err: undefined, forcible: true });
-const R_EXISTS: ShStoreResult = Object.freeze({ err: EXISTS, forcible: false });
-const R_NOT_FOUND: ShStoreResult = Object.freeze({ err: NOT_FOUND, forcible: false });
-const R_NO_MEMORY: ShStoreResult = Object.freeze({ err: NO_MEMORY, forcible: false });
-const R_NO_MEMORY_FORCED: ShStoreResult = Object.freeze({ err: NO_MEMORY, forcible: true });
 const INCR_NOT_FOUND: ShIncrResult = Object.freeze({ value: undefined, err: NOT_FOUND, forcible: false });
 const INCR_NOT_A_NUMBER: ShIncrResult = Object.freeze({ value: undefined, err: NOT_A_NUMBER, forcible: false });
 
@@ -317,7 +312,7 @@ export class SharedStore implements ShdictStore {
     const cur = this.hash.find(key, h);
     if (value === undefined) {
       if (cur !== 0) this.remove(cur);
-      return OK;
+      return R_OK;
     }
     const bytes = NODE_BYTES + key.length + valueBytes(value);
     if (cur !== 0 && this.i32[(cur >> 2) + N.TYPE] !== T_LIST && NODE_BYTES + key.length + this.valueBytesAt(cur) === bytes) {
@@ -326,14 +321,14 @@ export class SharedStore implements ShdictStore {
       this.i32[(cur >> 2) + N.FLAGS] = flags;
       this.f64[(cur >> 3) + N.EXPIRES_F64] = expires;
       this.touch(cur);
-      return OK;
+      return R_OK;
     }
     if (cur !== 0) this.remove(cur);
     const a = this.allocate(bytes, safe);
     if (a === 0) return this.forced ? R_NO_MEMORY_FORCED : R_NO_MEMORY;
     this.newNode(a, key, h, flags, expires);
     this.setValue(a, value);
-    return this.forced ? OK_FORCED : OK;
+    return this.forced ? R_OK_FORCED : R_OK;
   }
 
   incr(key: string, delta: number, init: number | undefined, initTtl: number): ShIncrResult {

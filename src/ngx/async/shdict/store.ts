@@ -88,3 +88,12 @@ export interface ShIncrResult {
   readonly err: ShError | undefined;
   readonly forcible: boolean;
 }
+
+// The store results every store answers with: shared frozen objects, so that an answer costs no
+// allocation.
+export const R_OK: ShStoreResult = Object.freeze({ err: undefined, forcible: false });
+export const R_OK_FORCED: ShStoreResult = Object.freeze({ err: undefined, forcible: true });
+export const R_EXISTS: ShStoreResult = Object.freeze({ err: EXISTS, forcible: false });
+export const R_NOT_FOUND: ShStoreResult = Object.freeze({ err: NOT_FOUND, forcible: false });
+export const R_NO_MEMORY: ShStoreResult = Object.freeze({ err: NO_MEMORY, forcible: false });
+export const R_NO_MEMORY_FORCED: ShStoreResult = Object.freeze({ err: NO_MEMORY, forcible: true });
