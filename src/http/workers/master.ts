@@ -146,6 +146,7 @@ export class Master {
     log.log("notice", `signal 17 (SIGCHLD) received from ${id}`);
     if (w.killed) log.log("alert", `worker process ${id} exited on signal 9`);
     else log.log("notice", `worker process ${id} exited with code ${code}`);
+    for (const zone of this.zones?.unlockDead(id) ?? []) log.log("alert", `shared memory zone "${zone}" was locked by ${id}`);
     if (this.old.has(gen) && gen.workers.every((x) => x === undefined)) this.retire(gen);
     if (w.leaving || this.shuttingDown || gen !== this.current) return;
     if (!w.killed && code === FATAL_EXIT) {

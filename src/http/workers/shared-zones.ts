@@ -13,6 +13,8 @@ export interface ZoneMemory {
 interface SharedStoreModule {
   createSharedZone(name: string, size: number): SharedArrayBuffer;
   SharedStore: new (name: string, size: number, sab: SharedArrayBuffer) => ShdictStore;
+  /** Free a zone's lock if the thread `threadId` died holding it; true when it did. */
+  forceUnlock(sab: SharedArrayBuffer, threadId: number): boolean;
 }
 
 let mod: SharedStoreModule | null | undefined;
@@ -27,7 +29,7 @@ export async function sharedStoreModule(): Promise<SharedStoreModule | undefined
     const spec = "../../ngx/async/shdict/shared-store.js";
     try {
       const m = (await import(spec)) as Partial<SharedStoreModule>;
-      mod = typeof m.createSharedZone === "function" && typeof m.SharedStore === "function" ? (m as SharedStoreModule) : null;
+      mod = typeof m.createSharedZone === "function" && typeof m.SharedStore === "function" && typeof m.forceUnlock === "function" ? (m as SharedStoreModule) : null;
     } catch {
       mod = null;
     }
@@ -47,6 +49,16 @@ export class ZoneRegistry {
   private readonly zones = new Map<string, ZoneMemory>();
 
   constructor(private readonly m: SharedStoreModule) {}
+
+  /**
+   * ngx_unlock_mutexes: a worker that died holding a zone's lock must not block the others.
+   * Returns the names of the zones it held.
+   */
+  unlockDead(threadId: number): string[] {
+    const freed: string[] = [];
+    for (const z of this.zones.values()) if (this.m.forceUnlock(z.sab, threadId)) freed.push(z.name);
+    return freed;
+  }
 
   memoryFor(cfg: HttpConfig): ZoneMemory[] {
     return zonesOf(cfg).map((z) => {
@@ -112,7 +124,9 @@ export class ReplayMute {
 
   unmute(): void {
     for (const { store, keys } of this.muted.splice(0)) {
-      for (const k of keys) delete (store as unknown as Record<string, unknown>)[k];
+      // Last added, first deleted: V8 then rolls the object's map back instead of turning it
+      // into a dictionary, and the store's methods stay fast.
+      for (let i = keys.length - 1; i >= 0; i--) delete (store as unknown as Record<string, unknown>)[keys[i]!];
     }
   }
 }
