@@ -32,7 +32,13 @@ function httpHeader(r: Request, suffix: string): string | undefined {
     const all = r.headersIn.getAll("x-forwarded-for");
     return all.length === 0 ? undefined : all.join(", ");
   }
-  return r.headersIn.get(name);
+  const v = r.headersIn.get(name);
+  if (v !== undefined || suffix.indexOf("_") < 0) return v;
+  // A header whose name has underscores (underscores_in_headers on): nginx compares each name
+  // with '-' read as '_' (ngx_http_variable_unknown_header).
+  const raw = r.headersIn.raw;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.toLowerCase().replace(/-/g, "_") === suffix) return raw[i + 1];
+  return undefined;
 }
 
 function sentHeader(r: Request, suffix: string): string | undefined {

@@ -31,7 +31,7 @@ export const httpCore: ModuleTable = {
     { name: "large_client_header_buffers", contexts: HTTP_SRV, args: "TAKE2", dup: true, value: "bufs", status: "partial", note: "too long lines and headers are refused as nginx; -t does not check that the size is at least connection_pool_size" },
     { name: "ignore_invalid_headers", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "supported" },
     { name: "merge_slashes", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "supported" },
-    { name: "underscores_in_headers", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "partial", note: "headers with '_' are accepted and seen by ngx.req.get_headers; $http_* variables do not find them (they look the name up with '-')" },
+    { name: "underscores_in_headers", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "supported" },
     { name: "location", contexts: SRV_LOC, args: "TAKE12", block: "location", status: "supported", note: "=, ^~, prefix, ~, ~*, @named, nested" },
     { name: "listen", contexts: SRV, args: "1MORE", status: "partial", note: "address:port, port, [IPv6], unix:, default_server, ssl, http2; other parameters (backlog, reuseport, proxy_protocol, so_keepalive, ...) are accepted and ignored" },
     { name: "server_name", contexts: SRV, args: "1MORE", status: "supported", note: "exact, *.leading, .dot, trailing.* and ~regex names (with captures), nginx's order" },
