@@ -46,7 +46,7 @@ export const httpCore: ModuleTable = {
     { name: "client_body_buffer_size", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "a larger body goes to a file in client_body_temp_path" },
     { name: "client_body_timeout", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "msec", status: "supported" },
     { name: "client_body_temp_path", contexts: HTTP_SRV_LOC, args: "TAKE1234", dup: true, status: "partial", note: "the directory works; the level arguments are ignored (files lie flat in it)" },
-    { name: "client_body_in_file_only", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "on", "clean"] }, status: "partial", note: "on and off work (the body is kept in a file for ngx.req.get_body_file); the value `clean` is refused as invalid" },
+    { name: "client_body_in_file_only", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "on", "clean"] }, status: "partial", note: "on, clean and off work (the body is kept in a file for ngx.req.get_body_file); the file is removed after the request with `on` too" },
     { name: "client_body_in_single_buffer", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "sendfile", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "supported", note: "accepted; no effect under Node.js" },
     { name: "sendfile_max_chunk", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "accepted; no effect under Node.js" },

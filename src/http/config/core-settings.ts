@@ -150,7 +150,16 @@ export const CORE_SETTINGS: readonly SettingSpec[] = [
   size("client_max_body_size", 1024 * 1024),
   size("client_body_buffer_size", 16 * 1024),
   { ...str("client_body_temp_path", "client_body_temp"), parse: (d: Directive, _p: unknown, env: ParseEnv) => resolvePath(d.args[0] ?? "", env.prefix) } as SettingSpec,
-  flag("client_body_in_file_only", false),
+  {
+    // on | clean | off: both on and clean keep the body in a file (clean only also removes it after)
+    directive: "client_body_in_file_only", key: "client_body_in_file_only", default: false,
+    parse(d: Directive) {
+      const v = d.args[0] ?? "";
+      if (v === "on" || v === "clean") return true;
+      if (v === "off") return false;
+      throw invalid(d, v);
+    },
+  } satisfies SettingSpec<boolean>,
   size("client_header_buffer_size", 1024),
   largeBuffers,
   msTime("client_header_timeout", 60_000),
