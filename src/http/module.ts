@@ -15,6 +15,8 @@ export interface HttpModule {
   readonly directives?: readonly string[];
   /** The handler this module runs in `phase` for `loc`, if any (post_read: asked for the server's root). */
   handler?(phase: PhaseName, loc: LocationConf): PhaseHandler | undefined;
+  /** Whether its handler of `phase` goes first in the phase rather than in module order (lua's *_no_postpone). */
+  handlerFirst?(phase: PhaseName, loc: LocationConf): boolean;
   /** A content handler that replaces the content phase's list for `loc` (content_by_lua, proxy_pass). */
   contentHandler?(loc: LocationConf): PhaseHandler | undefined;
   /** The server_rewrite handler for `srv` (server-level rewrite directives). */

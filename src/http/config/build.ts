@@ -337,7 +337,9 @@ function makeLocation(
     for (const p of PHASES) {
       if (p === "find_config" || p === "post_rewrite" || p === "server_rewrite") continue;
       const h = m.handler(p, loc);
-      if (h) handlers[PH[p]]!.push(h);
+      if (h === undefined) continue;
+      if (m.handlerFirst?.(p, loc)) handlers[PH[p]]!.unshift(h);
+      else handlers[PH[p]]!.push(h);
     }
   }
   let content: PhaseHandler | undefined;

@@ -336,6 +336,14 @@ export const luaModule: HttpModule = {
     }
     return undefined;
   },
+  // nginx postpones rewrite_by_lua and access_by_lua to the end of their phases unless
+  // *_no_postpone is on: then they run first, before every other module's handler (checked on
+  // the reference: before `set`, allow/deny and more_set_input_headers).
+  handlerFirst(phase: PhaseName, loc: LocationConf) {
+    if (phase === "rewrite") return loc.settings.rewrite_by_lua_no_postpone === true;
+    if (phase === "access") return loc.settings.access_by_lua_no_postpone === true;
+    return false;
+  },
   contentHandler(loc: LocationConf) {
     let d: Directive | undefined;
     for (const x of loc.directives) if (CONTENT.has(x.name)) d = x;
