@@ -13,6 +13,7 @@ import { HeadParser } from "./parser.js";
 import { nextConnectionNumber } from "./connection-counter.js";
 import type { BodySink, ConnectionInfo, Exchange, HeadError, ListenHandler, TlsInfo, TlsListen } from "./types.js";
 import type { ParsedHead } from "./parser.js";
+import { drainOrClose } from "./drain.js";
 
 /** A served HTTP/2 connection, as the listener tracks it. */
 export interface Http2Connection {
@@ -273,16 +274,7 @@ class H2Exchange implements Exchange {
 
   drained(): Promise<void> {
     const s = this.stream;
-    if (!s.writableNeedDrain || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        s.off("drain", done);
-        s.off("close", done);
-        resolve();
-      };
-      s.on("drain", done);
-      s.on("close", done);
-    });
+    return !s.writableNeedDrain || this.closed ? Promise.resolve() : drainOrClose(s);
   }
 
   finish(): void {

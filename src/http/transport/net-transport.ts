@@ -18,6 +18,7 @@ import type {
   BodySink, ConnectionInfo, Exchange, HeadError, HeadLimits, ListenAddress, ListenHandler,
   Listener, TlsInfo, TlsListen, Transport,
 } from "./types.js";
+import { drainOrClose } from "./drain.js";
 
 /** Unread bytes we keep while a request is being handled before pausing the socket. */
 const MAX_BUFFERED = 256 * 1024;
@@ -667,16 +668,7 @@ class NetExchange implements Exchange {
 
   drained(): Promise<void> {
     const s = this.c.sock;
-    if (!s.writableNeedDrain || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = (): void => {
-        s.off("drain", done);
-        s.off("close", done);
-        resolve();
-      };
-      s.on("drain", done);
-      s.on("close", done);
-    });
+    return !s.writableNeedDrain || this.closed ? Promise.resolve() : drainOrClose(s);
   }
 
   finish(keepAliveMs: number): void {
