@@ -129,33 +129,11 @@ export function resume(co: Coroutine, args: LuaResult): LuaValue[] {
   }
 }
 
-/** coroutine.resume from suspendable code: asynchronous operations inside are passed up. */
-export function* resumeG(co: Coroutine, args: LuaResult): Generator<Suspension, LuaValue[], unknown> {
-  const bad = check(co);
-  if (bad !== undefined) return bad;
-  let prev = enter(co);
-  try {
-    let r = step(co, args);
-    while (r.done !== true && !(r.value instanceof CoYield)) {
-      leave(prev);
-      const x: unknown = yield r.value;
-      prev = enter(co);
-      r = co.gen!.next(x);
-    }
-    return finish(co, r);
-  } catch (e) {
-    co.status = "dead";
-    return [false, errorValue(e)];
-  } finally {
-    leave(prev);
-  }
-}
-
 /**
  * The suspendable form of resume without a generator when nothing asynchronous happens:
  * `yield*` over the result gives resume's values. Most resumes end in a coroutine.yield or
  * the coroutine's end, so they cost a plain call; only a resume that meets a Promise
- * continues as resumeG's loop, in a generator.
+ * continues in a generator (waitG).
  */
 export function resumeIter(co: Coroutine, args: LuaResult): Generator<Suspension, LuaValue[], unknown> {
   const bad = check(co);
@@ -174,7 +152,7 @@ export function resumeIter(co: Coroutine, args: LuaResult): Generator<Suspension
   return waitG(co, r.value);
 }
 
-/** resumeG's loop after the first step met Promise p. */
+/** resumeIter's continuation once the first step met Promise p: pass Promises up until a yield or the end. */
 function* waitG(co: Coroutine, p: Promise<unknown>): Generator<Suspension, LuaValue[], unknown> {
   let x: unknown = yield p;
   let prev = enter(co);
