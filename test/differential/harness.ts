@@ -322,13 +322,26 @@ export function maskLog(text: string, port: number, prefix: string): string[] {
     );
 }
 
-/** Run the case on one side only (tsresty or the reference) and collect what came back. */
+/**
+ * Run the case on one side only (tsresty or the reference) and collect what came back. A free
+ * port is only free until someone binds it: when another test's server took it first (ours
+ * exited with "Address already in use" while the other answered), the run is made again on
+ * another port.
+ */
 export async function runSide(c: DiffCase, which: "tsresty" | "reference"): Promise<SideResult & { prefix: string; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await runSideOnce(c, which);
+    if (!r.lostPort || attempt === 3) return r;
+  }
+}
+
+async function runSideOnce(c: DiffCase, which: "tsresty" | "reference"): Promise<SideResult & { prefix: string; port: number; lostPort: boolean }> {
   const port = await freePort();
   const prefix = makePrefix(c, port, which);
   const srv = which === "tsresty" ? await startTsresty(prefix, port) : await startReference(prefix, port);
   const responses: ParsedResponse[][] = [];
   const closed: boolean[] = [];
+  let lostPort = false;
   try {
     for (const q of c.requests) {
       const r = await exchange(port, q);
@@ -337,6 +350,7 @@ export async function runSide(c: DiffCase, which: "tsresty" | "reference"): Prom
     }
     await new Promise((r) => setTimeout(r, 150));
   } finally {
+    lostPort = srv.proc.exitCode !== null && /Address already in use/.test(srv.output());
     await srv.stop();
   }
   let log = "";
@@ -357,7 +371,7 @@ export async function runSide(c: DiffCase, which: "tsresty" | "reference"): Prom
   }
   const accessLog = access.split("\n").filter((l) => l.length > 0)
     .map((l) => l.replace(/\[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]/, "[TIME]").split(String(port)).join("PORT"));
-  return { responses, closed, errorLog, accessLog, prefix, port };
+  return { responses, closed, errorLog, accessLog, prefix, port, lostPort };
 }
 
 function normHeaders(r: ParsedResponse, port: number, ignore: readonly string[]): string[] {
