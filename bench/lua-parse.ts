@@ -1,8 +1,16 @@
-// `npm run bench -- lua-parse`: parse speed of the Lua front end (src/lua/syntax/parser.ts).
-// Generates about 2 MB of realistic Lua (modules of functions, tables, strings, loops, method
-// calls, comments), parses it several times and prints MB/s. The generator is deterministic
-// (seeded) and also feeds the parser's fuzz test.
+// `npm run bench -- lua-parse`: speed of the Lua front end. Generates about 2 MB of realistic
+// Lua (modules of functions, tables, strings, loops, method calls, comments), parses it several
+// times and prints MB/s; then the whole compile (parse, resolve, emit, write, and V8's compile
+// of the emitted text into a runnable function), phase by phase, on 1 MB of that Lua and on
+// 1 MB of the bench/lua programs (what bench/lua.ts measures, without V8). Target: 5 MB/s.
+// The generator is deterministic (seeded) and also feeds the parser's fuzz test.
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Script } from "node:vm";
 import { parse } from "../src/lua/syntax/parser.js";
+import { resolve } from "../src/lua/compiler/resolve.js";
+import { emitChunk } from "../src/lua/compiler/emit.js";
 
 /** A small deterministic PRNG (mulberry32), so that every run parses the same text. */
 export function makeRandom(seed: number): () => number {
@@ -166,6 +174,73 @@ export async function main(): Promise<void> {
   console.log(`parse:  median ${rate(median(times))}; best ${rate(Math.min(...times))} (${runs} runs)`);
   // CPU time (all threads, GC helpers included) is less sensitive to a busy machine.
   console.log(`        CPU time: median ${rate(median(cpu))}`);
+  compileSpeed("generated", generateLua(1_000_000, 42));
+  compileSpeed("bench/lua", benchPrograms(1_000_000));
+}
+
+/** The bench/lua programs, each wrapped in a function, repeated to about `bytes` (as bench/lua.ts builds its input). */
+function benchPrograms(bytes: number): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dir = [resolvePath(here, "lua"), resolvePath(here, "../../bench/lua")].find((d) => {
+    try {
+      return readdirSync(d).some((f) => f.endsWith(".lua"));
+    } catch {
+      return false;
+    }
+  })!;
+  const bodies = readdirSync(dir).filter((f) => f.endsWith(".lua")).sort().map((f) => readFileSync(join(dir, f), "latin1"));
+  const parts = ["local B = {}"];
+  let size = 0;
+  for (let copy = 0; size < bytes; copy++) {
+    for (const [i, body] of bodies.entries()) {
+      const part = `B[${copy * bodies.length + i + 1}] = function(...)\n${body}\nend`;
+      parts.push(part);
+      size += part.length + 1;
+    }
+  }
+  parts.push("return B");
+  return parts.join("\n");
+}
+
+/**
+ * Source to a runnable function, as load() compiles a chunk (main function plain), phase by
+ * phase in CPU time (less sensitive to a busy machine than wall time; it counts the GC's
+ * helper threads too), the best of a few runs.
+ */
+function compileSpeed(label: string, source: string): void {
+  const mb = source.length / (1024 * 1024);
+  const cpuMs = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const phases = { parse: [] as number[], resolve: [] as number[], emit: [] as number[], v8: [] as number[], total: [] as number[] };
+  let jsBytes = 0;
+  for (let run = 0; run < 6; run++) {
+    const t0 = cpuMs();
+    const ast = parse(source, { skipShebang: false });
+    const t1 = cpuMs();
+    const res = resolve(ast);
+    const t2 = cpuMs();
+    const out = emitChunk(ast, res, { chunkname: "@bench", main: "plain" });
+    const t3 = cpuMs();
+    new Script(out.code, { filename: `lua-parse-bench-${run}` }).runInThisContext();
+    const t4 = cpuMs();
+    if (run === 0) {
+      jsBytes = out.code.length;
+      continue; // warm-up
+    }
+    phases.parse.push(t1 - t0);
+    phases.resolve.push(t2 - t1);
+    phases.emit.push(t3 - t2);
+    phases.v8.push(t4 - t3);
+    phases.total.push(t4 - t0);
+  }
+  const best = Math.min(...phases.total);
+  const split = (["parse", "resolve", "emit", "v8"] as const).map((k) => `${k} ${Math.min(...phases[k]).toFixed(0)}`).join(", ");
+  console.log(
+    `compile (${label}): ${mb.toFixed(2)} MB of Lua -> ${(jsBytes / (1024 * 1024)).toFixed(2)} MB of JS; ` +
+      `best ${best.toFixed(0)} ms CPU = ${(mb / (best / 1000)).toFixed(2)} MB/s (${split} ms; emit includes the writer); target 5 MB/s`,
+  );
 }
 
 // Run directly: `node dist/bench/lua-parse.js`.

@@ -5,7 +5,7 @@
 // and key import are Promise-based, so only its synchronous base64url encoder is used here;
 // the tests check interoperability with jose's asynchronous SignJWT and jwtVerify.
 import { createHmac, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, constants, type KeyObject } from "node:crypto";
-import { base64url } from "jose";
+import { lazyRequire } from "../../lazy-require.js";
 import { LuaTable } from "../../lua/runtime/table.js";
 import { LuaError } from "../../lua/runtime/error.js";
 import { typeName, bytesToLua, luaToBytes } from "../../lua/runtime/convert.js";
@@ -14,6 +14,10 @@ import type { LuaFunction, LuaResult, LuaValue } from "../../lua/runtime/value.j
 import { safeDecode, safeEncode } from "../cjson.js";
 import { moduleTable, rawError } from "../util.js";
 import { makeJwtValidators } from "./jwt-validators.js";
+
+// jose takes 0.1-0.3 s to load: required on the first token encoded (an ES module; Node 20.19+
+// requires those synchronously).
+const jose = lazyRequire<typeof import("jose")>("jose");
 
 const EVERYTHING_AWESOME = "everything is awesome~ :p";
 const INVALID_JWT = "invalid jwt string";
@@ -50,7 +54,7 @@ export function ngxDecodeBase64(s: string): string | undefined {
 
 /** ngx.encode_base64 made URL-safe without padding, as jwt_encode does. */
 function b64urlEncode(s: string): string {
-  return base64url.encode(luaToBytes(s));
+  return jose().base64url.encode(luaToBytes(s));
 }
 
 /** jwt_decode: URL-safe alphabet back to the standard one, padding added, then ngx.decode_base64. */

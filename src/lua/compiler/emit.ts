@@ -32,8 +32,14 @@ interface FnCtx {
   /** Visible goto labels, innermost block last. */
   readonly labels: LabelScope[];
   hasVararg: boolean;
-  /** JS expression for the running Lua function's environment (its globals table). */
-  readonly env: string;
+  /** JS expression for the running Lua function (its plain form), which holds its environment. */
+  readonly self: string;
+  /** The body starts with `const $F = self` (when it names its environment often enough to gain). */
+  readonly alias: boolean;
+  /** The body reads its environment through $F. */
+  usesEnv: boolean;
+  /** The body checks an operator helper's result for PENDING (through the temp `$t`). */
+  usesT: boolean;
 }
 
 interface LabelScope {
@@ -76,10 +82,11 @@ class Emitter {
    * An operator helper call `$name(args)`; in a suspendable body it passes g=1 and runs a
    * metamethod that must suspend (see ops.ts, PENDING).
    */
-  private op(ctx: FnCtx, m: string, name: string, args: string): string {
-    if (!ctx.gen) return `${m}$${name}(${args})`;
-    const t = this.temp(ctx);
-    return `((${t} = ${m}$${name}(${args}, 1)) === $PENDING ? (yield* $runPending()) : ${t})`;
+  private op(ctx: FnCtx, m: string, name: string, args: string, ...descs: string[]): string {
+    if (!ctx.gen) return `${m}$${name}(${args}${trailing(descs)})`;
+    // One temp serves every such check of the body: it is read right after it is set.
+    ctx.usesT = true;
+    return `(($t = ${m}$${name}(${args}, ${descs.join(", ")}, 1)) === $PENDING ? (yield* $runPending()) : $t)`;
   }
 
   /** A line marker for an operation, unless it is on its statement's line. */
@@ -142,34 +149,48 @@ class Emitter {
     if (isVararg) paramList.push("...$va");
     const plist = paramList.join(", ");
     // Each closure has its own environment (setfenv), inherited from its creator as in Lua
-    // 5.1; a body reads it through its own function name (the generator form via $f).
+    // 5.1; a body reads it through its own function (`$F`: the generator form's is its $f).
     const main = node.kind === "Chunk";
     const wantPlain = !main || this.mainForms !== "suspendable";
     const wantGen = info.maySuspend && (!main || this.mainForms !== "plain");
     const plain = wantPlain
-      ? `function ${jsName}(${plist}) {${this.functionBody(node, info, body, false, `${jsName}.$env`)}}`
+      ? `function ${jsName}(${plist}) {${this.functionBody(node, info, body, false, jsName)}}`
       : // A suspendable-only main chunk: its plain form only reports that it cannot run plain.
         `function ${jsName}() { return $noPlain(); }`;
     const gen = wantGen
-      ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, true, `${jsName}$g.$f.$env`)}}`
+      ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, true, `${jsName}$g.$f`)}}`
       : main && this.mainForms === "suspendable"
-        ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, false, `${jsName}$g.$f.$env`)}}`
+        ? `function* ${jsName}$g(${plist}) {${this.functionBody(node, info, body, false, `${jsName}$g.$f`)}}`
         : "undefined";
     return `$mkfn(${plain}, ${gen}, $P${p}, ${creatorEnv})`;
   }
 
-  private functionBody(node: A.FunctionExpression | A.Chunk, info: FunctionInfo, body: A.Block, gen: boolean, env: string): string {
+  private functionBody(node: A.FunctionExpression | A.Chunk, info: FunctionInfo, body: A.Block, gen: boolean, self: string): string {
     const key = `${this.protoIndex.get(node)}:${gen}`;
     const cached = this.bodyCache.get(key);
     if (cached !== undefined) return cached;
-    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, env };
+    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, self, alias: info.envUses * (self.length - 2) > self.length + 12, usesEnv: false, usesT: false };
     const code = this.block(body, ctx);
-    const temps = ctx.temps > 0 ? `let ${Array.from({ length: ctx.temps }, (_, i) => `$${i + 1}`).join(", ")};` : "";
+    let temps = ctx.usesT ? "$t" : "";
+    for (let i = 1; i <= ctx.temps; i++) temps += temps === "" ? `$${i}` : `, $${i}`;
+    if (temps !== "") temps = `let ${temps};`;
     const last = body[body.length - 1];
     const tail = last !== undefined && last.kind === "Return" ? "" : "return $NONE;";
-    const out = `${temps}${code}${tail}`;
+    // The function in a const when the body names its environment often: globals read
+    // `$F.$env` each time (setfenv may change it), a shorter text than the function's name.
+    const out = `${ctx.usesEnv ? `const $F = ${self};` : ""}${temps}${code}${tail}`;
+    // Flatten the body's rope now: its many small pieces die young, instead of all living
+    // (and being promoted by the GC) until the writer joins the whole chunk.
+    out.charCodeAt(0);
     this.bodyCache.set(key, out);
     return out;
+  }
+
+  /** The running function's environment (its globals table). */
+  private env(ctx: FnCtx): string {
+    if (!ctx.alias) return `${ctx.self}.$env`;
+    ctx.usesEnv = true;
+    return "$F.$env";
   }
 
   private temp(ctx: FnCtx): string {
@@ -180,7 +201,13 @@ class Emitter {
 
   private block(body: A.Block, ctx: FnCtx): string {
     const labelled = body.some((s) => s.kind === "Label");
-    if (!labelled) return body.map((s) => this.statement(s, ctx)).join("");
+    if (!labelled) {
+      // Concatenation, not join: V8 keeps the pieces as a rope, flattened once by the writer
+      // (a join would copy the text again at every level of nesting).
+      let out = "";
+      for (const s of body) out += this.statement(s, ctx);
+      return out;
+    }
     return this.labelledBlock(body, ctx);
   }
 
@@ -411,7 +438,7 @@ class Emitter {
       if ("kind" in tg) out += this.store(tg, held[i]!, ctx) + ";";
       else {
         const desc = this.desc(tg.t.obj, ctx);
-        out += this.op(ctx, "", tg.t.key.kind === "String" ? "setS" : "set", `${tg.o}, ${tg.k}, ${held[i]}, ${desc}`) + ";";
+        out += this.op(ctx, "", tg.t.key.kind === "String" ? "setS" : "set", `${tg.o}, ${tg.k}, ${held[i]}`, desc) + ";";
       }
     });
     return out;
@@ -421,21 +448,21 @@ class Emitter {
     if (t.kind === "Identifier") {
       const v = this.res.vars.get(t);
       if (v !== undefined) return `${v.js} = ${value}`;
-      return `$setS(${ctx.env}, ${JSON.stringify(t.name)}, ${value})`;
+      return `$setS(${this.env(ctx)}, ${JSON.stringify(t.name)}, ${value})`;
     }
     const desc = this.desc(t.obj, ctx);
     const obj = this.expr(t.obj, ctx);
     if (t.key.kind === "String") {
       const k = t.key.value;
-      if (!JS_NAME.test(k) || k === "__proto__") return this.op(ctx, this.mk(t.line), "setS", `${obj}, ${JSON.stringify(k)}, ${value}, ${desc}`);
+      if (!JS_NAME.test(k) || k === "__proto__") return this.op(ctx, this.mk(t.line), "setS", `${obj}, ${JSON.stringify(k)}, ${value}`, desc);
       // A key the table already holds is stored in place (no __newindex, no new key: a raw
       // set), inline so that V8 caches the store per site; anything else through setS.
       const o = this.temp(ctx);
       const v = this.temp(ctx);
-      const slow = this.op(ctx, this.mk(t.line), "setS", `${o}, "${k}", ${v}, ${desc}`);
+      const slow = this.op(ctx, this.mk(t.line), "setS", `${o}, "${k}", ${v}`, desc);
       return `(${o} = ${obj}, ${v} = ${value}, ${o}?.strs?.${k} !== undefined && ${v} !== undefined ? (${o}.strs.${k} = ${v}) : ${slow})`;
     }
-    return this.op(ctx, this.mk(t.line), "set", `${obj}, ${this.expr(t.key, ctx)}, ${value}, ${desc}`);
+    return this.op(ctx, this.mk(t.line), "set", `${obj}, ${this.expr(t.key, ctx)}, ${value}`, desc);
   }
 
   private ret(s: A.ReturnStatement, ctx: FnCtx): string {
@@ -500,12 +527,13 @@ class Emitter {
 
   /** Comma-separated JS arguments; a multi-valued last expression is spread. */
   private args(exprs: A.Expression[], ctx: FnCtx): string {
-    return exprs
-      .map((e, i) => {
-        if (i === exprs.length - 1 && isMulti(e)) return e.kind === "Vararg" ? "...$va" : `...$many(${this.multi(e, ctx)})`;
-        return this.expr(e, ctx);
-      })
-      .join(", ");
+    let out = "";
+    for (let i = 0; i < exprs.length; i++) {
+      const e = exprs[i]!;
+      if (i > 0) out += ", ";
+      out += i === exprs.length - 1 && isMulti(e) ? (e.kind === "Vararg" ? "...$va" : `...$many(${this.multi(e, ctx)})`) : this.expr(e, ctx);
+    }
+    return out;
   }
 
   /** A multi-valued expression (call or vararg) as a LuaResult. */
@@ -532,23 +560,23 @@ class Emitter {
       case "Identifier": {
         const v = this.res.vars.get(e);
         if (v !== undefined) return v.js;
-        if (!JS_NAME.test(e.name)) return `$getS(${ctx.env}, ${JSON.stringify(e.name)})`;
+        if (!JS_NAME.test(e.name)) return `$getS(${this.env(ctx)}, ${JSON.stringify(e.name)})`;
         // The global inline, as a field (an inline cache per site), then getS.
         const g = this.temp(ctx);
-        return `((${g} = ${ctx.env}).strs?.${e.name} ?? $getS(${g}, "${e.name}"))`;
+        return `((${g} = ${this.env(ctx)}).strs?.${e.name} ?? $getS(${g}, "${e.name}"))`;
       }
       case "Index": {
         const obj = this.expr(e.obj, ctx);
         const desc = this.desc(e.obj, ctx);
         if (e.key.kind === "String") {
           const name = e.key.value;
-          if (!JS_NAME.test(name)) return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(name)}, ${desc}`);
+          if (!JS_NAME.test(name)) return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(name)}`, desc);
           // The own field inline, so that V8 caches the lookup per site (a table's string
           // part is an object with hidden classes); anything else through getS.
           const t = this.temp(ctx);
-          return `((${t} = ${obj})?.strs?.${name} ?? ${this.op(ctx, this.mk(e.line), "getS", `${t}, "${name}", ${desc}`)})`;
+          return `((${t} = ${obj})?.strs?.${name} ?? ${this.op(ctx, this.mk(e.line), "getS", `${t}, "${name}"`, desc)})`;
         }
-        return this.op(ctx, this.mk(e.line), "get", `${obj}, ${this.expr(e.key, ctx)}, ${desc}`);
+        return this.op(ctx, this.mk(e.line), "get", `${obj}, ${this.expr(e.key, ctx)}`, desc);
       }
       case "Call":
         if (this.res.knownFunction(e.callee)?.singleResult === true) return this.callExpr(e, ctx);
@@ -570,7 +598,7 @@ class Emitter {
 
   private func(e: A.FunctionExpression, ctx: FnCtx): string {
     const info = this.res.functions.get(e)!;
-    return this.functionValue(e, info, e.params, e.isVararg, jsFunctionName(e.name), e.endLine, ctx.env);
+    return this.functionValue(e, info, e.params, e.isVararg, jsFunctionName(e.name), e.endLine, this.env(ctx));
   }
 
   /** A condition: a JS boolean. */
@@ -605,11 +633,11 @@ class Emitter {
       case "not":
         return `!${this.cond(e.arg, ctx)}`;
       case "#":
-        return this.op(ctx, this.mk(e.line), "len", `${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)}`);
+        return this.op(ctx, this.mk(e.line), "len", this.expr(e.arg, ctx), this.desc(e.arg, ctx));
       case "-": {
         if (e.arg.kind === "Number") return numberLiteral(-e.arg.value);
         if (this.res.isNumeric(e.arg)) return `(-${this.expr(e.arg, ctx)})`;
-        return this.op(ctx, this.mk(e.line), "unm", `${this.expr(e.arg, ctx)}, ${this.desc(e.arg, ctx)}`);
+        return this.op(ctx, this.mk(e.line), "unm", this.expr(e.arg, ctx), this.desc(e.arg, ctx));
       }
     }
   }
@@ -624,10 +652,10 @@ class Emitter {
           return numericOp(op, this.expr(e.left, ctx), this.expr(e.right, ctx), isSimple(e.left, this.res) && isSimple(e.right, this.res));
         }
         // The helpers test for numbers first; V8 inlines them at hot sites.
-        return this.op(ctx, m, HELPER[op], `${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}`);
+        return this.op(ctx, m, HELPER[op], `${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}`, this.desc(e.left, ctx), this.desc(e.right, ctx));
       }
       case "..":
-        return this.op(ctx, m, "concat", `${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}, ${this.desc(e.left, ctx)}, ${this.desc(e.right, ctx)}`);
+        return this.op(ctx, m, "concat", `${this.expr(e.left, ctx)}, ${this.expr(e.right, ctx)}`, this.desc(e.left, ctx), this.desc(e.right, ctx));
       case "==":
       case "~=": {
         const l = this.expr(e.left, ctx), r = this.expr(e.right, ctx);
@@ -653,16 +681,19 @@ class Emitter {
     const names = e.items.flatMap((it) => (it.kind === "Named" ? [it.name] : []));
     // Named fields (no duplicate: the last would win) after positional ones: no key can collide.
     const allNamed = e.items.every((it) => it.kind !== "Keyed") && new Set(names).size === names.length;
-    for (const it of e.items) {
-      if (it.kind === "Positional") pos.push(it.value);
-      else if (allNamed) continue;
-      else if (it.kind === "Named") kv.push(JSON.stringify(it.name), this.expr(it.value, ctx));
-      else kv.push(this.expr(it.key, ctx), this.expr(it.value, ctx));
-    }
     // Only the last item of the constructor spreads its values; a call that is positional
     // but not last gives one value.
     const lastItem = e.items[e.items.length - 1];
     const spreadLast = lastItem !== undefined && lastItem.kind === "Positional" && isMulti(lastItem.value);
+    const late: string[] = [];
+    const posAt = e.items.flatMap((it, i) => (it.kind === "Positional" ? [i] : []));
+    for (let i = 0; i < e.items.length; i++) {
+      const it = e.items[i]!;
+      if (it.kind === "Positional") pos.push(it.value);
+      else if (allNamed) continue;
+      else if (it.kind === "Named") kv.push(JSON.stringify(it.name), this.expr(it.value, ctx));
+      else (keyedAfterPositional(it, i, e.items, posAt, spreadLast) ? late : kv).push(this.expr(it.key, ctx), this.expr(it.value, ctx));
+    }
     const arr = pos
       .map((p, i) => (i === pos.length - 1 && spreadLast ? (p.kind === "Vararg" ? "...$va" : `...$many(${this.multi(p, ctx)})`) : this.expr(p, ctx)))
       .join(", ");
@@ -684,7 +715,7 @@ class Emitter {
       }
       return `$tbls([${arr}], (${parts.join(", ")}, ${t}), ${names.length})`;
     }
-    return `$tblk([${arr}], [${kv.join(", ")}])`;
+    return late.length === 0 ? `$tblk([${arr}], [${kv.join(", ")}])` : `$tblk([${arr}], [${kv.join(", ")}], [${late.join(", ")}])`;
   }
 
   /** A call as a LuaResult. */
@@ -695,26 +726,37 @@ class Emitter {
       const o = this.temp(ctx);
       pre = `${o} = ${this.expr(e.obj, ctx)}, `;
       self = o;
-      const look = `${m}$getS(${o}, ${JSON.stringify(e.method)}, ${this.desc(e.obj, ctx)})`;
-      // The method inline when it is the object's own field or its class's (metatable.__index
-      // a table): per-site inline caches; anything else through getS.
-      const fast = JS_NAME.test(e.method) ? `${o}?.strs?.${e.method} ?? ${o}?.mt?.strs?.__index?.strs?.${e.method} ?? ` : "";
+      const look = `${m}$getS(${o}, ${JSON.stringify(e.method)}${trailing([this.desc(e.obj, ctx)])})`;
+      // The method inline when it is the object's own field, its class's (metatable.__index a
+      // table) or its class's parent's: per-site inline caches; anything else through getS.
+      // A table past MAX_OBJECT_KEYS (bigStr) keeps its string keys in a Map that these reads
+      // do not see, so the walk goes up only from tables that are not.
+      let fast = "";
+      if (JS_NAME.test(e.method)) {
+        const c = this.temp(ctx), k = e.method;
+        fast = `${o}?.strs?.${k} ?? (${o}?.bigStr === false && (${c} = ${o}.mt?.strs?.__index) !== undefined ? ${c}.strs?.${k} ?? (${c}.bigStr === false ? ${c}.mt?.strs?.__index?.strs?.${k} : undefined) : undefined) ?? `;
+      }
       callee = `$fn(${fast}${look}, ${JSON.stringify(`method '${e.method}'`)})`;
     } else {
       const known = this.res.knownFunction(e.callee);
       if (known !== undefined) {
         // A local function never reassigned: call it directly, in the form the context needs.
         const name = this.expr(e.callee, ctx);
+        const last = e.args[e.args.length - 1];
+        const direct = !(ctx.gen && known.maySuspend);
+        if (direct && last !== undefined && last.kind !== "Vararg" && isMulti(last)) return this.spreadCall(e, ctx, name, undefined, "", "", last);
         const args = this.args(e.args, ctx);
-        if (ctx.gen && known.maySuspend) return `(yield* ${m}${name}.$g(${args}))`;
+        if (!direct) return `(yield* ${m}${name}.$g(${args}))`;
         return `${m}${name}(${args})`;
       }
-      callee = `$fn(${this.expr(e.callee, ctx)}, ${this.desc(e.callee, ctx)})`;
+      callee = `$fn(${this.expr(e.callee, ctx)}${trailing([this.desc(e.callee, ctx)])})`;
     }
     const suspends = ctx.gen && !(e.kind === "Call" && this.res.isSafeCallee(e.callee));
     // Method call sites are recorded so that argument errors number as LuaJIT does (self is not #1).
     const site = e.kind === "MethodCall" ? siteMarker("m") : "";
     if (!suspends) {
+      const last = e.args[e.args.length - 1];
+      if (last !== undefined && last.kind !== "Vararg" && isMulti(last)) return this.spreadCall(e, ctx, callee, self, pre, site, last);
       const args = this.args(e.args, ctx);
       const all = self === undefined ? args : args === "" ? self : `${self}, ${args}`;
       return pre === "" ? `${m}${callee}${site}(${all})` : `(${pre}${m}${callee}${site}(${all}))`;
@@ -753,6 +795,33 @@ class Emitter {
     return `(${pre}${call})`;
   }
 
+  /**
+   * A plain call whose last argument is a call: most such calls give one value, so the
+   * callee and the other arguments go to temps (kept in Lua's order) and the call is made
+   * directly with that value, spreading only a multi-valued result (no array per call).
+   */
+  private spreadCall(e: A.CallExpression | A.MethodCallExpression, ctx: FnCtx, callee: string, self: string | undefined, pre: string, site: string, last: A.Expression): string {
+    const f = this.temp(ctx);
+    pre += `${f} = ${callee}, `;
+    const vals: string[] = self === undefined ? [] : [self];
+    for (let i = 0; i < e.args.length - 1; i++) {
+      const x = e.args[i]!;
+      const v = this.expr(x, ctx);
+      if (LIT.has(x.kind)) vals.push(v);
+      else {
+        const t = this.temp(ctx);
+        pre += `${t} = ${v}, `;
+        vals.push(t);
+      }
+    }
+    const r = this.temp(ctx);
+    pre += `${r} = ${this.multi(last, ctx)}, `;
+    // The inner call may have moved the line mapping: the outer call names its own line again.
+    const at = marker(e.line);
+    const head = vals.length === 0 ? "" : vals.join(", ") + ", ";
+    return `(${pre}Array.isArray(${r}) ? ${at}${f}${site}(${head}...${r}) : ${at}${f}${site}(${head}${r}))`;
+  }
+
   /** `coroutine.yield`, or a local alias of it (`local yield = coroutine.yield`). */
   private isCoroutineYield(c: A.Expression): boolean {
     if (c.kind === "Identifier") {
@@ -787,6 +856,15 @@ class Emitter {
     }
     return name;
   }
+}
+
+/** Trailing arguments, without the `undefined`s at the end (missing arguments are undefined). */
+function trailing(args: readonly string[]): string {
+  let n = args.length;
+  while (n > 0 && args[n - 1] === "undefined") n--;
+  let out = "";
+  for (let i = 0; i < n; i++) out += ", " + args[i];
+  return out;
 }
 
 const HELPER: Record<"+" | "-" | "*" | "/" | "%" | "^", string> = { "+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod", "^": "pow" };
@@ -853,4 +931,39 @@ function referencedVars(stmts: A.Block, res: Resolution): Set<VarInfo> {
   };
   visit(stmts);
   return out;
+}
+
+// LuaJIT builds a constructor from a template holding its constant items (constant key and
+// value), then stores the other items in source order. So `[k] = v` against the positional
+// item k: between two constants or two non-constants the later one wins, otherwise the
+// non-constant one. True when the keyed item must be stored after the positional ones.
+function keyedAfterPositional(it: { key: A.Expression; value: A.Expression }, i: number, items: readonly A.TableItem[], posAt: readonly number[], spreadLast: boolean): boolean {
+  const k = constNumber(it.key);
+  const fixed = spreadLast ? posAt.length - 1 : posAt.length;
+  if (k === undefined || !Number.isInteger(k) || k < 1 || k > fixed) return false;
+  const j = posAt[k - 1]!;
+  const p = items[j] as { value: A.Expression };
+  const kc = isConstant(it.value), pc = isConstant(p.value);
+  return kc === pc ? i > j : pc;
+}
+
+/** A number LuaJIT folds at parse time (a literal, negated, or + - * of such), else undefined. */
+function constNumber(e: A.Expression): number | undefined {
+  if (e.kind === "Number") return e.value;
+  if (e.kind === "Paren") return constNumber(e.expr);
+  if (e.kind === "Binary" && (e.op === "+" || e.op === "-" || e.op === "*")) {
+    const a = constNumber(e.left), b = constNumber(e.right);
+    if (a === undefined || b === undefined) return undefined;
+    return e.op === "+" ? a + b : e.op === "-" ? a - b : a * b;
+  }
+  if (e.kind === "Unary" && e.op === "-") {
+    const v = constNumber(e.arg);
+    return v === undefined ? undefined : -v;
+  }
+  return undefined;
+}
+
+function isConstant(e: A.Expression): boolean {
+  if (e.kind === "Paren") return isConstant(e.expr);
+  return e.kind === "Nil" || e.kind === "Boolean" || e.kind === "String" || constNumber(e) !== undefined;
 }

@@ -27,13 +27,26 @@ export interface FunctionInfo {
   /** Calls whose callee is not a known non-suspending builtin, or unknown iterators. */
   maySuspend: boolean;
   usesGoto: boolean;
+  /** How many times the body names its environment (global reads and writes, closures made): a size heuristic. */
+  envUses: number;
   /** Every return gives exactly one value and the end of the body is never reached. */
   singleResult: boolean;
 }
 
+/** Each identifier's local (kept on the identifier itself: a Map of every name would be the resolver's main cost). */
+export interface VarMap {
+  get(id: A.Identifier): VarInfo | undefined;
+  has(id: A.Identifier): boolean;
+}
+
+const VARS: VarMap = {
+  get: (id) => id.binding as VarInfo | undefined,
+  has: (id) => id.binding !== undefined,
+};
+
 export interface Resolution {
   /** Identifier use or declaration -> its local; globals are absent. */
-  readonly vars: Map<A.Identifier, VarInfo>;
+  readonly vars: VarMap;
   readonly functions: Map<A.FunctionExpression | A.Chunk, FunctionInfo>;
   /** Globals assigned anywhere in the chunk (they lose their builtin assumptions). */
   readonly assignedGlobals: Set<string>;
@@ -60,20 +73,40 @@ const SAFE_GLOBAL_FUNCS = new Set([
 ]);
 const SAFE_LIBS = new Set(["string", "table", "math", "bit", "os", "io"]);
 
+/**
+ * A block's scope. Names resolve through one map of the innermost visible local per name
+ * (a lookup costs one map read, not one per enclosing block); a scope records what its
+ * declarations hid, and leaving it puts that back.
+ */
 interface Scope {
-  readonly parent: Scope | undefined;
-  readonly names: Map<string, VarInfo>;
   readonly fn: FunctionInfo;
+  /** Per declaration, in order: its name and the local it hid (undefined: none). */
+  readonly hidden: (string | VarInfo | undefined)[];
 }
 
 export function resolve(chunk: A.Chunk): Resolution {
-  const vars = new Map<A.Identifier, VarInfo>();
+  const vars = VARS;
   const functions = new Map<A.FunctionExpression | A.Chunk, FunctionInfo>();
   const assignedGlobals = new Set<string>();
   const all: VarInfo[] = [];
   const usedJs = new Map<string, number>();
   const callsites: { fn: FunctionInfo; callee: A.Expression | undefined }[] = [];
   const arithSites: { fn: FunctionInfo; e: A.Expression }[] = [];
+  const visible = new Map<string, VarInfo>();
+
+  function enter(fn: FunctionInfo): Scope {
+    return { fn, hidden: [] };
+  }
+
+  function leave(scope: Scope): void {
+    const h = scope.hidden;
+    for (let i = h.length - 2; i >= 0; i -= 2) {
+      const name = h[i] as string;
+      const prev = h[i + 1] as VarInfo | undefined;
+      if (prev === undefined) visible.delete(name);
+      else visible.set(name, prev);
+    }
+  }
 
   function jsName(name: string): string {
     const base = RESERVED.has(name) ? name + "_" : name;
@@ -88,35 +121,38 @@ export function resolve(chunk: A.Chunk): Resolution {
       reassigned: false, captured: false, numeric: false,
       init: source === "num" || source === "any" ? undefined : source,
     };
-    scope.names.set(id.name, v);
-    vars.set(id, v);
+    scope.hidden.push(id.name, visible.get(id.name));
+    visible.set(id.name, v);
+    id.binding = v;
     all.push(v);
     return v;
   }
 
   function lookup(scope: Scope, id: A.Identifier): VarInfo | undefined {
-    for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
-      const v = s.names.get(id.name);
-      if (v !== undefined) {
-        if (v.fn !== scope.fn) v.captured = true;
-        vars.set(id, v);
-        return v;
-      }
+    const v = visible.get(id.name);
+    if (v === undefined) {
+      scope.fn.envUses++;
+      return undefined;
     }
-    return undefined;
+    if (v.fn !== scope.fn) v.captured = true;
+    id.binding = v;
+    return v;
   }
 
   function block(body: A.Block, parent: Scope): void {
-    const scope: Scope = { parent, names: new Map(), fn: parent.fn };
+    const scope = enter(parent.fn);
     for (const st of body) statement(st, scope);
+    leave(scope);
   }
 
   function func(node: A.FunctionExpression, parent: Scope): void {
-    const info: FunctionInfo = { node, parent: parent.fn, maySuspend: false, usesGoto: false, singleResult: returnsOne(node.body) };
+    const info: FunctionInfo = { node, parent: parent.fn, maySuspend: false, usesGoto: false, singleResult: returnsOne(node.body), envUses: 0 };
+    parent.fn.envUses++; // the closure inherits its creator's environment
     functions.set(node, info);
-    const scope: Scope = { parent, names: new Map(), fn: info };
+    const scope = enter(info);
     for (const p of node.params) declare(scope, p, "any");
     block(node.body, scope);
+    leave(scope);
   }
 
   function assignTarget(t: A.Identifier | A.IndexExpression, value: A.Expression | "any", scope: Scope): void {
@@ -175,9 +211,10 @@ export function resolve(chunk: A.Chunk): Resolution {
         return;
       case "Repeat": {
         // The condition sees the body's locals.
-        const inner: Scope = { parent: scope, names: new Map(), fn: scope.fn };
+        const inner = enter(scope.fn);
         for (const s of st.body) statement(s, inner);
         expr(st.cond, inner);
+        leave(inner);
         return;
       }
       case "If":
@@ -191,17 +228,19 @@ export function resolve(chunk: A.Chunk): Resolution {
         expr(st.start, scope);
         expr(st.limit, scope);
         if (st.step !== undefined) expr(st.step, scope);
-        const inner: Scope = { parent: scope, names: new Map(), fn: scope.fn };
+        const inner = enter(scope.fn);
         declare(inner, st.var, "num");
         block(st.body, inner);
+        leave(inner);
         return;
       }
       case "GenericFor": {
         for (const e of st.exprs) expr(e, scope);
-        if (!safeIterator(st.exprs, scope)) scope.fn.maySuspend = true;
-        const inner: Scope = { parent: scope, names: new Map(), fn: scope.fn };
+        if (!safeIterator(st.exprs)) scope.fn.maySuspend = true;
+        const inner = enter(scope.fn);
         for (const id of st.names) declare(inner, id, "any");
         block(st.body, inner);
+        leave(inner);
         return;
       }
       case "FunctionDecl":
@@ -227,23 +266,19 @@ export function resolve(chunk: A.Chunk): Resolution {
     }
   }
 
-  function safeIterator(exprs: A.Expression[], scope: Scope): boolean {
+  function safeIterator(exprs: A.Expression[]): boolean {
     // `for k, v in pairs(t)` / `ipairs(t)` / `next, t`: the iterator is a builtin.
     const e = exprs[0];
     if (e === undefined) return true;
     if (e.kind === "Call" && e.callee.kind === "Identifier" && (e.callee.name === "pairs" || e.callee.name === "ipairs")) {
-      return lookupQuiet(scope, e.callee) === undefined;
+      return lookupQuiet(e.callee) === undefined;
     }
-    if (e.kind === "Identifier" && e.name === "next") return lookupQuiet(scope, e) === undefined;
+    if (e.kind === "Identifier" && e.name === "next") return lookupQuiet(e) === undefined;
     return false;
   }
 
-  function lookupQuiet(scope: Scope, id: A.Identifier): VarInfo | undefined {
-    for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
-      const v = s.names.get(id.name);
-      if (v !== undefined) return v;
-    }
-    return undefined;
+  function lookupQuiet(id: A.Identifier): VarInfo | undefined {
+    return visible.get(id.name);
   }
 
   function expr(e: A.Expression, scope: Scope): void {
@@ -301,9 +336,9 @@ export function resolve(chunk: A.Chunk): Resolution {
     }
   }
 
-  const chunkInfo: FunctionInfo = { node: chunk, parent: undefined, maySuspend: false, usesGoto: false, singleResult: false };
+  const chunkInfo: FunctionInfo = { node: chunk, parent: undefined, maySuspend: false, usesGoto: false, singleResult: false, envUses: 0 };
   functions.set(chunk, chunkInfo);
-  block(chunk.body, { parent: undefined, names: new Map(), fn: chunkInfo });
+  block(chunk.body, enter(chunkInfo));
 
   // Number inference: start optimistic, drop any variable with a non-number source until stable.
   for (const v of all) v.numeric = true;

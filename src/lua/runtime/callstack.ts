@@ -12,7 +12,7 @@ export interface ChunkInfo {
   /** JS positions of method calls (line * 100000 + column), for argument numbering. */
   readonly methodSites?: Set<number>;
   /** The protos of the latest instance of the chunk (set when it is instantiated), by index. */
-  protos?: readonly { last?: unknown }[];
+  protos?: readonly { last?: unknown; readonly name?: string | undefined; readonly line?: number }[];
 }
 
 const chunks = new Map<string, ChunkInfo>();
@@ -114,38 +114,64 @@ export function calledAsMethod(): boolean {
   return false;
 }
 
-/** True when the builtin raising an error was called by pcall/xpcall rather than by Lua code. */
-export function calledDirectly(): boolean {
+/**
+ * True when the builtin raising an error was called by pcall/xpcall rather than by Lua code.
+ * `skip` 1 when the builtin raising is itself pcall or xpcall (its own frame is not its caller).
+ */
+export function calledDirectly(skip = 0): boolean {
   for (const s of captureSites()) {
     const file = s.getFileName();
     if (file !== undefined && file !== null && chunks.has(file)) return false;
     const name = s.getFunctionName();
-    if (name !== null && DIRECT_CALLERS.test(name)) return true;
+    if (name !== null && DIRECT_CALLERS.test(name) && skip-- === 0) return true;
   }
   return false;
 }
 
 /**
- * "chunk:line: " for the function at `level` (1 = the caller of the builtin asking), or ""
- * when that function is not Lua. Levels count Lua frames and the builtins that call
- * functions (pcall, xpcall), which are C functions to LuaJIT and so have no position.
+ * The Lua frame at `level` (1 = the caller of the builtin asking) with its chunk and line,
+ * or undefined when that function is not Lua. Levels count Lua frames and the builtins that
+ * call functions (pcall, xpcall), which are C functions to LuaJIT and so have no position.
  */
-export function where(level: number): string {
+function frameAt(level: number): { readonly site: CallSite; readonly chunk: ChunkInfo; readonly line: number } | undefined {
   let n = 0;
   for (const s of captureSites()) {
     const file = s.getFileName();
     const chunk = file !== undefined && file !== null ? chunks.get(file) : undefined;
     if (chunk === undefined) {
       const name = s.getFunctionName();
-      if (name !== null && DIRECT_CALLERS.test(name) && ++n === level) return "";
+      if (name !== null && DIRECT_CALLERS.test(name) && ++n === level) return undefined;
       continue;
     }
     if (++n === level) {
       const line = chunk.luaLine[s.getLineNumber() ?? 0] ?? 0;
-      return line > 0 ? `${chunk.shortSrc}:${line}: ` : "";
+      return line > 0 ? { site: s, chunk, line } : undefined;
     }
   }
-  return "";
+  return undefined;
+}
+
+/** "chunk:line: " for the function at `level` (see frameAt), or "" when it is not Lua. */
+export function where(level: number): string {
+  const f = frameAt(level);
+  return f === undefined ? "" : `${f.chunk.shortSrc}:${f.line}: `;
+}
+
+/**
+ * ngx_lua's log prefix for the function at `level`: the base name of its source and the line
+ * (`h.lua:3: ` for lua/h.lua), then `NAME(): ` when it is a named Lua function (not the main
+ * chunk). The name is the function's declared one (`local function f`, `function t.f`,
+ * `function t:f` give f), where LuaJIT names it from the call site; they agree for functions
+ * called by the name they were declared with.
+ */
+export function whereNamed(level: number): string {
+  const f = frameAt(level);
+  if (f === undefined) return "";
+  const m = /\$(\d+)(?:\$g)?$/.exec(f.site.getFunctionName() ?? "");
+  const proto = m !== null ? f.chunk.protos?.[Number(m[1])] : undefined;
+  const name = proto !== undefined && (proto.line ?? 0) > 0 ? proto.name : undefined;
+  const src = f.chunk.shortSrc.slice(f.chunk.shortSrc.lastIndexOf("/") + 1);
+  return name === undefined ? `${src}:${f.line}: ` : `${src}:${f.line}: ${name.replace(/^.*[.:]/, "")}(): `;
 }
 
 /**
@@ -187,4 +213,52 @@ export function metamethodHelperOfError(e: Error): string | undefined {
     if (/\/lua\/runtime\/ops\.[jt]s$/.test(sites[i]!.getFileName() ?? "")) return (sites[i]!.getFunctionName() ?? "").replace(/^.*\./, "");
   }
   return undefined;
+}
+
+/** A builtin that calls Lua functions, as a traceback shows it between two Lua frames. */
+export interface BuiltinFrame {
+  readonly builtin: string;
+}
+
+export type TraceFrame = LuaFrame | BuiltinFrame;
+
+export function isBuiltinFrame(f: TraceFrame): f is BuiltinFrame {
+  return (f as BuiltinFrame).builtin !== undefined;
+}
+
+// The standard library's functions that call Lua (plain and generator forms: "pcall",
+// "pcall.$g"): LuaJIT lists them as `[C]: in function 'NAME'` frames.
+const CALLING_BUILTIN = /^(require|pcall|xpcall)(?:\.?\$g)?$/;
+const STDLIB_FILE = /\/lua\/stdlib\/[^/]+\.js$/;
+// Where a coroutine's (or an ngx thread's) own stack begins: the driver that resumes it. A
+// traceback inside a coroutine shows only that coroutine's frames, as LuaJIT's.
+const COROUTINE_DRIVER = /\/lua\/runtime\/coroutine\.js$|\/ngx\/(?:async\/)?thread\.js$/;
+
+/**
+ * The frames a traceback shows, innermost first: the Lua frames and, between them, the
+ * builtins that called the Lua function above (require, pcall, xpcall); up to the start of
+ * the running coroutine.
+ */
+export function traceFrames(from?: Error): TraceFrame[] {
+  const out: TraceFrame[] = [];
+  for (const s of captureSites(from)) {
+    const file = s.getFileName();
+    if (file === undefined || file === null) continue;
+    const chunk = chunks.get(file);
+    if (chunk === undefined) {
+      if (COROUTINE_DRIVER.test(file)) break;
+      const name = s.getFunctionName() ?? "";
+      const m = out.length > 0 && STDLIB_FILE.test(file) ? CALLING_BUILTIN.exec(name) : null;
+      if (m !== null) out.push({ builtin: m[1]! });
+      continue;
+    }
+    const jsLine = s.getLineNumber() ?? 0;
+    const fn = s.getFunctionName() ?? "";
+    const m = /\$(\d+)(?:\$g)?$/.exec(fn);
+    const func = m !== null ? chunk.protos?.[Number(m[1])]?.last : undefined;
+    out.push({ chunk, line: chunk.luaLine[jsLine] ?? 0, fn, func });
+  }
+  // A builtin below the outermost Lua frame is the host's entry, not a Lua caller.
+  while (out.length > 0 && isBuiltinFrame(out[out.length - 1]!)) out.pop();
+  return out;
 }

@@ -105,8 +105,8 @@ function finish(co: Coroutine, r: Step): LuaValue[] {
 function check(co: Coroutine): LuaValue[] | undefined {
   if (co.status === "suspended") return undefined;
   if (co.status === "dead") return [false, "cannot resume dead coroutine"];
-  if (co.status === "running") return [false, "cannot resume running coroutine"];
-  return [false, "cannot resume non-suspended coroutine"];
+  // LuaJIT says "running" for any coroutine with an active frame: running or normal.
+  return [false, "cannot resume running coroutine"];
 }
 
 /** coroutine.resume from code that cannot wait: an asynchronous operation inside fails. */

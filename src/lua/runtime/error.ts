@@ -27,7 +27,10 @@ export function luaError(msg: string, level = 1): never {
 
 /** "bad argument #N to 'fname' (extramsg)", as luaL_argerror words it. */
 export function argError(arg: number, fname: string, extramsg: string): never {
-  if (calledDirectly()) throw new LuaError(`bad argument #${arg} to '?' (${extramsg})`);
+  // pcall and xpcall are callers of builtins themselves: their own frame is skipped.
+  const self = fname === "pcall" || fname === "xpcall" ? 1 : 0;
+  if (calledDirectly(self)) throw new LuaError(`bad argument #${arg} to '?' (${extramsg})`);
+  if (self === 1) return luaError(`bad argument #${arg} to '${fname}' (${extramsg})`, 2);
   if (calledAsMethod()) {
     // `s:sub()`: self is not counted, as LuaJIT reports it.
     if (arg === 1) return luaError(`calling '${fname}' on bad self (${extramsg})`);

@@ -76,7 +76,9 @@ function callMeta(h: LuaValue, g: 1 | undefined, a: LuaValue, b: LuaValue): LuaV
       return PENDING;
     }
   }
-  return first(call(h, a, b));
+  // A function is called directly: call()'s rest parameter and spread cost an array per
+  // metamethod call (Vec.__add on every `a + b` of vectors).
+  return first(typeof h === "function" ? (h as LuaFunction)(a, b) : call(h, a, b));
 }
 
 /** The first value of a call result. */

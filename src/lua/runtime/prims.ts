@@ -145,11 +145,14 @@ export function tbls(arr: LuaValue[], strs: StrPart, n: number): LuaTable {
 export const SPC: new () => StrPart = LuaTable.StrParts;
 
 /** Table constructor with keyed items: kv holds key, value, key, value... in source order. */
-export function tblk(arr: LuaValue[], kv: LuaValue[]): LuaTable {
-  // Keyed items first: positional ones are stored last and win (`{[1]="a", "b"}` has t[1] == "b").
+export function tblk(arr: LuaValue[], kv: LuaValue[], late?: LuaValue[]): LuaTable {
+  // Keyed items first: positional ones are stored after them and win (`{[1]="a", "b"}` has
+  // t[1] == "b"), except the keyed items `late` holds, which LuaJIT stores after the
+  // positional item of the same key (`{"b", [1]="a"}`: see emit.ts).
   const t = new LuaTable();
   for (let i = 0; i < kv.length; i += 2) rawSet(t, kv[i], kv[i + 1]);
   for (let i = 0; i < arr.length; i++) t.set(i + 1, arr[i]);
+  if (late !== undefined) for (let i = 0; i < late.length; i += 2) rawSet(t, late[i], late[i + 1]);
   return t;
 }
 
@@ -236,9 +239,12 @@ class IpairsIter extends ForIter {
     super();
   }
   step(): boolean {
-    const v = this.t.get(++this.i);
+    // The array part read in place; past it (keys in the hash) through getNum.
+    const i = this.i;
+    const a = this.t.arr;
+    const v = i < a.length ? a[i] : this.t.getNum(i + 1);
     if (v === undefined) return false;
-    this.k = this.i;
+    this.i = this.k = i + 1;
     this.v = v;
     return true;
   }

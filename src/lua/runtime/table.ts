@@ -27,6 +27,14 @@ export const MAX_OBJECT_KEYS = 64;
 const StrParts = function StrParts(this: StrPart): void {} as unknown as new () => StrPart;
 StrParts.prototype = Object.create(null) as object;
 
+/** Where a traversal of a table's hash stands: the string keys' snapshot and position, or a live Map iterator. */
+class Cursor {
+  key: LuaValue = undefined;
+  keys: readonly string[] = NO_KEYS;
+  pos = 0;
+  iter: Iterator<[LuaValue, LuaValue]> | undefined = undefined;
+}
+
 export class LuaTable {
   /** arr[i] holds t[i + 1]; trailing nils are trimmed, so #t is arr.length when the hash has no arr.length+1. */
   arr: LuaValue[];
@@ -40,11 +48,10 @@ export class LuaTable {
   other: Map<LuaValue, LuaValue> | undefined;
   mt: LuaTable | undefined;
   // next() continues a traversal when called with the key it returned last, which makes
-  // pairs() O(1) per step: the string keys' snapshot and position, or a live Map iterator.
-  private iterKey: LuaValue;
-  private iterKeys: readonly string[];
-  private iterPos: number;
-  private iter: Iterator<[LuaValue, LuaValue]> | undefined;
+  // pairs() O(1) per step. The cursor is made on the first traversal of the hash: most
+  // tables are never traversed, and a smaller table is less for the GC (oop.lua makes one per
+  // vector).
+  private cur: Cursor | undefined;
 
   constructor(arr?: LuaValue[], strs?: StrPart, nstr?: number, other?: Map<LuaValue, LuaValue>) {
     this.arr = arr ?? [];
@@ -53,10 +60,7 @@ export class LuaTable {
     this.bigStr = false;
     this.other = other;
     this.mt = undefined;
-    this.iterKey = undefined;
-    this.iterKeys = NO_KEYS;
-    this.iterPos = 0;
-    this.iter = undefined;
+    this.cur = undefined;
     if (arr !== undefined) {
       const len = arr.length;
       let n = len;
@@ -105,8 +109,13 @@ export class LuaTable {
       const a = this.arr;
       const n = a.length;
       if (k <= n) {
-        a[k - 1] = v;
-        if (v === undefined && k === n) this.trim();
+        if (v === undefined && k === n) {
+          // Removing the last item (a stack pop): pop() is cheaper than writing length.
+          a.pop();
+          if (n > 1 && a[n - 2] === undefined) this.trim();
+        } else {
+          a[k - 1] = v;
+        }
         return;
       }
       if (k === n + 1) {
@@ -171,7 +180,7 @@ export class LuaTable {
     this.strs = undefined;
     this.nstr = 0;
     this.bigStr = true;
-    this.iterKeys = NO_KEYS;
+    if (this.cur !== undefined) this.cur.keys = NO_KEYS;
   }
 
   /** After a push, pull n+1, n+2, ... out of the Map into the array part. */
@@ -226,7 +235,7 @@ export class LuaTable {
     this.strs = undefined;
     this.nstr = 0;
     if (this.other !== undefined) this.other.clear();
-    this.iterKeys = NO_KEYS;
+    if (this.cur !== undefined) this.cur.keys = NO_KEYS;
   }
 
   /** A shallow copy, without the metatable. */
@@ -272,9 +281,9 @@ export class LuaTable {
       if (s === undefined) return this.nextOther(undefined);
       keys = Object.keys(s);
       pos = 0;
-    } else if (this.iterKey === k && this.iterKeys !== NO_KEYS) {
-      keys = this.iterKeys;
-      pos = this.iterPos + 1;
+    } else if (this.cur !== undefined && this.cur.key === k && this.cur.keys !== NO_KEYS) {
+      keys = this.cur.keys;
+      pos = this.cur.pos + 1;
     } else {
       // Resume from an arbitrary key (rare: a next() out of sequence).
       if (s === undefined || s[k] === undefined) return false;
@@ -286,14 +295,15 @@ export class LuaTable {
         const key = keys[pos]!;
         const v = s[key];
         if (v !== undefined) {
-          this.iterKeys = keys;
-          this.iterPos = pos;
-          this.iterKey = key;
+          const c = (this.cur ??= new Cursor());
+          c.keys = keys;
+          c.pos = pos;
+          c.key = key;
           return [key, v];
         }
       }
     }
-    this.iterKeys = NO_KEYS;
+    if (this.cur !== undefined) this.cur.keys = NO_KEYS;
     return this.nextOther(undefined);
   }
 
@@ -303,8 +313,8 @@ export class LuaTable {
     let it: Iterator<[LuaValue, LuaValue]>;
     if (k === undefined) {
       it = h.entries();
-    } else if (this.iter !== undefined && this.iterKey === k) {
-      it = this.iter;
+    } else if (this.cur !== undefined && this.cur.iter !== undefined && this.cur.key === k) {
+      it = this.cur.iter;
     } else {
       // Resume from an arbitrary key: walk to it (rare: only for a next() out of sequence).
       if (!h.has(k)) return false;
@@ -318,13 +328,16 @@ export class LuaTable {
     for (;;) {
       const r = it.next();
       if (r.done) {
-        this.iter = undefined;
-        this.iterKey = undefined;
+        if (this.cur !== undefined) {
+          this.cur.iter = undefined;
+          this.cur.key = undefined;
+        }
         return undefined;
       }
       if (r.value[1] !== undefined) {
-        this.iter = it;
-        this.iterKey = r.value[0];
+        const c = (this.cur ??= new Cursor());
+        c.iter = it;
+        c.key = r.value[0];
         return r.value;
       }
     }

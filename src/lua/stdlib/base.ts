@@ -5,7 +5,7 @@ import { where } from "../runtime/callstack.js";
 import { typeName, stringToNumber } from "../runtime/convert.js";
 import { call, errorValue, first, metamethod, metatableOf, rawSet, tostring } from "../runtime/ops.js";
 import { fn as callableOf, many, registerIterators } from "../runtime/prims.js";
-import { builtin, checkAny, checkInt, checkString, checkTable, optInt } from "./args.js";
+import { builtin, checkAny, checkFunction, checkInt, checkString, checkTable, optInt } from "./args.js";
 import { writeStdout } from "./stdio.js";
 import { setHandlingError } from "./debug.js";
 import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../runtime/value.js";
@@ -74,7 +74,7 @@ function handle(handler: LuaValue, e: unknown): LuaResult {
 
 function xpcall(...a: LuaValue[]): LuaResult {
   const f = checkAny(a, 0, "xpcall");
-  const h = a[1];
+  const h = checkFunction(a, 1, "xpcall");
   try {
     return [true, ...many(callableOf(f)(...a.slice(2)))];
   } catch (e) {
@@ -83,7 +83,7 @@ function xpcall(...a: LuaValue[]): LuaResult {
 }
 xpcall.$g = function* (...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
   const f = checkAny(a, 0, "xpcall");
-  const h = a[1];
+  const h = checkFunction(a, 1, "xpcall");
   try {
     const g = callableOf(f);
     const r = g.$g !== undefined ? yield* g.$g(...a.slice(2)) : g(...a.slice(2));
@@ -157,7 +157,16 @@ function getmetatable(...a: LuaValue[]): LuaValue {
   return protectedMt !== undefined ? protectedMt : mt;
 }
 
-function setmetatable(...a: LuaValue[]): LuaValue {
+// Two parameters rather than a rest array: this runs once per object a class's new() makes.
+function setmetatable(t: LuaValue, mt: LuaValue): LuaValue {
+  if (t instanceof LuaTable && mt instanceof LuaTable && (t.mt === undefined || t.mt.getStr("__metatable") === undefined)) {
+    t.mt = mt;
+    return t;
+  }
+  return setmetatableChecked(arguments.length < 2 ? (arguments.length === 0 ? [] : [t]) : [t, mt]);
+}
+
+function setmetatableChecked(a: LuaValue[]): LuaValue {
   const t = checkTable(a, 0, "setmetatable");
   const mt = a[1];
   if (a.length < 2 || (mt !== undefined && !(mt instanceof LuaTable))) return argError(2, "setmetatable", "nil or table expected");

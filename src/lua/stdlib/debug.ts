@@ -2,7 +2,8 @@
 // JS stack (see runtime/callstack.ts); locals and upvalues live in JS closures that cannot
 // be reached, so getlocal/getupvalue/setupvalue answer nil (docs/compatibility.md says so).
 import { LuaTable } from "../runtime/table.js";
-import { luaFrames, keepStack, type LuaFrame } from "../runtime/callstack.js";
+import { running } from "../runtime/coroutine.js";
+import { calleeOfError, luaFrames, keepStack, traceFrames, isBuiltinFrame, type LuaFrame, type TraceFrame } from "../runtime/callstack.js";
 import { metatableOf, setTypeMetatable } from "../runtime/ops.js";
 import { typeName } from "../runtime/convert.js";
 import { argTypeError } from "../runtime/error.js";
@@ -14,25 +15,51 @@ let handling: Error | undefined;
 /** While an xpcall handler runs, tracebacks show the stack where the error was raised. */
 export function setHandlingError(e: unknown): void {
   handling = e instanceof Error ? e : undefined;
+  if (handling !== undefined) keepStack(handling);
 }
 
 function protoOf(f: unknown): Proto | undefined {
   return typeof f === "function" ? (f as { $p?: Proto }).$p : undefined;
 }
 
-function frameLabel(f: LuaFrame): string {
+/** `byBuiltin`: called by pcall, xpcall or require, whose callee LuaJIT cannot name. */
+function frameLabel(f: LuaFrame, byBuiltin = false): string {
   const p = protoOf(f.func);
   if (p === undefined || p.line === 0) return "in main chunk";
-  if (p.name !== undefined) return `in function '${p.name}'`;
+  if (p.name !== undefined && !byBuiltin) return `in function '${p.name}'`;
   return `in function <${f.chunk.shortSrc}:${p.line}>`;
 }
 
 /** "stack traceback:\n\t..." for the Lua frames from `level` (1 = innermost). */
 export function tracebackText(level: number, from?: Error): string {
-  const frames = luaFrames(from);
+  const frames: TraceFrame[] = traceFrames(from);
+  if (from !== undefined) {
+    // An xpcall handler runs on top of the failing stack: its own frame, then the builtin
+    // that raised (`error`), then the error's frames.
+    const now = traceFrames();
+    // (a Lua handler: xpcall below it; debug.traceback itself as the handler has no frame)
+    const here = now[1] !== undefined && isBuiltinFrame(now[1]) && now[1].builtin === "xpcall" ? now[0] : undefined;
+    const callee = calleeOfError(from);
+    if (callee !== undefined && callee.name !== "?" && !/\/lua\/runtime\//.test(callee.file)) {
+      frames.unshift({ builtin: callee.name.replace(/^.*\./, "").replace(/\$g$/, "") });
+    }
+    if (here !== undefined) frames.unshift(here);
+  }
   let out = "stack traceback:";
-  for (const f of frames.slice(Math.max(0, level - 1))) out += `\n\t${f.chunk.shortSrc}:${f.line}: ${frameLabel(f)}`;
-  out += "\n\t[C]: ?";
+  const shown = frames.slice(Math.max(0, level - 1));
+  // A coroutine's body is called by resume (C): LuaJIT cannot name it either.
+  const inCoroutine = running() !== undefined;
+  shown.forEach((f, i) => {
+    const outer = shown[i + 1];
+    const byC = outer === undefined ? inCoroutine : isBuiltinFrame(outer);
+    out += isBuiltinFrame(f) ? `\n\t[C]: in function '${f.builtin}'`
+      : `\n\t${f.chunk.shortSrc}:${f.line}: ${frameLabel(f, byC)}`;
+  });
+  // A coroutine's stack (an ngx entry thread's too) starts at its Lua function: no C frame
+  // below it, as LuaJIT prints it.
+  // Outside one, the bottom frame is the host's C entry, which LuaJIT shows by its address
+  // (a stand-in here).
+  if (running() === undefined) out += "\n\t[C]: at 0x55d0c0de0010";
   return out;
 }
 
@@ -45,9 +72,10 @@ function traceback(...a: LuaValue[]): LuaValue {
   let i = 0;
   if (a[0] !== undefined && typeName(a[0]) === "thread") i = 1;
   const msg = a[i];
-  if (msg !== undefined && typeof msg !== "string" && typeof msg !== "number") return msg;
+  // A message given but not a string (nil included) comes back as it is, as LuaJIT's.
+  if (a.length > i && typeof msg !== "string" && typeof msg !== "number") return msg;
   const level = typeof a[i + 1] === "number" ? (a[i + 1] as number) : 1;
-  const tb = handling !== undefined ? tracebackText(1, handling) : tracebackText(level + 1);
+  const tb = handling !== undefined ? tracebackText(1, handling) : tracebackText(level);
   return msg === undefined ? tb : `${msg}\n${tb}`;
 }
 

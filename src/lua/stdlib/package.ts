@@ -68,9 +68,10 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
   }
   loaded.setStr("_G", G);
 
-  const load = (source: string, chunkname: string, env: LuaTable, shebang = false): LuaResult => {
+  // LuaJIT's lexer skips a first line starting with '#' in every chunk it loads, strings included.
+  const load = (source: string, chunkname: string, env: LuaTable): LuaResult => {
     try {
-      return loadLua(source, chunkname, env, { skipShebang: shebang });
+      return loadLua(source, chunkname, env, { skipShebang: true });
     } catch (e) {
       if (e instanceof LuaLoadError) return [undefined, e.message];
       throw e;
@@ -113,7 +114,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
     const path = checkString(a, 0, "loadfile");
     const src = readSource(path);
     if (src === undefined) return [undefined, cannotOpen(path)];
-    return load(src, "@" + path, G, true);
+    return load(src, "@" + path, G);
   };
 
   const dofile = (...a: LuaValue[]): LuaResult => {

@@ -98,7 +98,13 @@ export type BinaryOperator = "+" | "-" | "*" | "/" | "%" | "^" | ".." | "==" | "
 export interface BinaryExpression { readonly kind: "Binary"; readonly line: number; readonly op: BinaryOperator; readonly left: Expression; readonly right: Expression; }
 export interface LogicalExpression { readonly kind: "Logical"; readonly line: number; readonly op: "and" | "or"; readonly left: Expression; readonly right: Expression; }
 export interface UnaryExpression { readonly kind: "Unary"; readonly line: number; readonly op: "-" | "not" | "#"; readonly arg: Expression; }
-export interface Identifier { readonly kind: "Identifier"; readonly line: number; readonly name: string; }
+export interface Identifier {
+  readonly kind: "Identifier";
+  readonly line: number;
+  readonly name: string;
+  /** The local this name denotes, set by the resolver (a VarInfo of compiler/resolve.ts); undefined for a global. */
+  binding?: unknown;
+}
 /** `obj[key]`; `obj.name` is an IndexExpression whose key is a StringLiteral and `dot` true. */
 export interface IndexExpression { readonly kind: "Index"; readonly line: number; readonly obj: Expression; readonly key: Expression; readonly dot: boolean; }
 export interface CallExpression { readonly kind: "Call"; readonly line: number; readonly callee: Expression; readonly args: Expression[]; }

@@ -300,7 +300,7 @@ class Parser {
 
   private identifier(): Identifier {
     const line = this.lx.linenumber;
-    return { kind: "Identifier", line, name: this.name() };
+    return { kind: "Identifier", line, name: this.name(), binding: undefined };
   }
 
   private stringKey(): StringLiteral {
@@ -861,7 +861,7 @@ class Parser {
     let n = 0;
     if (needSelf) {
       this.varNew(n++, "self");
-      idents.push({ kind: "Identifier", line: lx.linenumber, name: "self" });
+      idents.push({ kind: "Identifier", line: lx.linenumber, name: "self", binding: undefined });
     }
     if (lx.tok !== 41) {
       do {
