@@ -69,7 +69,9 @@ const LOCATIONS: Record<string, string> = {
       if typ == "body" then parts[#parts + 1] = res end
       if typ == "eof" then break end
     end
+    -- Past client_body_buffer_size init_body's buffer went to a temporary file, as in ngx_lua.
     local body = ngx.req.get_body_data()
+    if not body then local f = assert(io.open(ngx.req.get_body_file())) body = f:read("*a") f:close() end
     ngx.say(#table.concat(parts), " ", #body, " ", ngx.md5(body))
   `,
 };

@@ -1,15 +1,13 @@
 // One HTTP connection of resty.http: a socket that we connect ourselves (so that connect()
-// answers with the cosocket's errors and timeouts, before any request) and hand to an
-// undici Client, which speaks HTTP/1.1 on it. Idle connections wait in keepalive pools by
-// name, as cosockets do; get_reused_times counts how often one came out of a pool.
+// answers with the cosocket's errors and timeouts, before any request) and speak HTTP/1.x on
+// with our own client (http-wire.ts: lua-resty-http's bytes on the wire). Idle connections
+// wait in keepalive pools by name, as cosockets do; get_reused_times counts how often one
+// came out of a pool.
 import * as net from "node:net";
 import * as tls from "node:tls";
 import { lookup } from "node:dns/promises";
-import type { Client } from "undici";
-import { lazyRequire } from "../../lazy-require.js";
-
-const undici = lazyRequire<typeof import("undici")>("undici");
 import { errText } from "../../ngx/async/socket/tcp.js";
+import { WireClient } from "./http-wire.js";
 
 /** Where and how to connect. */
 export interface ConnTarget {
@@ -34,14 +32,6 @@ export interface ConnTimeouts {
   readonly log: ((msg: string) => void) | undefined;
 }
 
-/** The reason undici gets when it wants a second socket from a connection that has closed. */
-class ClosedError extends Error {
-  readonly code = "ECLOSED";
-  constructor() {
-    super("closed");
-  }
-}
-
 const ERRNO: Record<string, string> = {
   ECONNREFUSED: "111: Connection refused", ECONNRESET: "104: Connection reset by peer",
   ENOENT: "2: No such file or directory", EHOSTUNREACH: "113: No route to host",
@@ -61,43 +51,24 @@ const TLS_ERRORS: Record<string, string> = {
 const noop = (): void => undefined;
 
 export class HttpConn {
-  readonly client: Client;
+  readonly client: WireClient;
   /** Times this connection was taken from a keepalive pool. */
   reused = 0;
   /** The TLS session of a new https connection (connect's third value). */
   tlsSession: Buffer | undefined = undefined;
-  private fresh: net.Socket | undefined;
 
-  constructor(readonly socket: net.Socket, readonly pool: string, origin: string) {
-    this.fresh = socket;
-    this.client = new (undici().Client)(origin, {
-      // The socket is ours and already connected; undici never opens another.
-      // (undici wants the answer asynchronously: a synchronous one leaves its queue stalled.)
-      connect: (_opts, cb) => {
-        const s = this.fresh;
-        this.fresh = undefined;
-        process.nextTick(() => {
-          if (s !== undefined && !s.destroyed) cb(null, s);
-          else cb(new ClosedError(), null);
-        });
-      },
-      pipelining: 1,
-      // Idle time and read timeouts are the pool's and the reader's business.
-      keepAliveTimeout: 600_000,
-      keepAliveMaxTimeout: 600_000,
-      headersTimeout: 0,
-      bodyTimeout: 0,
-    });
+  constructor(readonly socket: net.Socket, readonly pool: string) {
+    this.client = new WireClient(socket);
   }
 
-  /** Whether the socket is still open (undici destroys it after `Connection: close`). */
+  /** Whether the socket is still open (it is closed after a response that says `Connection: close`). */
   get alive(): boolean {
-    return !this.socket.destroyed;
+    return !this.client.closed;
   }
 
   close(): void {
     this.socket.destroy();
-    this.client.destroy().catch(noop);
+    void this.client.destroy();
   }
 }
 
@@ -288,10 +259,8 @@ export async function openConn(t: ConnTarget, to: ConnTimeouts): Promise<HttpCon
     }
     sock = ts;
   }
-  const scheme = t.ssl ? "https" : "http";
   const session = sock instanceof tls.TLSSocket ? sock.getSession() : undefined;
-  const origin = peer.port === undefined ? "http://localhost" : `${scheme}://${net.isIPv6(addr) ? `[${addr}]` : addr}:${peer.port}`;
-  const conn = new HttpConn(sock, t.pool, origin);
+  const conn = new HttpConn(sock, t.pool);
   conn.tlsSession = session;
   return conn;
 }

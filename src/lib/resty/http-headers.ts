@@ -71,7 +71,7 @@ export function newHeaders(): HeadersTable {
   return t;
 }
 
-/** Headers from undici's raw list (name, value, name, value...), bytes as latin1. */
+/** Headers from the raw list (name, value, name, value...), bytes as latin1. */
 export function headersFromRaw(raw: readonly (Buffer | string)[] | null | undefined): HeadersTable {
   const t = newHeaders();
   if (raw == null) return t;

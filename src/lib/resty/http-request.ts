@@ -1,8 +1,9 @@
 // Sending one request of resty.http over its connection and making the Lua response table
 // (status, reason, headers, has_body, body_reader, read_body, read_trailers). The request
-// line and headers follow lua-resty-http's rules (default Host and User-Agent, Content-Length
-// from the body); undici writes them. Bodies from a Lua function stream through a
-// PassThrough at the pace the connection takes them.
+// line and headers are formed byte for byte as lua-resty-http forms them (default Host and
+// User-Agent, Content-Length from the body, its header table's spellings) and written by
+// http-wire.ts. Bodies from a Lua function stream through a PassThrough at the pace the
+// connection takes them, unframed, as lua-resty-http sends them.
 import { PassThrough } from "node:stream";
 import { LuaTable } from "../../lua/runtime/table.js";
 import { callable, index, tostring, values } from "../../lua/runtime/ops.js";
@@ -11,7 +12,7 @@ import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../lua/run
 import { encodeArgs } from "../../ngx/encoding.js";
 import { yieldAcrossC } from "../../ngx/async/phase.js";
 import type { HttpConn } from "./http-conn.js";
-import { failureText, ResponseStream, type ReadResult } from "./http-response.js";
+import { ResponseStream, type ReadResult } from "./http-response.js";
 import { headerGet, headersFromRaw } from "./http-headers.js";
 
 export type Gen<T = LuaResult> = Generator<Suspension, T, unknown>;
@@ -58,8 +59,8 @@ export interface RequestCtx {
 }
 
 const EXPECTING_BODY = new Set(["POST", "PUT", "PATCH"]);
-/** Headers undici writes itself or refuses; their meaning is kept by other means. */
-const UNDICI_OWNED = new Set(["transfer-encoding", "keep-alive", "upgrade", "expect"]);
+/** What lua-resty-http refuses in the request line and headers (it would let them split the request). */
+const CRLF = /[\r\n]/;
 
 const asciiUpper = (s: string): string => s.replace(/[a-z]+/g, (m) => m.toUpperCase());
 
@@ -70,69 +71,101 @@ export function str(v: LuaValue): string {
 
 interface Prepared {
   readonly method: string;
-  readonly path: string;
-  readonly headers: string[];
+  /** The request line and headers as lua-resty-http writes them (latin1). */
+  readonly head: string;
   readonly body: Buffer | PassThrough | null;
   readonly bodyFn: LuaValue;
+  readonly expectContinue: boolean;
 }
 
-/** The request as undici takes it, or lua-resty-http's error text. */
+/**
+ * lua-resty-http's headers table (resty.http_headers): names with '_' written as '-', looked
+ * up case-insensitively, each kept in the spelling it was first set with, in the order first
+ * set. (The original writes them in `pairs` order, which LuaJIT leaves undefined and varies
+ * from run to run; the order they were set in is the one a reader of its code expects.)
+ */
+class RequestHeaders {
+  readonly map = new Map<string, [string, LuaValue]>();
+
+  get(name: string): LuaValue {
+    return this.map.get(name.toLowerCase())?.[1];
+  }
+
+  set(key: string, v: LuaValue): void {
+    const name = key.replace(/_/g, "-");
+    const norm = name.toLowerCase();
+    const prev = this.map.get(norm);
+    if (v === undefined) this.map.delete(norm);
+    else this.map.set(norm, [prev?.[0] ?? name, v]);
+  }
+}
+
+function chunkedIn(te: LuaValue): boolean {
+  return te !== undefined && (te instanceof LuaTable ? tableJoin(te) : str(te)).toLowerCase().includes("chunked");
+}
+
+/** The request as lua-resty-http 0.17's send_request and _format_request make it, or its error text. */
 function prepare(ctx: RequestCtx, params: LuaTable): Prepared | string {
   const method = asciiUpper(str(index(params, "method") ?? "GET"));
   const path = str(index(params, "path") ?? "/");
+  const version = index(params, "version");
   let query = index(params, "query") ?? "";
-  if (query instanceof LuaTable) query = encodeArgs(query);
+  if (query instanceof LuaTable) query = "?" + encodeArgs(query);
   let q = str(query);
   if (q !== "" && q[0] !== "?") q = "?" + q;
 
-  // Case-insensitive merge of the given headers (the last spelling's value wins a name).
-  const given = new Map<string, [string, LuaValue]>();
+  const headers = new RequestHeaders();
   const ph = index(params, "headers");
   if (ph instanceof LuaTable) {
     let k: LuaValue = undefined;
     for (let e = ph.next(k); e; e = ph.next(k)) {
       k = e[0];
-      const name = str(k).replace(/_/g, "-");
-      const norm = name.toLowerCase();
-      const prev = given.get(norm);
-      given.set(norm, [prev?.[0] ?? name, e[1]]);
+      headers.set(str(k), e[1]);
     }
   }
+  if (headers.get("Proxy-Authorization") === undefined && ctx.proxyAuth !== undefined) headers.set("Proxy-Authorization", ctx.proxyAuth);
   const body = index(params, "body");
-  const te = given.get("transfer-encoding")?.[1];
-  const chunked = te !== undefined && (te instanceof LuaTable ? tableJoin(te) : str(te)).toLowerCase().includes("chunked");
-  if (chunked) given.delete("content-length");
-  else if (!given.has("content-length")) {
-    let len: number | undefined;
+  if (chunkedIn(headers.get("Transfer-Encoding"))) headers.set("Content-Length", undefined);
+  else if (headers.get("Content-Length") === undefined) {
     if (typeof body === "function") return "Request body is a function but a length or chunked encoding is not specified";
     if (body instanceof LuaTable) {
-      len = 0;
-      for (let i = 1; body.get(i) !== undefined; i++) len += Buffer.byteLength(str(body.get(i)), "latin1");
-    } else if (body === undefined && EXPECTING_BODY.has(method)) len = 0;
-    else if (body !== undefined) len = str(body).length;
-    if (len !== undefined) given.set("content-length", ["Content-Length", len]);
+      let len = 0;
+      for (let i = 1; body.get(i) !== undefined; i++) len += str(body.get(i)).length;
+      headers.set("Content-Length", len);
+    } else if (body === undefined && EXPECTING_BODY.has(method)) headers.set("Content-Length", 0);
+    else if (body !== undefined) headers.set("Content-Length", str(body).length);
   }
-  if (!given.has("host")) {
+  if (headers.get("Host") === undefined) {
     if (ctx.host.startsWith("unix:") || ctx.port === undefined && ctx.host.startsWith("/")) {
       return "Unable to generate a useful Host header for a unix domain socket. Please provide one.";
     }
     const std = ctx.ssl ? 443 : 80;
-    given.set("host", ["Host", ctx.port !== undefined && ctx.port !== std ? `${ctx.host}:${ctx.port}` : ctx.host]);
+    headers.set("Host", ctx.port !== undefined && ctx.port !== std ? `${ctx.host}:${ctx.port}` : ctx.host);
   }
-  if (!given.has("user-agent")) given.set("user-agent", ["User-Agent", ctx.userAgent]);
-  if (!given.has("proxy-authorization") && ctx.proxyAuth !== undefined) given.set("proxy-authorization", ["Proxy-Authorization", ctx.proxyAuth]);
+  if (index(params, "use_default_user_agent") !== false && headers.get("User-Agent") === undefined) headers.set("User-Agent", ctx.userAgent);
+  const http10 = version === 1.0 || version === 1;
+  if (http10 && headers.get("Connection") === undefined) headers.set("Connection", "Keep-Alive");
 
-  const headers: string[] = [];
-  for (const [norm, [name, v]] of given) {
-    if (UNDICI_OWNED.has(norm)) continue;
+  if (CRLF.test(path)) return "invalid characters found in path";
+  if (CRLF.test(q)) return "invalid characters found in query";
+  let head = `${method} ${ctx.pathPrefix}${path}${q} HTTP/1.${http10 ? "0" : "1"}\r\n`;
+  for (const [name, v] of headers.map.values()) {
+    if (CRLF.test(name)) return "invalid characters found in header key";
+    const vs: LuaValue[] = [];
     if (v instanceof LuaTable) {
       let k: LuaValue = undefined;
       for (let e = v.next(k); e; e = v.next(k)) {
         k = e[0];
-        headers.push(name, str(e[1]));
+        vs.push(e[1]);
       }
-    } else if (v !== undefined) headers.push(name, str(v));
+    } else vs.push(v);
+    for (const one of vs) {
+      const text = str(one);
+      if (CRLF.test(text)) return "invalid characters found in header value";
+      head += `${name}: ${text}\r\n`;
+    }
   }
+  head += "\r\n";
 
   let payload: Buffer | PassThrough | null = null;
   if (typeof body === "function") payload = new PassThrough();
@@ -141,7 +174,10 @@ function prepare(ctx: RequestCtx, params: LuaTable): Prepared | string {
     for (let i = 1; body.get(i) !== undefined; i++) parts.push(Buffer.from(str(body.get(i)), "latin1"));
     payload = Buffer.concat(parts);
   } else if (body !== undefined) payload = Buffer.from(str(body), "latin1");
-  return { method, path: ctx.pathPrefix + path + q, headers, body: payload, bodyFn: typeof body === "function" ? body : undefined };
+  return {
+    method, head, body: payload, bodyFn: typeof body === "function" ? body : undefined,
+    expectContinue: headers.get("Expect") === "100-continue",
+  };
 }
 
 /** Push the Lua body function's chunks into the request stream. Returns an error result or undefined. */
@@ -181,18 +217,14 @@ function* pumpBody(ctx: RequestCtx, resp: ResponseStream, fn: LuaValue, out: Pas
 }
 
 /**
- * Send `params`: the request is handed to undici and, with `waitSent`, written out. Returns
+ * Send `params`: the request is handed to the connection and, with `waitSent`, written out. Returns
  * the response to come, or the Lua failure (nil, err[, partial]).
  */
 export function* sendRequest(ctx: RequestCtx, params: LuaTable, waitSent: boolean): Gen<ResponseStream | LuaValue[]> {
   const p = prepare(ctx, params);
   if (typeof p === "string") return [undefined, p];
   const resp = new ResponseStream();
-  try {
-    ctx.conn.client.dispatch({ path: p.path, method: p.method, headers: p.headers, body: p.body, headersTimeout: 0, bodyTimeout: 0 }, resp);
-  } catch (e) {
-    return [undefined, failureText(e)];
-  }
+  ctx.conn.client.dispatch({ method: p.method, head: p.head, body: p.body, expectContinue: p.expectContinue }, resp);
   if (p.body instanceof PassThrough) {
     p.body.on("error", () => undefined);
     const failed = yield* pumpBody(ctx, resp, p.bodyFn, p.body);

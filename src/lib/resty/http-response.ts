@@ -1,14 +1,14 @@
-// One response of resty.http as it arrives from undici: the status line and raw headers,
+// One response of resty.http as it arrives (http-wire.ts): the status line and raw headers,
 // then body bytes kept as received Buffers until Lua reads them. Past a high-water mark
-// (or what the current read wants) undici is paused, so a large body streams through at
+// (or what the current read wants) reading is paused, so a large body streams through at
 // the pace Lua reads it. Waits honour the read timeout as a cosocket receive does: the
 // timer restarts whenever bytes arrive, and a timeout leaves the response readable.
-import type { Dispatcher } from "undici";
+import type { WireHandler } from "./http-wire.js";
 import { errText } from "../../ngx/async/socket/tcp.js";
 
 const HIGH_WATER = 256 * 1024;
 
-/** The words a cosocket would use for what undici reports. */
+/** The words a cosocket would use for what the connection reports. */
 export function failureText(e: unknown): string {
   const err = e as { code?: string; message?: string; cause?: { code?: string } };
   switch (err.code) {
@@ -32,7 +32,7 @@ export function failureText(e: unknown): string {
 /** A read's outcome: the bytes, or an error with what had arrived. */
 export type ReadResult = { data: Buffer } | { end: true } | { err: string; partial: Buffer };
 
-export class ResponseStream implements Dispatcher.DispatchHandler {
+export class ResponseStream implements WireHandler {
   status = 0;
   reason = "";
   rawHeaders: Buffer[] = [];
@@ -52,7 +52,7 @@ export class ResponseStream implements Dispatcher.DispatchHandler {
   private wake: (() => void) | undefined = undefined;
   private gotHeaders = false;
 
-  // ------------------------------------------------------------ undici's side
+  // ------------------------------------------------------------ the connection's side
 
   onConnect(abort: (e?: Error) => void): void {
     this.abortFn = abort;
@@ -62,7 +62,7 @@ export class ResponseStream implements Dispatcher.DispatchHandler {
     this.notify();
   }
   onHeaders(status: number, raw: Buffer[], resume: () => void, statusText: string): boolean {
-    if (status < 200) return true; // informational responses are skipped, as undici does 100
+    if (status < 200) return true; // informational responses are skipped
     this.status = status;
     this.reason = statusText;
     this.rawHeaders = raw;
@@ -223,7 +223,7 @@ export class ResponseStream implements Dispatcher.DispatchHandler {
       this.paused = false;
       this.resumeParser();
     }
-    // Keep undici reading to the end without keeping the data.
+    // Keep reading to the end without keeping the data.
     this.onData = (): boolean => true;
   }
 }

@@ -1,4 +1,4 @@
-// require "resty.http": lua-resty-http 0.17's API on undici. An `http.new()` object owns at
+// require "resty.http": lua-resty-http 0.17's API on our own HTTP/1.x client (http-wire.ts). An `http.new()` object owns at
 // most one connection (http-conn.ts), bound to the request that made it as a cosocket is;
 // its methods are builtins whose suspendable forms wait on Promises that always resolve,
 // and failures come back as nil, err with the cosocket's words.
