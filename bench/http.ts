@@ -60,7 +60,7 @@ const CASES: readonly BenchCase[] = [
       } } }`,
     path: "/api",
   },
-  // Static files (modules/static.ts): one small read, and one large enough to go out in chunks.
+  // Static files (modules/static.ts): one read and one write (1 KB, 100 KB), and pieces (1 MB).
   {
     name: "static file 1 KB",
     http: `include mime.types; server { listen 127.0.0.1:__PORT__; location / { root html; } }`,
@@ -72,6 +72,13 @@ const CASES: readonly BenchCase[] = [
     http: `include mime.types; server { listen 127.0.0.1:__PORT__; location / { root html; } }`,
     path: "/100k.txt",
     files: { "html/100k.txt": fileOf(100 * 1024), "conf/mime.types": Buffer.from("types { text/plain txt; }\n") },
+  },
+  {
+    // Past one piece (256 KB): sent in pieces, each once the socket has taken the last.
+    name: "static file 1 MB",
+    http: `include mime.types; server { listen 127.0.0.1:__PORT__; location / { root html; } }`,
+    path: "/1m.txt",
+    files: { "html/1m.txt": fileOf(1024 * 1024), "conf/mime.types": Buffer.from("types { text/plain txt; }\n") },
   },
   // proxy_pass to a small local backend (the bare node:net responder below): a new upstream
   // connection per request (nginx's default), and kept-alive ones.

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as http from "node:http";
 import * as net from "node:net";
 import * as crypto from "node:crypto";
-import { diffCase, freePort, exchange } from "../differential/harness.js";
+import { diffCase, exchange } from "../differential/harness.js";
 import { startInProcess } from "./support.js";
 
 interface Backend {
@@ -19,8 +19,8 @@ function echoText(name: string, req: http.IncomingMessage, body: Buffer): string
   let s = `${name} ${req.method} ${req.url}\n`;
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const n = req.rawHeaders[i]!.toLowerCase();
-    // undici writes Host first and the framing and the connection itself: Host is
-    // reported last, the others not at all.
+    // The exact bytes are compared in proxy-request-bytes.test.ts; here Host is reported
+    // last and the framing and the connection not at all.
     if (n === "connection" || n === "content-length" || n === "transfer-encoding" || n === "host") continue;
     s += `${n}: ${req.rawHeaders[i + 1]}\n`;
   }
@@ -58,8 +58,8 @@ function echo(name: string, extra?: (res: http.ServerResponse, req: http.Incomin
       const text = echoText(name, req, Buffer.concat(parts));
       res.setHeader("Content-Type", "text/plain");
       res.setHeader("X-Backend", name);
-      // Framing fixed by the backend: nginx asks in HTTP/1.0 and undici in HTTP/1.1, which
-      // node:http would answer close-delimited and chunked.
+      // Framing fixed by the backend: an HTTP/1.0 request (proxy_http_version's default)
+      // would be answered close-delimited, an HTTP/1.1 one chunked.
       res.setHeader("Content-Length", Buffer.byteLength(text));
       extra?.(res, req);
       res.end(text);
@@ -69,7 +69,8 @@ function echo(name: string, extra?: (res: http.ServerResponse, req: http.Incomin
 
 let A: Backend, B: Backend, C: Backend, slow: Backend, closer: Backend, e500: Backend, redir: Backend, big: Backend;
 let trunc: Backend, peerPort: Backend, accel: Backend, bigHead: Backend, stall: Backend;
-let dead: number;
+/** Where nothing listens: a port merely free now may be taken by another test's server. */
+const dead = 1;
 const connections: { count: number } = { count: 0 };
 
 before(async () => {
@@ -150,7 +151,6 @@ before(async () => {
     const t = setTimeout(() => res.end("x".repeat(96)), 3000);
     res.on("close", () => clearTimeout(t));
   });
-  dead = await freePort();
   void connections;
 });
 

@@ -56,7 +56,7 @@ export const httpUpstreamKeepalive: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "keepalive", contexts: UPS, args: "TAKE1", dup: true, status: "partial", note: "undici keeps idle connections per peer (not capped at N)" },
+    { name: "keepalive", contexts: UPS, args: "TAKE1", dup: true, status: "supported", note: "at most N idle connections over the block's peers, the least recently kept closed first" },
     { name: "keepalive_time", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "partial", note: "accepted; not enforced" },
     { name: "keepalive_timeout", contexts: UPS, args: "TAKE1", dup: true, value: "msec", status: "supported" },
     { name: "keepalive_requests", contexts: UPS, args: "TAKE1", dup: true, value: "number", status: "supported" },

@@ -13,50 +13,53 @@ import { setCaptures } from "../config/locations.js";
 export interface SetHeader {
   readonly name: string;
   readonly value: ComplexValue;
+  /** nginx's default Content-Length ($proxy_internal_body_length): the body's length. */
+  readonly bodyLength?: true;
 }
 
 export interface RequestHeaderPlan {
-  /** Headers proxy_set_header (and the defaults) send, in order, Host and Connection apart. */
+  /** The lines proxy_set_header and nginx's defaults write, in nginx's order (empty values left out). */
   readonly fixed: readonly SetHeader[];
-  /** The Host header's value, undefined when `proxy_set_header Host ""`. */
-  readonly host: ComplexValue | undefined;
+  /** The Connection value, to know whether the upstream connection may be kept. */
   readonly connection: ComplexValue | undefined;
   /** Lowercase names whose client headers are not passed. */
   readonly skip: ReadonlySet<string>;
 }
 
-// nginx's ngx_http_proxy_headers. Content-Length and Transfer-Encoding are the body's
-// framing, which the client library writes itself.
+// nginx's ngx_http_proxy_headers, after the configured ones that do not name them. An empty
+// value only keeps the client's header of that name from being passed. Transfer-Encoding is
+// $proxy_internal_chunked, empty unless the body streams unbuffered (never here).
 const DEFAULTS: readonly [string, string][] = [
-  ["Host", "$proxy_host"], ["Connection", "close"], ["Content-Length", ""], ["Transfer-Encoding", ""],
+  ["Host", "$proxy_host"], ["Connection", "close"], ["Content-Length", "$proxy_internal_body_length"], ["Transfer-Encoding", ""],
   ["TE", ""], ["Keep-Alive", ""], ["Expect", ""], ["Upgrade", ""],
 ];
 
 export function planRequestHeaders(set: readonly (readonly [string, string])[]): RequestHeaderPlan {
-  const merged: [string, string][] = set.map(([n, v]) => [n, v]);
-  for (const [n, v] of DEFAULTS) if (!merged.some(([m]) => m.toLowerCase() === n.toLowerCase())) merged.push([n, v]);
+  const merged: [string, string, boolean][] = set.map(([n, v]) => [n, v, false]);
+  for (const [n, v] of DEFAULTS) if (!merged.some(([m]) => m.toLowerCase() === n.toLowerCase())) merged.push([n, v, true]);
   const fixed: SetHeader[] = [];
-  let host: ComplexValue | undefined;
   let connection: ComplexValue | undefined;
   const skip = new Set<string>();
-  for (const [n, v] of merged) {
+  for (const [n, v, dflt] of merged) {
     const l = n.toLowerCase();
     skip.add(l);
     if (v === "") continue;
-    const cv = compileComplexValue(v);
-    if (l === "host") host = cv;
-    else if (l === "connection") connection = cv;
-    else if (l === "content-length" || l === "transfer-encoding" || l === "keep-alive" || l === "upgrade" || l === "expect") continue;
-    else fixed.push({ name: n, value: cv });
+    const cv = compileComplexValue(dflt && l === "content-length" ? "" : v);
+    if (l === "connection") connection = cv;
+    fixed.push(dflt && l === "content-length" ? { name: n, value: cv, bodyLength: true } : { name: n, value: cv });
   }
-  return { fixed, host, connection, skip };
+  return { fixed, connection, skip };
 }
 
-/** The header lines to send (Host and Connection go separately). */
-export function requestHeaders(r: Request, plan: RequestHeaderPlan, passClient: boolean): string[] {
+/**
+ * The header lines to send, as [name, value, ...] in order. `bodyLength` is nginx's
+ * $proxy_internal_body_length (the client's Content-Length after the body was read, or the
+ * length of a body set by Lua or proxy_set_body), undefined when there is none.
+ */
+export function requestHeaders(r: Request, plan: RequestHeaderPlan, passClient: boolean, bodyLength: number | undefined): string[] {
   const out: string[] = [];
   for (const h of plan.fixed) {
-    const v = h.value(r);
+    const v = h.bodyLength ? (bodyLength === undefined ? "" : String(bodyLength)) : h.value(r);
     if (v !== "") out.push(h.name, v);
   }
   if (passClient) {

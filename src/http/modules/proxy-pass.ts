@@ -24,6 +24,10 @@ export interface ProxyUrl {
   readonly proxyPort: string;
   /** The URI part ("" when none). */
   readonly uri: string;
+  /** https:// */
+  readonly ssl: boolean;
+  /** http://unix:/path:/uri: the socket's path (host is "localhost"). */
+  readonly path: string | undefined;
 }
 
 export interface ProxyPass {
@@ -40,8 +44,28 @@ export interface ProxyPass {
 const URI_PART_ERROR =
   `"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block`;
 
-/** Split `http://host:port/uri` (without the scheme) into its parts; undefined when invalid. */
-export function parseUrlRest(rest: string): ProxyUrl | undefined {
+/** A URL's scheme: its length and whether it is https; undefined for another prefix. */
+export function urlScheme(text: string): { readonly length: number; readonly ssl: boolean } | undefined {
+  if (/^http:\/\//i.test(text)) return { length: 7, ssl: false };
+  if (/^https:\/\//i.test(text)) return { length: 8, ssl: true };
+  return undefined;
+}
+
+/**
+ * Split `host:port/uri` or `unix:/path:/uri` (the URL without its scheme) into its parts, as
+ * ngx_parse_url does; undefined when invalid.
+ */
+export function parseUrlRest(rest: string, ssl = false): ProxyUrl | undefined {
+  if (/^unix:/i.test(rest)) {
+    // The path ends at the first ':' (the URI part follows it), or at the end.
+    const colon = rest.indexOf(":", 5);
+    const path = colon < 0 ? rest.slice(5) : rest.slice(5, colon);
+    if (path === "") return undefined;
+    return {
+      hostPort: `unix:${path}`, host: "localhost", port: 0, hasPort: false, proxyHost: "localhost", proxyPort: "",
+      uri: colon < 0 ? "" : rest.slice(colon + 1), ssl, path,
+    };
+  }
   let end = rest.length;
   for (const c of ["/", "?"]) {
     const i = rest.indexOf(c);
@@ -50,13 +74,13 @@ export function parseUrlRest(rest: string): ProxyUrl | undefined {
   const hostPort = rest.slice(0, end);
   let uri = rest.slice(end);
   if (uri.startsWith("?")) uri = "/" + uri;
-  const hp = splitHostPort(hostPort);
+  const hp = splitHostPort(hostPort, ssl ? 443 : 80);
   if (!hp || hp.host === "") return undefined;
-  const showPort = hp.hasPort && hp.port !== 80;
+  const showPort = hp.hasPort && hp.port !== (ssl ? 443 : 80);
   return {
     hostPort, host: hp.host, port: hp.port, hasPort: hp.hasPort,
     proxyHost: showPort ? hostPort : hostPort.slice(0, hp.hasPort ? hostPort.lastIndexOf(":") : hostPort.length),
-    proxyPort: String(hp.port), uri,
+    proxyPort: String(hp.port), uri, ssl, path: undefined,
   };
 }
 
@@ -66,12 +90,10 @@ export function compileProxyPass(d: Directive, loc: LocationConf): ProxyPass {
   if (hasVariables(text)) {
     return { url: undefined, dynamic: compileComplexValue(text), location: "", text, directive: d };
   }
-  if (!/^http:\/\//i.test(text)) {
-    if (/^https:\/\//i.test(text)) throw new ConfigError(`https protocol requires SSL support`, d.file, d.line);
-    throw new ConfigError(`invalid URL prefix in "${text}"`, d.file, d.line);
-  }
-  const url = parseUrlRest(text.slice(7));
-  if (!url) throw new ConfigError(`invalid port in upstream "${text.slice(7)}"`, d.file, d.line);
+  const scheme = urlScheme(text);
+  if (scheme === undefined) throw new ConfigError(`invalid URL prefix in "${text}"`, d.file, d.line);
+  const url = parseUrlRest(text.slice(scheme.length), scheme.ssl);
+  if (!url) throw new ConfigError(`invalid port in upstream "${text.slice(scheme.length)}"`, d.file, d.line);
   if (noUriPart && url.uri !== "") throw new ConfigError(URI_PART_ERROR, d.file, d.line);
   return { url, dynamic: undefined, location: noUriPart ? "" : loc.name, text, directive: d };
 }

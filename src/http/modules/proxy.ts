@@ -12,12 +12,13 @@ import { compileComplexValue, type ComplexValue } from "../script.js";
 import { registerVariable } from "../variables.js";
 import { implicitUpstream, readUpstreams, type UpstreamSpec } from "../upstream/config.js";
 import { resolveUpstream, type Peer, type Upstream } from "../upstream/peers.js";
-import { BALANCERS } from "../upstream/balancer.js";
+import { BALANCERS, peerChoosers } from "../upstream/balancer.js";
 import {
   callUpstream, Pools, type PoolOptions, type UpstreamCall, type UpstreamControl, type UpstreamFailure,
 } from "../upstream/client.js";
 import { newGroup, newTry, type TryState } from "../upstream/variables.js";
-import { compileProxyPass, isAddress, parseUrlRest, upstreamUri, type ProxyPass, type ProxyUrl } from "./proxy-pass.js";
+import { compileProxyPass, isAddress, parseUrlRest, upstreamUri, urlScheme, type ProxyPass, type ProxyUrl } from "./proxy-pass.js";
+import { compileProxyTls, PROXY_SSL_SETTINGS, tlsFor, type ProxyTls } from "./proxy-ssl.js";
 import {
   compileRedirects, cookieRules, hiddenHeaders, parseCookieRule, rewriteCookie, type CookieRule, parseRedirect, planRequestHeaders, requestHeaders, rewriteLocation, rewriteRefresh,
   type Redirect, type RedirectSetting, type RequestHeaderPlan,
@@ -58,6 +59,7 @@ const SETTINGS: SettingSpec[] = [
   { directive: "proxy_ignore_headers", key: "proxy_ignore_headers", default: new Set<string>(), parse: (d) => new Set(d.args.map((a) => a.toLowerCase())) },
   { directive: "proxy_method", key: "proxy_method", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
   { directive: "proxy_set_body", key: "proxy_set_body", default: undefined, parse: (d) => compileComplexValue(d.args[0] ?? "") },
+  ...PROXY_SSL_SETTINGS,
 ] as SettingSpec[];
 
 /** The upstreams of one configuration: blocks by name, implicit ones by host:port, the pools. */
@@ -93,6 +95,8 @@ interface ProxyLoc {
   /** proxy_method and proxy_set_body. */
   readonly method: ComplexValue | undefined;
   readonly setBody: ComplexValue | undefined;
+  /** The proxy_ssl_* settings, for https:// targets. */
+  readonly tls: ProxyTls;
   /** Set when the configuration is bound. */
   upstream: Upstream | undefined;
   runtime: UpstreamRuntime | undefined;
@@ -129,6 +133,7 @@ function compileLocation(loc: LocationConf): void {
     accelRedirect: !S<ReadonlySet<string>>(loc, "proxy_ignore_headers").has("x-accel-redirect"),
     method: S<ComplexValue | undefined>(loc, "proxy_method"),
     setBody: S<ComplexValue | undefined>(loc, "proxy_set_body"),
+    tls: compileProxyTls(loc.settings, pass.url === undefined || pass.url.ssl),
     upstream: undefined,
     runtime: undefined,
   };
@@ -150,6 +155,7 @@ async function bind(cfg: HttpConfig): Promise<void> {
   for (const [name, spec] of specs) {
     const up = await resolveUpstream(spec);
     if (spec.hashKey !== undefined) up.key = compileComplexValue(spec.hashKey);
+    for (const choose of peerChoosers) up.picker ??= choose(cfg, up);
     rt.blocks.set(name, up);
   }
   cfg.moduleData.set("upstream", rt);
@@ -172,9 +178,9 @@ async function bindLocation(rt: UpstreamRuntime, p: ProxyLoc): Promise<void> {
     p.upstream = block;
     return;
   }
-  const key = `${url.host}:${url.port}`;
+  const key = url.path !== undefined ? url.hostPort : `${url.host}:${url.port}`;
   let up = rt.implicit.get(key);
-  if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive, url.hostPort), p.pass.directive)));
+  if (!up) rt.implicit.set(key, (up = await resolveUpstream(implicitUpstream(url.host, url.port, p.pass.directive, url.hostPort, url.path), p.pass.directive)));
   p.upstream = up;
 }
 
@@ -210,26 +216,27 @@ type TryOutcome =
 function target(r: Request, p: ProxyLoc): { up: Upstream; url: ProxyUrl } | number {
   if (p.pass.url) return { up: p.upstream!, url: p.pass.url };
   const text = p.pass.dynamic!(r);
-  if (!/^http:\/\//i.test(text)) {
+  const scheme = urlScheme(text);
+  if (scheme === undefined) {
     r.log("error", `invalid URL prefix in "${text}"`);
     return 500;
   }
-  const url = parseUrlRest(text.slice(7));
+  const url = parseUrlRest(text.slice(scheme.length), scheme.ssl);
   if (!url) {
-    r.log("error", `invalid port in upstream "${text.slice(7)}"`);
+    r.log("error", `invalid port in upstream "${text.slice(scheme.length)}"`);
     return 500;
   }
   const rt = p.runtime!;
-  const block = url.hasPort ? undefined : rt.blocks.get(url.host.toLowerCase());
+  const block = url.hasPort || url.path !== undefined ? undefined : rt.blocks.get(url.host.toLowerCase());
   if (block) return { up: block, url };
-  if (!isAddress(url.host)) {
+  if (url.path === undefined && !isAddress(url.host)) {
     r.log("error", `no resolver defined to resolve ${url.host}`);
     return 502;
   }
-  const key = `${url.host}:${url.port}`;
+  const key = url.path !== undefined ? url.hostPort : `${url.host}:${url.port}`;
   let up = rt.implicit.get(key);
   if (!up) {
-    const spec: UpstreamSpec = implicitUpstream(url.host, url.port, p.pass.directive);
+    const spec: UpstreamSpec = implicitUpstream(url.host, url.port, p.pass.directive, url.path !== undefined ? url.hostPort : undefined, url.path);
     const peers = { spec, primary: singleGroup(spec) };
     rt.implicit.set(key, (up = peers));
   }
@@ -240,7 +247,7 @@ function target(r: Request, p: ProxyLoc): { up: Upstream; url: ProxyUrl } | numb
 function singleGroup(spec: UpstreamSpec): Upstream["primary"] {
   const s = spec.servers[0]!;
   const peer: Peer = {
-    name: spec.name, server: s.name, host: s.host, port: s.port, weight: 1, maxFails: 1, failTimeout: 10_000, maxConns: 0, down: false,
+    name: spec.name, server: s.name, host: s.host, port: s.port, path: s.path, weight: 1, maxFails: 1, failTimeout: 10_000, maxConns: 0, down: false,
     fails: 0, accessed: 0, checked: Math.floor(Date.now() / 1000), currentWeight: 0, effectiveWeight: 1, conns: 0,
   };
   return { peers: [peer], totalWeight: 1, single: true, backup: undefined };
@@ -272,20 +279,29 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   } else body = r.body;
   const sendBody = p.passBody && body !== undefined && body.length > 0;
   const setBody = p.setBody ? Buffer.from(p.setBody(r), "latin1") : undefined;
+  // nginx's $proxy_internal_body_length: the client's length once the body was read (a
+  // chunked body's total, a Lua-set body's), whether or not the body itself is passed.
+  // A subrequest without a body of its own keeps the client's length only as a POST or PUT
+  // (ngx.location.capture passes the parent's body to those), even when that body was not read.
+  const bodyLength = setBody?.length ?? (body !== undefined && body.length > 0 ? body.length
+    : r === r.main || r.method === "POST" || r.method === "PUT" ? clientLength(r) : undefined);
 
   const uri = upstreamUri(r, url.uri, p.pass.location, p.pass.url === undefined);
-  const headers = requestHeaders(r, p.headers, p.passClientHeaders);
-  const host = p.headers.host?.(r);
+  const headers = requestHeaders(r, p.headers, p.passClientHeaders, bodyLength);
   const connection = p.headers.connection?.(r) ?? "";
   const keepalive = up.spec.keepalive > 0 && p.http11 && connection.toLowerCase() !== "close";
   const call: UpstreamCall = {
-    method: p.method?.(r) || r.method, path: uri, headers, host: host === "" ? undefined : host,
+    method: p.method?.(r) || r.method, path: uri, http11: p.http11, headers,
     body: setBody ?? (!sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length }),
     keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
-  const pool: PoolOptions = { upstream: up.spec.name, connectTimeout: p.connectTimeout, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests, maxHeaderSize: p.bufferSize };
+  const pool: PoolOptions = {
+    upstream: up.spec.name, connectTimeout: p.connectTimeout, keepalive: up.spec.keepalive, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests,
+    maxHeaderSize: p.bufferSize, tls: url.ssl ? tlsFor(r, p.tls, url.proxyHost) : undefined,
+  };
+  const scheme = url.ssl ? "https://" : "http://";
 
-  const picker = BALANCERS[up.spec.method](up, r, up.key?.(r) ?? "");
+  const picker = up.picker?.(r, p.nextTries) ?? BALANCERS[up.spec.method](up, r, up.key?.(r) ?? "");
   if (p.nextTries > 0 && picker.tries > p.nextTries) picker.tries = p.nextTries;
   const group = newGroup(r);
   const started = Date.now();
@@ -295,21 +311,29 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   if (!p.ignoreClientAbort) r.onClientAbort(() => abortSlot.abort?.());
   for (;;) {
     const peer = picker.next();
+    if (!peer && picker.failStatus !== undefined) {
+      newTry(group, ""); // nginx's state of the failed try: no address, status "-"
+      return picker.failStatus;
+    }
     if (!peer) {
-      r.notes.set("upstream_log", `, upstream: "http://${up.spec.name}${uri}"`);
+      r.notes.set("upstream_log", `, upstream: "${scheme}${up.spec.name}${uri}"`);
       r.log("error", "no live upstreams", "connecting to upstream");
       const st = newTry(group, up.spec.name);
       st.status = 502;
       st.response = 0;
       return 502;
     }
-    r.notes.set("upstream_log", `, upstream: "http://${peer.name}${uri}"`);
+    // nginx puts a ':' between a unix socket's path and the URI.
+    r.notes.set("upstream_log", `, upstream: "${scheme}${peer.name}${peer.path !== undefined ? ":" : ""}${uri}"`);
     const st = newTry(group, peer.name);
     const log = (level: "warn", msg: string, action: string): void => r.log(level, msg, action);
     const canRetry = (sent: boolean): boolean =>
       picker.tries > 0 && (!sent || idempotent || p.nextUpstream.has("non_idempotent")) &&
       !(p.nextTimeout > 0 && Date.now() - started >= p.nextTimeout);
-    const out = await tryPeer(r, p, call, pool, peer, st, picker.tries, idempotent, abortSlot);
+    const to = picker.timeouts;
+    const out = to === undefined ? await tryPeer(r, p, call, pool, peer, st, picker.tries, idempotent, abortSlot)
+      : await tryPeer(r, p, { ...call, connectTimeout: to.connect ?? call.connectTimeout, sendTimeout: to.send ?? call.sendTimeout, readTimeout: to.read ?? call.readTimeout },
+        { ...pool, connectTimeout: to.connect ?? pool.connectTimeout }, peer, st, picker.tries, idempotent, abortSlot);
     if (out.kind === "done") {
       picker.free(peer, false, (l, m) => log(l, m, "reading upstream"));
       return out.rc;
@@ -321,10 +345,17 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
     }
     const f = out.failure;
     st.status = FAILURE_STATUS[f.kind];
-    r.log("error", f.message, f.stage);
+    r.log(f.level ?? "error", f.message, f.stage);
     picker.free(peer, true, (l, m) => log(l, m, f.stage));
     if (!p.nextUpstream.has(f.kind) || !canRetry(out.sent)) return st.status;
   }
+}
+
+/** An empty body's length: 0 when the client sent one (`Content-Length: 0`, a chunked end), else none. */
+function clientLength(r: Request): number | undefined {
+  const v = r.headersIn.get("content-length");
+  if (v !== undefined) return /^[0-9]+$/.test(v) ? Number(v) : undefined;
+  return r.headersIn.get("transfer-encoding") !== undefined ? 0 : undefined;
 }
 
 /** Whether error_page would take `status` (proxy_intercept_errors hands such responses to it). */
@@ -389,7 +420,6 @@ function tryPeer(
         }
       },
       onData(chunk) {
-        // undici reports an empty piece where it resumes: nothing to wait for.
         if (!streaming || settled || chunk.length === 0) return true;
         try {
           r.write(chunk, !p.buffering);

@@ -2,6 +2,7 @@
 // servers), ip_hash, hash KEY, hash KEY consistent, least_conn. Each request gets a
 // PeerPicker holding what it tried; `free` reports how a try went (nginx's free_peer).
 import type { Request } from "../request.js";
+import type { HttpConfig } from "../config/model.js";
 import { crc32, crc32Final, crc32Init, crc32Update } from "./crc32.js";
 import { nowSec, type Peer, type PeerGroup, type Upstream } from "./peers.js";
 
@@ -12,7 +13,18 @@ export interface PeerPicker {
   free(peer: Peer, failed: boolean, log: (level: "warn", msg: string) => void): void;
   /** Tries left (nginx's pc->tries). */
   tries: number;
+  /** With next() undefined: answer this status, already logged (balancer_by_lua failing), not "no live upstreams". */
+  failStatus?: number;
+  /** This try's connect/send/read timeouts in ms, where the picker sets them (ngx.balancer.set_timeouts). */
+  timeouts?: { connect?: number; send?: number; read?: number };
 }
+
+/**
+ * A module's own peer choice for an upstream block (balancer_by_lua): asked once per block when
+ * the configuration is bound; the factory it returns replaces the method's picker per request.
+ */
+export type PickerFactory = (r: Request, maxTries: number) => PeerPicker;
+export const peerChoosers: ((cfg: HttpConfig, up: Upstream) => PickerFactory | undefined)[] = [];
 
 function usable(p: Peer, now: number): boolean {
   if (p.down) return false;

@@ -10,6 +10,8 @@ export interface ServerSpec {
   readonly name: string;
   readonly host: string;
   readonly port: number;
+  /** `server unix:/path`: the socket's path (host is "localhost", port 0). */
+  readonly path?: string | undefined;
   readonly weight: number;
   readonly maxFails: number;
   /** Milliseconds. */
@@ -41,8 +43,8 @@ export interface UpstreamSpec {
   readonly line: number;
 }
 
-/** `host[:port]` → host and port (default 80); undefined when the port is invalid. */
-export function splitHostPort(s: string): { host: string; port: number; hasPort: boolean } | undefined {
+/** `host[:port]` → host and port (default 80, 443 for https); undefined when the port is invalid. */
+export function splitHostPort(s: string, defaultPort = 80): { host: string; port: number; hasPort: boolean } | undefined {
   const v6 = /^\[([^\]]+)\](?::(.*))?$/.exec(s);
   let host: string;
   let port: string | undefined;
@@ -56,14 +58,15 @@ export function splitHostPort(s: string): { host: string; port: number; hasPort:
       port = s.slice(c + 1);
     } else host = s;
   }
-  if (port === undefined) return { host, port: 80, hasPort: false };
+  if (port === undefined) return { host, port: defaultPort, hasPort: false };
   if (!/^[0-9]+$/.test(port) || Number(port) < 1 || Number(port) > 65535) return undefined;
   return { host, port: Number(port), hasPort: true };
 }
 
 function parseServer(d: Directive, opts: { allowWeight: boolean; allowBackup: boolean }): ServerSpec {
   const addr = d.args[0] ?? "";
-  const hp = splitHostPort(addr);
+  const unix = /^unix:/i.test(addr) ? addr.slice(5) : undefined;
+  const hp = unix !== undefined ? { host: "localhost", port: 0 } : splitHostPort(addr);
   if (!hp || hp.host === "") throw new ConfigError(`invalid port in upstream "${addr}"`, d.file, d.line);
   let weight = 1, maxFails = 1, failTimeout = 10_000, maxConns = 0, backup = false, down = false;
   for (const a of d.args.slice(1)) {
@@ -79,7 +82,7 @@ function parseServer(d: Directive, opts: { allowWeight: boolean; allowBackup: bo
     else if (a === "down") down = true;
     else throw new ConfigError(`invalid parameter "${a}"`, d.file, d.line);
   }
-  return { name: addr, host: hp.host, port: hp.port, weight, maxFails, failTimeout, maxConns, backup, down, file: d.file, line: d.line };
+  return { name: addr, host: hp.host, port: hp.port, path: unix, weight, maxFails, failTimeout, maxConns, backup, down, file: d.file, line: d.line };
 }
 
 function num(d: Directive): number {
@@ -139,12 +142,12 @@ function readUpstream(u: Directive): UpstreamSpec {
 }
 
 /** The upstream proxy_pass http://host:port makes when no block has that name. */
-export function implicitUpstream(host: string, port: number, d: Directive, written?: string): UpstreamSpec {
+export function implicitUpstream(host: string, port: number, d: Directive, written?: string, path?: string): UpstreamSpec {
   // Named as written in proxy_pass ("backend", "backend:8080"): nginx's messages quote it so.
   const name = written ?? (host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`);
   return {
     name, method: "round_robin", hashKey: undefined, consistent: false, keepalive: 0, keepaliveTimeout: 60_000,
     keepaliveRequests: 1000, keepaliveTime: 3_600_000, explicit: false, file: d.file, line: d.line,
-    servers: [{ name, host, port, weight: 1, maxFails: 1, failTimeout: 10_000, maxConns: 0, backup: false, down: false, file: d.file, line: d.line }],
+    servers: [{ name, host, port, path, weight: 1, maxFails: 1, failTimeout: 10_000, maxConns: 0, backup: false, down: false, file: d.file, line: d.line }],
   };
 }

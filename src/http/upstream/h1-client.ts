@@ -7,60 +7,67 @@
 // each time cost about 250 us of CPU against 115 us for the same exchange on a bare socket;
 // undici's per-request Request object, header validation, llhttp-in-wasm calls, its timers and
 // the Error (with its stack) it builds to close every non-kept-alive socket were most of the
-// difference, and proxy_pass was the benchmark furthest from the reference. undici stays the
-// client for bodies streamed from a temporary file (client.ts).
+// difference, and proxy_pass was the benchmark furthest from the reference. Nor for bodies
+// from a temporary file (its last use here): undici cannot write nginx's bytes (`host` first
+// and in lower case, always HTTP/1.1, `connection` of its own, headers nginx sends refused).
 //
-// What goes on the wire is what undici wrote, byte for byte (the tests compare it with
-// nginx's through the reference): the request line in HTTP/1.1, `host` first, then
-// `connection`, the headers in order, then `content-length`.
+// What goes on the wire is nginx's, byte for byte (test/http/proxy-request-bytes.test.ts
+// compares it with the reference's): the request line in HTTP/1.0 unless proxy_http_version
+// 1.1, the header lines as the proxy module gives them, then the body, from memory or read
+// from its temporary file with its Content-Length already among the headers.
+import * as fs from "node:fs";
 import * as net from "node:net";
 import { ChunkedDecoder } from "../transport/chunked.js";
 import type { UpstreamCall, UpstreamControl, UpstreamFailure, UpstreamHandler, UpstreamStage } from "./client.js";
 import { ERRNO } from "./errno.js";
+import { dial, type UpstreamTls } from "./connect.js";
 
 export interface H1PoolOptions {
   readonly host: string;
   readonly port: number;
-  /** The `host` line when the call has none: the peer as undici named its origin. */
-  readonly hostLine: string;
+  /** A unix socket peer's path (host and port unused). */
+  readonly path: string | undefined;
+  /** TLS for an https:// peer. */
+  readonly tls: UpstreamTls | undefined;
   readonly connectTimeout: number;
   readonly keepaliveTimeout: number;
   readonly keepaliveRequests: number;
   /** proxy_buffer_size: a longer response head is nginx's "too big header". */
   readonly maxHeaderSize: number;
+  /** The upstream block's cache, shared by its peers' pools. */
+  readonly cache: KeepaliveCache | undefined;
 }
-
-/** Methods whose requests carry a body (undici sends `content-length: 0` for them without one). */
-const EXPECTS_PAYLOAD = new Set(["PUT", "POST", "PATCH", "QUERY", "PROPFIND", "PROPPATCH"]);
-
 
 const HEAD_STAGE: UpstreamStage = "reading response header from upstream";
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-const GOOD_PATH = /^\/[\x21-\xff]*$/;
-
-/**
- * Whether this client can send `call` as undici would: a body in memory, and a method, path
- * and headers undici accepts (what it refuses keeps its error texts by going to it).
- */
-export function plainCall(call: UpstreamCall): boolean {
-  if (call.body !== undefined && !Buffer.isBuffer(call.body)) return false;
-  if (!TOKEN.test(call.method) || !GOOD_PATH.test(call.path)) return false;
-  if (call.host !== undefined && BAD_VALUE.test(call.host)) return false;
-  const hs = call.headers;
-  for (let i = 0; i < hs.length; i += 2) {
-    if (!TOKEN.test(hs[i]!) || BAD_VALUE.test(hs[i + 1]!)) return false;
-    const n = hs[i]!.toLowerCase();
-    if (n === "host" || n === "connection" || n === "content-length" || n === "transfer-encoding" || n === "keep-alive" || n === "upgrade" || n === "expect") return false;
-  }
-  return true;
-}
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: ([^\r\n]*))?$/;
 
 interface Idle {
   readonly sock: net.Socket;
   used: number;
   timer: NodeJS.Timeout | undefined;
+  /** Closes it while idle (the cache evicting it). */
+  drop?: () => void;
+}
+
+/**
+ * nginx's keepalive cache of one upstream block: at most `max` idle connections over all its
+ * peers; a connection kept past that closes the least recently kept one.
+ */
+export class KeepaliveCache {
+  private readonly idle: Idle[] = [];
+
+  constructor(readonly max: number) {}
+
+  add(c: Idle): void {
+    this.idle.push(c);
+    if (this.idle.length > this.max) this.idle[0]!.drop?.();
+  }
+
+  remove(c: Idle): void {
+    const i = this.idle.indexOf(c);
+    if (i >= 0) this.idle.splice(i, 1);
+  }
 }
 
 /** One peer's connections. */
@@ -81,6 +88,8 @@ export class H1Pool {
     for (;;) {
       const c = this.idle.pop();
       if (!c) return undefined;
+      this.o.cache?.remove(c);
+      c.drop = undefined;
       if (c.timer) clearTimeout(c.timer);
       c.timer = undefined;
       const s = c.sock;
@@ -107,9 +116,12 @@ export class H1Pool {
     const drop = (): void => {
       const i = this.idle.indexOf(c);
       if (i >= 0) this.idle.splice(i, 1);
+      this.o.cache?.remove(c);
+      c.drop = undefined;
       if (c.timer) clearTimeout(c.timer);
       s.destroy();
     };
+    c.drop = drop;
     // Anything from an idle upstream (data, a close) ends the connection, as in nginx.
     s.on("data", drop);
     s.on("end", drop);
@@ -121,11 +133,13 @@ export class H1Pool {
       c.timer.unref();
     }
     this.idle.push(c);
+    this.o.cache?.add(c);
   }
 
   close(): void {
     this.closed = true;
     for (const c of this.idle) {
+      this.o.cache?.remove(c);
       if (c.timer) clearTimeout(c.timer);
       c.sock.destroy();
     }
@@ -153,6 +167,8 @@ class H1Exchange implements UpstreamControl {
   /** Unprocessed input while the handler has paused us. */
   private pending: Buffer | undefined;
   private sawEnd = false;
+  /** The temporary file a body is being read from. */
+  private file: fs.ReadStream | undefined;
 
   constructor(private readonly pool: H1Pool, private readonly call: UpstreamCall, private readonly h: UpstreamHandler) {}
 
@@ -169,11 +185,10 @@ class H1Exchange implements UpstreamControl {
 
   private connect(): void {
     const o = this.pool.o;
-    const sock = net.connect({ host: o.host, port: o.port, noDelay: true });
+    // dial() reports the failures until the connection is up (and TLS checked), with its own timer.
+    const sock = dial(o, o.tls, o.connectTimeout, () => this.onConnected(), (f) => this.fail(f));
     const c: Idle = { sock, used: 0, timer: undefined };
     this.attach(c);
-    this.arm(o.connectTimeout, () => this.fail({ kind: "timeout", message: "upstream timed out (110: Connection timed out)", stage: "connecting to upstream" }));
-    sock.once("connect", () => this.onConnected());
   }
 
   private attach(c: Idle): void {
@@ -202,28 +217,54 @@ class H1Exchange implements UpstreamControl {
     this.h.onConnect();
     if (this.done) return;
     const call = this.call;
-    const body = call.body as Buffer | undefined;
-    const method = call.method;
-    const expects = EXPECTS_PAYLOAD.has(method);
-    // undici's rules for when a connection is not reused after this request.
-    const keepLine = call.keepalive && method !== "HEAD" && c.used < this.pool.o.keepaliveRequests;
-    // A body on a method without one: the connection says keep-alive but is not reused.
-    this.keepResponse = keepLine && !(body !== undefined && body.length > 0 && !expects);
-    let head = `${method} ${call.path} HTTP/1.1\r\n`;
-    head += call.host !== undefined ? `host: ${call.host}\r\n` : this.pool.o.hostLine;
-    head += keepLine ? "connection: keep-alive\r\n" : "connection: close\r\n";
+    // Kept only when asked (HTTP/1.1 to an upstream with keepalive) and while under keepalive_requests.
+    this.keepResponse = call.keepalive && c.used < this.pool.o.keepaliveRequests;
+    let head = `${call.method} ${call.path} ${call.http11 ? "HTTP/1.1" : "HTTP/1.0"}\r\n`;
     const hs = call.headers;
     for (let i = 0; i < hs.length; i += 2) head += `${hs[i]}: ${hs[i + 1]}\r\n`;
+    head += "\r\n";
     const s = c.sock;
-    if (body !== undefined && body.length > 0) {
-      s.cork();
-      s.write(`${head}content-length: ${body.length}\r\n\r\n`, "latin1");
-      s.write(body);
-      s.uncork();
-    } else {
-      s.write(expects && body !== undefined ? `${head}content-length: 0\r\n\r\n` : head + "\r\n", "latin1");
+    const body = call.body;
+    if (body === undefined || Buffer.isBuffer(body)) {
+      if (body !== undefined && body.length > 0) {
+        s.cork();
+        s.write(head, "latin1");
+        s.write(body);
+        s.uncork();
+      } else s.write(head, "latin1");
+      this.arm(call.readTimeout, this.readTimedOut);
+      return;
     }
-    this.arm(call.readTimeout, this.readTimedOut);
+    // A body in a temporary file streams from it, with backpressure from the socket.
+    s.write(head, "latin1");
+    this.sendFile(body.file);
+  }
+
+  private sendFile(file: string): void {
+    const s = this.conn!.sock;
+    const call = this.call;
+    const sendTimedOut = (): void => this.fail({ kind: "timeout", message: "upstream timed out (110: Connection timed out)", stage: "sending request to upstream" });
+    this.arm(call.sendTimeout, sendTimedOut);
+    const rs = fs.createReadStream(file);
+    this.file = rs;
+    rs.on("data", (d) => {
+      if (this.done) return;
+      if (!s.write(d)) {
+        rs.pause();
+        s.once("drain", () => {
+          if (this.done) return;
+          this.timer?.refresh();
+          rs.resume();
+        });
+      }
+    });
+    rs.on("error", (e: NodeJS.ErrnoException) => {
+      this.fail({ kind: "error", message: `read() "${file}" failed (${ERRNO[e.code ?? ""] ?? e.message})`, stage: "sending request to upstream" });
+    });
+    rs.on("end", () => {
+      this.file = undefined;
+      if (!this.done) this.arm(call.readTimeout, this.readTimedOut);
+    });
   }
 
   private onData(d: Buffer): void {
@@ -356,8 +397,10 @@ class H1Exchange implements UpstreamControl {
       this.fail({ kind: "error", message: "upstream sent invalid chunked response", stage: "reading upstream" });
       return;
     }
-    for (const p of pieces) {
-      this.deliver(p);
+    // What one read decoded goes on as one piece, as nginx's buffer of that read does (one
+    // chunk to a chunked client, and so its $body_bytes_sent).
+    if (pieces.length > 0) {
+      this.deliver(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
       if (this.done) return;
     }
     if (dec.done) {
@@ -391,7 +434,7 @@ class H1Exchange implements UpstreamControl {
   }
 
   private onEnd(): void {
-    if (this.done) return;
+    if (this.done || !this.connected) return;
     if (this.paused) {
       // Data already read waits for the handler; the end is seen after it.
       this.sawEnd = true;
@@ -407,13 +450,11 @@ class H1Exchange implements UpstreamControl {
   }
 
   private onSocketError(e: NodeJS.ErrnoException): void {
-    if (this.done) return;
+    if (this.done || !this.connected) return;
     if (this.retryStale()) return;
     const code = e.code ?? "";
-    const stage: UpstreamStage = !this.connected ? "connecting to upstream" : this.gotHeader ? "reading upstream" : HEAD_STAGE;
-    if (!this.connected) {
-      this.fail({ kind: "error", message: `connect() failed (${ERRNO[code] ?? "111: Connection refused"})`, stage });
-    } else if (code === "ECONNRESET" || code === "EPIPE") {
+    const stage: UpstreamStage = this.gotHeader ? "reading upstream" : HEAD_STAGE;
+    if (code === "ECONNRESET" || code === "EPIPE") {
       this.fail({ kind: "error", message: `recv() failed (${ERRNO[code]})`, stage });
     } else {
       this.fail({ kind: "error", message: "upstream prematurely closed connection", stage });
@@ -452,6 +493,8 @@ class H1Exchange implements UpstreamControl {
   }
 
   private detach(keep: boolean): void {
+    this.file?.destroy();
+    this.file = undefined;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     const c = this.conn;

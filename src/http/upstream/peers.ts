@@ -14,6 +14,8 @@ export interface Peer {
   readonly server: string;
   readonly host: string;
   readonly port: number;
+  /** A unix socket peer's path (its name is "unix:PATH"). */
+  readonly path: string | undefined;
   readonly weight: number;
   readonly maxFails: number;
   readonly failTimeout: number;
@@ -43,14 +45,16 @@ export interface Upstream {
   ring?: { hash: number; server: string }[];
   /** The hash method's key, compiled when the configuration is bound. */
   key?: (r: import("../request.js").Request) => string;
+  /** A module's picker in place of the method's (balancer_by_lua), set when bound. */
+  picker?: import("./balancer.js").PickerFactory;
 }
 
 export const nowSec = (): number => Math.floor(Date.now() / 1000);
 
 function makePeer(s: ServerSpec, addr: string): Peer {
-  const name = addr.includes(":") ? `[${addr}]:${s.port}` : `${addr}:${s.port}`;
+  const name = s.path !== undefined ? `unix:${s.path}` : addr.includes(":") ? `[${addr}]:${s.port}` : `${addr}:${s.port}`;
   return {
-    name, server: s.name, host: addr, port: s.port, weight: s.weight, maxFails: s.maxFails, failTimeout: s.failTimeout,
+    name, server: s.name, host: addr, port: s.port, path: s.path, weight: s.weight, maxFails: s.maxFails, failTimeout: s.failTimeout,
     maxConns: s.maxConns, down: s.down, fails: 0, accessed: 0, checked: nowSec(), currentWeight: 0, effectiveWeight: s.weight, conns: 0,
   };
 }
@@ -65,7 +69,7 @@ export async function resolveUpstream(spec: UpstreamSpec, where?: Directive): Pr
   const backup: Peer[] = [];
   for (const s of spec.servers) {
     let addrs: string[];
-    if (net.isIP(s.host)) addrs = [s.host];
+    if (net.isIP(s.host) || s.path !== undefined) addrs = [s.host];
     else {
       try {
         const all = await dns.lookup(s.host, { all: true, verbatim: true });

@@ -37,6 +37,12 @@ export function newTry(g: Group, addr: string): TryState {
   return t;
 }
 
+/** The status of the request's latest try (0 before any), for ngx.balancer.get_last_failure. */
+export function lastTryStatus(r: Request): number {
+  const g = groups(r)?.at(-1);
+  return g?.at(-1)?.status ?? 0;
+}
+
 const secs = (ms: number): string => (ms < 0 ? "-" : (ms / 1000).toFixed(3));
 
 function joined(fmt: (t: TryState) => string): (r: Request) => string | undefined {
