@@ -6,6 +6,9 @@ import { statusLine } from "./status.js";
 import { serverHeader } from "./error-pages.js";
 import { httpDateNow } from "./log/time-format.js";
 
+/** Responses the gzip filters marked for `Vary: Accept-Encoding` (gzip_vary; nginx's r->gzip_vary). */
+export const varyAcceptEncoding = new WeakSet<Request>();
+
 /** Chunked or Content-Length, and keep-alive, as nginx's chunked filter decides. */
 export function decideFraming(r: Request): void {
   const st = r.status;
@@ -60,6 +63,7 @@ export function buildHeader(r: Request): string {
   } else {
     h += "Connection: close\r\n";
   }
+  if (varyAcceptEncoding.has(r)) h += "Vary: Accept-Encoding\r\n";
   if (r.location !== undefined && !(r.location.startsWith("/") && core.absolute_redirect)) {
     h += "Location: " + r.location + "\r\n";
   }

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as net from "node:net";
 import { diffCase, exchange, type DiffRequest } from "../differential/harness.js";
-import { startInProcess } from "./support.js";
+import { startStatic } from "./support.js";
 import { mimeTypesConf, MIME_TYPES } from "../../src/conf/mime-types.js";
 
 const MTIME = 1_700_000_000;
@@ -281,15 +281,8 @@ http {
 test("static: large files stream whole, ranges of them too", async () => {
   const big = Buffer.alloc(300_000);
   for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 8)) & 0xff;
-  const srv = await startInProcess(`
-events {}
-http {
-  access_log off;
-  server { listen 127.0.0.1:__PORT__; location / { root html; } }
-}
-`);
+  const srv = await startStatic({});
   try {
-    fs.mkdirSync(path.join(srv.prefix, "html"));
     fs.writeFileSync(path.join(srv.prefix, "html/big.bin"), big);
     const [r] = await srv.get("/big.bin");
     assert.equal(r!.statusLine, "HTTP/1.1 200 OK");
@@ -303,16 +296,8 @@ http {
 });
 
 test("static: include mime.types without the file uses the bundled table, equal to nginx's", async () => {
-  const srv = await startInProcess(`
-events {}
-http {
-  access_log off;
-  include mime.types;
-  server { listen 127.0.0.1:__PORT__; location / { root html; } }
-}
-`);
+  const srv = await startStatic({}, "  include mime.types;\n");
   try {
-    fs.mkdirSync(path.join(srv.prefix, "html"));
     for (const f of ["a.css", "b.svg", "c.woff2", "d.mp4", "e.unknown"]) fs.writeFileSync(path.join(srv.prefix, "html", f), "x");
     const types: string[] = [];
     for (const f of ["a.css", "b.svg", "c.woff2", "d.mp4", "e.unknown"]) {
@@ -431,15 +416,8 @@ http {
 });
 
 test("static: a client that goes away mid-file does not stop the server", async () => {
-  const srv = await startInProcess(`
-events {}
-http {
-  access_log off;
-  server { listen 127.0.0.1:__PORT__; location / { root html; } }
-}
-`);
+  const srv = await startStatic({});
   try {
-    fs.mkdirSync(path.join(srv.prefix, "html"));
     fs.writeFileSync(path.join(srv.prefix, "html/big.bin"), Buffer.alloc(8 * 1024 * 1024, 7));
     await new Promise<void>((resolve) => {
       const s = net.connect(srv.port, "127.0.0.1", () => s.write("GET /big.bin HTTP/1.1\r\nHost: a\r\n\r\n"));

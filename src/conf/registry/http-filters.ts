@@ -10,15 +10,15 @@ export const httpGzipFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "gzip", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_comp_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_window", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_hash", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "postpone_gzipping", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_no_buffer", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported", note: "responses are sent uncompressed" },
-    { name: "gzip_min_length", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "unsupported", note: "responses are sent uncompressed" },
+    { name: "gzip", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "supported" },
+    { name: "gzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "supported", note: "accepted; no effect (zlib buffers on its own)" },
+    { name: "gzip_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "supported" },
+    { name: "gzip_comp_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "supported" },
+    { name: "gzip_window", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "accepted; no effect (zlib buffers on its own)" },
+    { name: "gzip_hash", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "accepted; no effect (zlib buffers on its own)" },
+    { name: "postpone_gzipping", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported", note: "accepted; no effect (zlib buffers on its own)" },
+    { name: "gzip_no_buffer", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported", note: "accepted; no effect (zlib buffers on its own)" },
+    { name: "gzip_min_length", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "size", status: "supported" },
   ],
 };
 
@@ -42,11 +42,11 @@ export const httpCharsetFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "partial", note: "adds the charset to Content-Type; no recoding (source_charset, charset_map)" },
-    { name: "source_charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "unsupported" },
-    { name: "override_charset", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "unsupported" },
+    { name: "charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "supported" },
+    { name: "source_charset", contexts: HTTP_SRV_LOC_LIF, args: "TAKE1", dup: true, status: "supported" },
+    { name: "override_charset", contexts: HTTP_SRV_LOC_LIF, args: "FLAG", dup: true, status: "supported" },
     { name: "charset_types", contexts: HTTP_SRV_LOC, args: "1MORE", status: "supported" },
-    { name: "charset_map", contexts: HTTP, args: "TAKE2", block: "charset_map", status: "unsupported" },
+    { name: "charset_map", contexts: HTTP, args: "TAKE2", block: "charset_map", status: "supported", note: "koi-utf, koi-win and win-utf are bundled (used when conf/ has no such file), rendered from the character tables: they also map the box-drawing characters nginx's files leave out" },
   ],
 };
 
@@ -78,8 +78,8 @@ export const httpGunzipFilter: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "gunzip", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "gunzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "unsupported" },
+    { name: "gunzip", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "partial", note: "the compressed body is held and inflated at its end (nginx inflates as it streams)" },
+    { name: "gunzip_buffers", contexts: HTTP_SRV_LOC, args: "TAKE2", dup: true, value: "bufs", status: "supported", note: "accepted; no effect" },
   ],
 };
 

@@ -10,7 +10,7 @@ export const httpGzipStatic: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "gzip_static", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "on", "always"] }, status: "unsupported", note: "precompressed files are not served" },
+    { name: "gzip_static", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["off", "on", "always"] }, status: "supported" },
   ],
 };
 
@@ -31,10 +31,10 @@ export const httpAutoindex: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "autoindex", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "autoindex_format", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["html", "json", "jsonp", "xml"] }, status: "unsupported" },
-    { name: "autoindex_localtime", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
-    { name: "autoindex_exact_size", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "unsupported" },
+    { name: "autoindex", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported" },
+    { name: "autoindex_format", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["html", "json", "jsonp", "xml"] }, status: "supported" },
+    { name: "autoindex_localtime", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported" },
+    { name: "autoindex_exact_size", contexts: HTTP_SRV_LOC, args: "FLAG", dup: true, status: "supported" },
   ],
 };
 

@@ -1,8 +1,8 @@
 // nginx's static module: the default content handler. A URI not ending in `/` is mapped to
 // a file (root/alias); a directory answers 301 to the URI with its slash; a file is sent
 // with Content-Length, Last-Modified, ETag and its type, through the header filters
-// (not_modified, charset, range), then streamed: small files in one read, large ones in
-// chunks that wait for the client to take the previous ones.
+// (not_modified, charset, range), then sent: a file up to 256 KB with one read and one
+// write, larger ones in pieces, each once the client has taken the previous one.
 import * as fs from "node:fs";
 import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
@@ -42,14 +42,33 @@ export function openFailureStatus(code: string | undefined): number {
   }
 }
 
-/** The size up to which a file is sent with one read. */
-const CHUNK = 64 * 1024;
-/** Bytes per read when streaming. */
-const STREAM_CHUNK = 256 * 1024;
+/**
+ * Files up to this size are read with one call and written with their header in one write,
+ * without waiting for the client to take them (nginx's worker also reads with blocking
+ * pread: from the page cache a read is a copy, cheaper than a thread-pool round trip).
+ * Larger files go in pieces of this size, each once the client has taken the previous one.
+ */
+const PIECE = 256 * 1024;
 
 // The last Last-Modified formatted: a site's files often share a time, and the text is the same.
 let lastMtime = -1;
 let lastModifiedText = "";
+
+/** 200 with a file's Content-Length, Last-Modified and (unless `etag off`) ETag, as nginx's static handlers set them. */
+export function setFileHeaders(r: Request, st: fs.Stats): void {
+  r.status = 200;
+  r.contentLength = st.size;
+  const mtime = Math.floor(st.mtimeMs / 1000);
+  if (mtime !== lastMtime) {
+    lastMtime = mtime;
+    lastModifiedText = httpDate(mtime * 1000);
+  }
+  r.lastModified = lastModifiedText;
+  if (r.loc.settings.etag !== false) {
+    r.headersOut.remove("etag");
+    r.headersOut.add("ETag", `"${mtime.toString(16)}-${st.size.toString(16)}"`);
+  }
+}
 
 export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
   const m = r.method;
@@ -97,18 +116,7 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
     fs.closeSync(fd);
     return drc;
   }
-  r.status = 200;
-  r.contentLength = st.size;
-  const mtime = Math.floor(st.mtimeMs / 1000);
-  if (mtime !== lastMtime) {
-    lastMtime = mtime;
-    lastModifiedText = httpDate(mtime * 1000);
-  }
-  r.lastModified = lastModifiedText;
-  if (r.loc.settings.etag !== false) {
-    r.headersOut.remove("etag");
-    r.headersOut.add("ETag", `"${mtime.toString(16)}-${st.size.toString(16)}"`);
-  }
+  setFileHeaders(r, st);
   setContentType(r);
   if (r !== r.main && st.size === 0) {
     fs.closeSync(fd);
@@ -121,19 +129,61 @@ export function staticHandler(r: Request): PhaseResult | Promise<PhaseResult> {
     return rc !== OK ? rc : OK;
   }
   const plan = r.notes.get(RANGE_PLAN) as RangePlan | undefined;
-  if (!plan && st.size <= CHUNK) {
+  if (!plan && st.size <= PIECE) {
     // One read and one write: the common case costs no promise.
-    const buf = readSmall(r, fd, 0, st.size, path);
+    const buf = readAt(r, fd, 0, st.size, path);
     fs.closeSync(fd);
     if (buf === undefined) return DONE;
-    if (buf.length > 0) r.write(buf);
+    if (buf.length > 0) sendPiece(r, buf);
     return OK;
   }
   return sendParts(r, fd, path, plan ?? { ranges: [{ start: 0, end: st.size }] });
 }
 
-function readSmall(r: Request, fd: number, pos: number, len: number, path: string): Buffer | undefined {
-  const buf = Buffer.allocUnsafe(len);
+/**
+ * A read buffer for the pieces of file that go straight to a plain socket, used again after
+ * each write that the kernel took whole (nginx also reads into the same output buffers again):
+ * a fresh 100 KB Buffer per response costs more in page faults and GC than the read itself.
+ * Undefined while a socket holds it; the next read takes a new one, and a response that waited
+ * for its socket to drain gives its own back.
+ */
+let slab: Buffer | undefined;
+/** Below this, Buffer's own pool serves as cheaply. */
+const SLAB_MIN = 4096;
+
+/** A Buffer for `len` bytes of file: the slab when nothing but the socket will hold them. */
+function readBuffer(r: Request, len: number): Buffer {
+  if (len < SLAB_MIN || r !== r.main || r.loc.bodyFilters.length > 0 || r.exchange?.unsentBytes === undefined) {
+    return Buffer.allocUnsafe(len);
+  }
+  slab ??= Buffer.allocUnsafeSlow(PIECE);
+  return slab.subarray(0, len);
+}
+
+/**
+ * Write a piece read by readAt. A slab piece goes to the socket now, to learn whether the
+ * kernel took it whole; if not, the socket holds the slab: it is returned, no longer shared.
+ */
+function sendPiece(r: Request, buf: Buffer): Buffer | undefined {
+  if (slab === undefined || buf.buffer !== slab.buffer) {
+    // A small body joins the header as one string: one plain write, where a string and a
+    // Buffer take Node's writev path (profiled: its syscall a third dearer for a 1 KB file).
+    r.write(buf.length < SLAB_MIN ? buf.toString("latin1") : buf);
+    return undefined;
+  }
+  r.write(buf, true);
+  if (r.exchange?.unsentBytes === 0) return undefined;
+  const held = slab;
+  slab = undefined;
+  return held;
+}
+
+/**
+ * `len` bytes at `pos`, or undefined after logging nginx's line (per read, as its output
+ * chain logs a short read) and closing the connection.
+ */
+function readAt(r: Request, fd: number, pos: number, len: number, path: string): Buffer | undefined {
+  const buf = readBuffer(r, len);
   let got = 0;
   try {
     while (got < len) {
@@ -154,65 +204,73 @@ function readSmall(r: Request, fd: number, pos: number, len: number, path: strin
   return buf;
 }
 
-function readAt(fd: number, pos: number, end: number): Promise<[Buffer, number]> {
-  const len = Math.min(STREAM_CHUNK, end - pos);
-  const buf = Buffer.allocUnsafe(len);
-  return new Promise((resolve, reject) => {
-    fs.read(fd, buf, 0, len, pos, (err, n) => (err ? reject(err) : resolve([buf, n])));
-  });
+/**
+ * Send the ranges (the whole file is one range) in pieces. A piece goes out as soon as the
+ * last one has; the handler waits only when the client is slower than the file: memory stays
+ * at about one piece per response.
+ */
+function sendParts(r: Request, fd: number, path: string, plan: RangePlan): PhaseResult | Promise<PhaseResult> {
+  const cursor: Cursor = { range: 0, pos: -1 };
+  let rc: boolean | undefined;
+  try {
+    rc = pump(r, fd, path, plan, cursor);
+  } finally {
+    if (rc !== false) fs.closeSync(fd);
+  }
+  if (rc !== false) return rc ? OK : DONE;
+  return sendRest(r, fd, path, plan, cursor);
 }
 
-/**
- * Stream the ranges (the whole file is one range). The next piece is read while the last one
- * drains to the client, and no more is read until it has: memory stays at two pieces.
- */
-async function sendParts(r: Request, fd: number, path: string, plan: RangePlan): Promise<PhaseResult> {
-  const gen = r.generation;
-  const gone = (): boolean => r.finalized || r.detached || r.generation !== gen;
-  let pending: Promise<[Buffer, number]> | undefined;
-  try {
-    for (let i = 0; i < plan.ranges.length; i++) {
-      const g = plan.ranges[i]!;
-      if (plan.heads) r.write(plan.heads[i]!);
-      let pos = g.start;
-      pending = pos < g.end ? readAt(fd, pos, g.end) : undefined;
-      while (pending) {
-        let buf: Buffer;
-        let n: number;
-        try {
-          [buf, n] = await pending;
-        } catch (e) {
-          pending = undefined;
-          r.log("crit", `pread() "${path}" failed (${errnoText(e)})`);
-          if (!gone()) r.terminate();
-          return DONE;
-        }
-        pending = undefined;
-        if (gone()) return DONE;
-        if (n === 0) {
-          r.log("alert", `read only ${pos - g.start} of ${g.end - g.start} from "${path}"`);
-          r.terminate();
-          return DONE;
-        }
-        pos += n;
-        if (pos < g.end) pending = readAt(fd, pos, g.end);
-        r.write(n === buf.length ? buf : buf.subarray(0, n));
-        await r.flush();
-        if (gone()) return DONE;
-        // The client went away: stop reading the file (nginx's failed write ends the request).
-        if (r.main.exchange?.closed) {
-          r.terminate();
-          return DONE;
-        }
-      }
+interface Cursor {
+  /** The range being sent. */
+  range: number;
+  /** The next byte of it; -1 before its part header. */
+  pos: number;
+  /** The slab this response's socket held when it last had to wait. */
+  held?: Buffer;
+}
+
+/** Write pieces until the client lags (false), everything is out (true) or a read failed (undefined). */
+function pump(r: Request, fd: number, path: string, plan: RangePlan, c: Cursor): boolean | undefined {
+  for (; c.range < plan.ranges.length; c.range++, c.pos = -1) {
+    const g = plan.ranges[c.range]!;
+    if (c.pos < 0) {
+      c.pos = g.start;
+      if (plan.heads) r.write(plan.heads[c.range]!);
     }
-    if (plan.tail) r.write(plan.tail);
-    return OK;
+    while (c.pos < g.end) {
+      const buf = readAt(r, fd, c.pos, Math.min(PIECE, g.end - c.pos), path);
+      if (buf === undefined) return undefined;
+      c.pos += buf.length;
+      c.held = sendPiece(r, buf) ?? c.held;
+      // A gone client takes nothing and never fills up: stop there too, not at the file's end.
+      if ((c.pos < g.end || c.range + 1 < plan.ranges.length) && (!r.outputReady() || r.main.exchange?.closed)) return false;
+    }
+  }
+  if (plan.tail) r.write(plan.tail);
+  return true;
+}
+
+/** The pieces after the client fell behind: each once it has taken the last. */
+async function sendRest(r: Request, fd: number, path: string, plan: RangePlan, c: Cursor): Promise<PhaseResult> {
+  const gen = r.generation;
+  try {
+    for (;;) {
+      await r.flush();
+      if (r.finalized || r.detached || r.generation !== gen) return DONE;
+      // The client went away: stop reading the file (nginx's failed write ends the request).
+      if (r.main.exchange?.closed) {
+        r.terminate();
+        return DONE;
+      }
+      // Drained: the socket let go of the slab it held.
+      if (c.held !== undefined && r.exchange?.unsentBytes === 0) slab ??= c.held;
+      c.held = undefined;
+      const rc = pump(r, fd, path, plan, c);
+      if (rc !== false) return rc ? OK : DONE;
+    }
   } finally {
-    // A read still in flight must finish before its descriptor is closed.
-    const close = (): void => fs.close(fd, () => {});
-    if (pending) pending.then(close, close);
-    else close();
+    fs.closeSync(fd);
   }
 }
 

@@ -8,7 +8,7 @@
 // status line and header block, then the body) is read back into a HEADERS frame here:
 // the core never writes chunked framing for version 2000 (response.ts decideFraming).
 import * as http2 from "node:http2";
-import type { TLSSocket } from "node:tls";
+import type { SecureContext, TLSSocket } from "node:tls";
 import { HeadParser } from "./parser.js";
 import { nextConnectionNumber } from "./connection-counter.js";
 import type { BodySink, ConnectionInfo, Exchange, HeadError, ListenHandler, TlsInfo, TlsListen } from "./types.js";
@@ -31,6 +31,16 @@ const CONNECTION_HEADERS = new Set(["connection", "keep-alive", "transfer-encodi
  * HTTP/1 transport. Why node's server and not a TLSSocket of our own: an HTTP/2 session
  * attached to a hand-made TLSSocket loses the bytes read with the handshake.
  */
+/**
+ * Runs before the certificate is chosen (ssl_certificate_by_lua*): true when it took the
+ * handshake and will call `done` with the context to use (or an error, which aborts it).
+ */
+export type CertificateHook = (t: TlsListen, name: string, ts: TLSSocket, done: (err: Error | null, ctx?: SecureContext) => void) => boolean;
+export const certificateHooks: CertificateHook[] = [];
+
+/** The first bytes a TLS connection sent (its ClientHello), by raw socket (the TLSSocket's _parent). */
+export const clientHellos = new WeakMap<object, Buffer>();
+
 export function tlsServer(
   t: TlsListen,
   onHttp1: (ts: TLSSocket, info: TlsInfo) => void,
@@ -38,7 +48,11 @@ export function tlsServer(
 ): http2.Http2SecureServer {
   const srv = http2.createSecureServer({
     ...t.defaultOptions,
-    SNICallback: (name, cb) => cb(null, t.contextFor(name)),
+    // node calls it as a method of the TLSSocket (and only when the client sent a name).
+    SNICallback(this: TLSSocket, name: string, cb: (err: Error | null, ctx?: SecureContext) => void) {
+      for (const hook of certificateHooks) if (hook(t, name, this, cb)) return;
+      cb(null, t.contextFor(name));
+    },
     ALPNProtocols: t.http2 ? ["h2", "http/1.1"] : ["http/1.1"],
     // node offers http/1.1 by ALPN only with allowHTTP1; its HTTP/1 handling is never reached
     // (its 'secureConnection' listener runs for h2 connections only, below).

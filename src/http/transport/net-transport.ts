@@ -10,7 +10,7 @@
 import { connStats, moveStat, type StatState } from "./stats.js";
 import * as net from "node:net";
 import type { TLSSocket } from "node:tls";
-import { serveHttp2, tlsServer, type Http2Connection } from "./h2-session.js";
+import { certificateHooks, clientHellos, serveHttp2, tlsServer, type Http2Connection } from "./h2-session.js";
 import { HeadParser, type ParsedHead, type ParserOptions } from "./parser.js";
 import { ChunkedDecoder } from "./chunked.js";
 import { nextConnectionNumber } from "./connection-counter.js";
@@ -19,6 +19,7 @@ import type {
   Listener, TlsInfo, TlsListen, Transport,
 } from "./types.js";
 import { drainOrClose } from "./drain.js";
+import { ERRNO } from "../upstream/errno.js";
 
 /** Unread bytes we keep while a request is being handled before pausing the socket. */
 const MAX_BUFFERED = 256 * 1024;
@@ -54,7 +55,9 @@ class NetListener implements Listener {
   constructor(addr: ListenAddress, handler: NetListenHandler) {
     this.address = addr;
     this.handler = handler;
-    this.server = net.createServer({ noDelay: true, pauseOnConnect: false }, (sock) => {
+    // allowHalfOpen: a client's FIN does not end our side; the response of a request that goes
+    // on is still written, as nginx does (the connection closes after it).
+    this.server = net.createServer({ noDelay: true, pauseOnConnect: false, allowHalfOpen: true }, (sock) => {
       try {
         const t = this.handler.tls?.(normalizeAddr(sock.localAddress ?? ""));
         if (t) this.acceptTls(sock, t);
@@ -131,6 +134,8 @@ class NetListener implements Listener {
         this.tlsServers.set(t, srv);
       }
       handshakeTimers.set(sock, timer);
+      // kept for the handshake's Lua phases (ngx.ssl.clienthello, the version ngx.ssl reports)
+      if (certificateHooks.length > 0) clientHellos.set(sock, d);
       srv.emit("connection", sock);
     });
   }
@@ -347,9 +352,9 @@ class Connection implements ConnectionInfo {
     if (this.ex !== ex) return;
     if (keepAliveMs > 0 && this.listener.closingIdle) keepAliveMs = 0;
     this.keepaliveMs = keepAliveMs;
-    if (ex.bodyMode === Body.Waiting) ex.startDiscard();
+    if (ex.bodyMode === Body.Waiting && !this.peerEnded) ex.startDiscard();
     if (ex.bodyMode === Body.Failed) this.keepaliveMs = 0;
-    if (ex.bodyMode !== Body.Done && ex.bodyMode !== Body.Failed) {
+    if (ex.bodyMode !== Body.Done && ex.bodyMode !== Body.Failed && !this.peerEnded) {
       // As nginx: read the rest of the body before the next request, or before closing
       // (so the client, still sending, does not get a reset instead of the response); give
       // up after lingering_timeout without data.
@@ -365,6 +370,19 @@ class Connection implements ConnectionInfo {
     this.ex = undefined;
     this.stat = moveStat(this.stat, 0);
     this.disarm();
+    if (this.sock.errored) {
+      // A write failed (the client is gone): nginx closes without a word more.
+      this.destroy();
+      return;
+    }
+    if (this.peerEnded && this.len === 0) {
+      // Nothing more will come: nginx finds the end when it waits for the next request.
+      if (this.keepaliveMs > 0 && !this.peerNoticed) this.handler.onIdleClose?.(this, true);
+      this.state = St.Closing;
+      this.sock.end();
+      this.lingerTimer = setTimeout(() => this.destroy(), LINGERING_TIME);
+      return;
+    }
     if (this.keepaliveMs <= 0) {
       this.lingerClose();
       return;
@@ -412,12 +430,20 @@ class Connection implements ConnectionInfo {
       return;
     }
     if (ex) {
-      ex.peerClosed();
+      // The client half-closed during a request: readers and on_abort learn it, the response
+      // still goes out, and the connection ends after it.
+      this.peerEnded = true;
+      this.peerNoticed = ex.peerFinished();
       return;
     }
     if (this.idle && this.len === 0) this.handler.onIdleClose?.(this, this.requests > 0);
     this.destroy();
   }
+
+  /** The client sent its FIN while a request was active. */
+  private peerEnded = false;
+  /** ...and something watched for it (on_abort, proxy, a body read): nginx then ends the connection without a word. */
+  private peerNoticed = false;
 
   destroy(): void {
     if (this.timer) clearTimeout(this.timer);
@@ -617,16 +643,35 @@ class NetExchange implements Exchange {
     this.c.sock.write("HTTP/1.1 100 Continue\r\n\r\n", "latin1");
   }
 
+  /** nginx's line for the write that failed ("writev() failed (32: Broken pipe)"), once one did. */
+  writeError: string | undefined;
+
+  /** A write to a client that is gone fails as nginx's writev() does (EPIPE, ECONNRESET). */
+  private writeFailed(): boolean {
+    const e = this.c.sock.errored as NodeJS.ErrnoException | null;
+    if (e === null) return false;
+    this.writeError ??= `writev() failed (${ERRNO[e.code ?? ""] ?? e.code})`;
+    return true;
+  }
+
   write(data: string | Buffer): boolean {
-    if (this.done || this.closed) return false;
+    if (this.done || this.closed) {
+      this.writeFailed();
+      return false;
+    }
     this.wroteAny = true;
     const ok = typeof data === "string" ? this.c.sock.write(data, "latin1") : this.c.sock.write(data);
+    // Node raises a failed write's error synchronously (sock.errored), its event later.
+    if (this.writeFailed()) return false;
     if (!ok && this.sendTimeoutMs > 0 && !this.sendTimer) this.armSend();
     return ok;
   }
 
   writev(parts: readonly (string | Buffer)[]): boolean {
-    if (this.done || this.closed) return false;
+    if (this.done || this.closed) {
+      this.writeFailed();
+      return false;
+    }
     const s = this.c.sock;
     // Corked writes go out together through the stream's _writev: one syscall.
     s.cork();
@@ -634,6 +679,7 @@ class NetExchange implements Exchange {
     for (const p of parts) ok = (typeof p === "string" ? s.write(p, "latin1") : s.write(p)) && ok;
     s.uncork();
     this.wroteAny = true;
+    if (this.writeFailed()) return false;
     if (!ok && this.sendTimeoutMs > 0 && !this.sendTimer) this.armSend();
     return ok;
   }
@@ -649,11 +695,18 @@ class NetExchange implements Exchange {
       if (this.sendTimer) clearTimeout(this.sendTimer);
       this.sendTimer = undefined;
       s.off("drain", clear);
+      s.off("finish", clear);
+      s.off("close", clear);
     };
+    // After end() the stream says "finish" instead of "drain" once all is out; "close" if it never is.
     s.on("drain", clear);
+    s.on("finish", clear);
+    s.on("close", clear);
     this.sendTimer = setTimeout(() => {
       this.sendTimer = undefined;
       s.off("drain", clear);
+      s.off("finish", clear);
+      s.off("close", clear);
       try {
         this.sendOwner?.sendTimedOut();
       } finally {
@@ -664,6 +717,11 @@ class NetExchange implements Exchange {
 
   get congested(): boolean {
     return this.c.sock.writableNeedDrain;
+  }
+
+  get unsentBytes(): number | undefined {
+    // TLS encrypts from its own buffers: whether it still holds the caller's is not known.
+    return this.c.tls ? undefined : this.c.sock.writableLength;
   }
 
   drained(): Promise<void> {
@@ -705,16 +763,32 @@ class NetExchange implements Exchange {
   }
 
   onAbort(cb: () => void): void {
-    if (this.closed) {
+    if (this.closed || this.finished) {
       queueMicrotask(cb);
       return;
     }
     (this.abortCbs ??= []).push(cb);
   }
 
+  /** The client's FIN: what waits for the client learns it, writing goes on. */
+  private finished = false;
+  /** Returns whether anything was waiting for the client (a body read, abort watchers). */
+  peerFinished(): boolean {
+    if (this.closed || this.finished) return false;
+    this.finished = true;
+    const watched = this.abortCbs !== undefined || (this.sink !== undefined && this.bodyMode !== Body.Done);
+    this.peerGone();
+    return watched;
+  }
+
   peerClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.finished) return;
+    this.peerGone();
+  }
+
+  private peerGone(): void {
     if (this.sink && this.bodyMode !== Body.Done) {
       this.bodyMode = Body.Failed;
       const s = this.sink;

@@ -141,6 +141,13 @@ export interface Exchange {
   readonly congested: boolean;
   /** Resolves when the socket buffer has drained (for flush(true)). */
   drained(): Promise<void>;
+  /** Once a write to the client failed: nginx's log text, "writev() failed (32: Broken pipe)". */
+  readonly writeError?: string;
+  /**
+   * Bytes written but not yet taken by the kernel (the socket still holds the written Buffers);
+   * undefined where that is not known. 0 right after a write: the caller may reuse its Buffer.
+   */
+  readonly unsentBytes?: number;
   /**
    * The response is complete. With a keep-alive timeout (ms, > 0) the connection reads the next
    * request once the unread body is discarded; with 0 it is closed after the output is flushed.
