@@ -40,7 +40,7 @@ export const httpLimitConn: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "limit_conn_zone", contexts: HTTP, args: "TAKE2", status: "partial", note: "per process (one worker); the zone size is not enforced" },
+    { name: "limit_conn_zone", contexts: HTTP, args: "TAKE2", status: "supported", note: "shared by every worker thread, sized and full as nginx's (src/http/modules/limit-shared-zone.ts)" },
     { name: "limit_conn", contexts: HTTP_SRV_LOC, args: "TAKE2", status: "supported" },
     { name: "limit_conn_log_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["info", "notice", "warn", "error"] }, status: "supported" },
     { name: "limit_conn_status", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "supported" },
@@ -53,7 +53,7 @@ export const httpLimitReq: ModuleTable = {
   type: "http",
   inReference: true,
   directives: [
-    { name: "limit_req_zone", contexts: HTTP, args: "TAKE3", status: "partial", note: "per process (one worker); the zone size is not enforced (idle nodes expire as in nginx)" },
+    { name: "limit_req_zone", contexts: HTTP, args: "TAKE3", status: "supported", note: "shared by every worker thread, sized, expired and full as nginx's (src/http/modules/limit-shared-zone.ts)" },
     { name: "limit_req", contexts: HTTP_SRV_LOC, args: "TAKE123", status: "supported" },
     { name: "limit_req_log_level", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: { oneOf: ["info", "notice", "warn", "error"] }, status: "supported" },
     { name: "limit_req_status", contexts: HTTP_SRV_LOC, args: "TAKE1", dup: true, value: "number", status: "supported" },

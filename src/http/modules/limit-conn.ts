@@ -10,7 +10,9 @@ import { ConfigError, type SettingSpec } from "../config/settings.js";
 import { NEXT, type PhaseHandler, type PhaseResult } from "../phases.js";
 import { LEVEL_NUMBER, type LogLevel } from "../log/error-log.js";
 import { registerVariable } from "../variables.js";
-import { parseZone, zoneState, type ZoneDef } from "./limit-zone.js";
+import { checkRedeclared, parseZone, type ZoneDef } from "./limit-zone.js";
+import { cycle } from "./limit-shared-zone.js";
+import { ConnZoneMemory, FULL, NO_MEMORY } from "./limit-conn-shared.js";
 import { dryRunSetting, statusSetting } from "./limit-req.js";
 
 interface ConnLimit {
@@ -33,7 +35,11 @@ function parseLimit(d: Directive): ConnLimit {
 }
 
 const SETTINGS: readonly SettingSpec[] = [
-  { directive: "limit_conn_zone", key: "limit_conn_zones", default: [], parse: (d, prev: readonly ZoneDef[] | undefined) => [...(prev ?? []), parseConnZone(d)] },
+  { directive: "limit_conn_zone", key: "limit_conn_zones", default: [], parse: (d, prev: readonly ZoneDef[] | undefined) => {
+    const z = parseConnZone(d);
+    checkRedeclared(d, z, prev);
+    return [...(prev ?? []), z];
+  } },
   { directive: "limit_conn", key: "limit_conn", default: [], parse: (d, prev: readonly ConnLimit[] | undefined) => [...(prev ?? []), parseLimit(d)] },
   {
     directive: "limit_conn_log_level", key: "limit_conn_log_level", default: "error",
@@ -59,20 +65,14 @@ registerVariable("limit_conn_status", {
   },
 });
 
-interface Held {
-  readonly counts: Map<string, number>;
-  readonly key: string;
-}
+/** Units held: zone and node address, in pairs. */
+type Held = (ConnZoneMemory | number)[];
 
 function release(r: Request): void {
-  const held = r.notes.get(HELD_NOTE) as Held[] | undefined;
+  const held = r.notes.get(HELD_NOTE) as Held | undefined;
   if (!held) return;
   r.notes.delete(HELD_NOTE);
-  for (const h of held) {
-    const c = (h.counts.get(h.key) ?? 1) - 1;
-    if (c <= 0) h.counts.delete(h.key);
-    else h.counts.set(h.key, c);
-  }
+  for (let i = 0; i < held.length; i += 2) (held[i] as ConnZoneMemory).release(held[i + 1] as number);
 }
 requestHooks.cleanup.push(release);
 
@@ -83,7 +83,7 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
   const bound = limits.map((limit) => {
     const zone = zones.find((z) => z.name === limit.zone);
     if (!zone) throw new ConfigError(`zero size shared memory zone "${limit.zone}"`);
-    return { limit, zone, counts: zoneState<number>("limit_conn", zone.name) };
+    return { limit, zone, mem: new ConnZoneMemory(zone.name, zone.size) };
   });
   const level = LEVEL_NUMBER[loc.settings.limit_conn_log_level as LogLevel];
   const status = loc.settings.limit_conn_status as number;
@@ -99,9 +99,11 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
         continue;
       }
       main.notes.set(STATUS_NOTE, 1);
-      const c = b.counts.get(key) ?? 0;
-      if (c >= b.limit.conn) {
-        r.log(level, `limiting connections${dryRun ? ", dry run," : ""} by zone "${b.zone.name}"`);
+      const a = b.mem.acquire(key, b.limit.conn);
+      if (a === FULL || a === NO_MEMORY) {
+        if (a === FULL) r.log(level, `limiting connections${dryRun ? ", dry run," : ""} by zone "${b.zone.name}"`);
+        // the slab's own line, on the cycle log: limit_conn adds none
+        else cycle.log?.log("crit", `ngx_slab_alloc() failed: no memory in limit_conn_zone "${b.zone.name}"`);
         release(main);
         if (dryRun) {
           main.notes.set(STATUS_NOTE, 3);
@@ -110,10 +112,9 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
         main.notes.set(STATUS_NOTE, 2);
         return status;
       }
-      b.counts.set(key, c + 1);
-      const held = (main.notes.get(HELD_NOTE) as Held[] | undefined) ?? [];
-      held.push({ counts: b.counts, key });
-      main.notes.set(HELD_NOTE, held);
+      let held = main.notes.get(HELD_NOTE) as Held | undefined;
+      if (held === undefined) main.notes.set(HELD_NOTE, (held = []));
+      held.push(b.mem, a);
     }
     return NEXT;
   };
@@ -124,5 +125,8 @@ export const limitConnModule: HttpModule = {
   settings: SETTINGS,
   handler(phase, loc) {
     return phase === "preaccess" ? handlerFor(loc) : undefined;
+  },
+  postConfiguration(cfg) {
+    cycle.log = cfg.main.errorLog;
   },
 };

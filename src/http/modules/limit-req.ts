@@ -12,7 +12,9 @@ import { ConfigError, type SettingSpec } from "../config/settings.js";
 import { NEXT, type PhaseHandler, type PhaseResult } from "../phases.js";
 import { LEVEL_NUMBER, type LogLevel } from "../log/error-log.js";
 import { registerVariable } from "../variables.js";
-import { parseZone, zoneState, type ZoneDef } from "./limit-zone.js";
+import { checkRedeclared, parseZone, type ZoneDef } from "./limit-zone.js";
+import { checkZoneKeys, checkZoneUses, cycle } from "./limit-shared-zone.js";
+import { AGAIN, BUSY, ERROR, ReqZoneMemory, type LookupRc } from "./limit-req-shared.js";
 
 interface ReqZone extends ZoneDef {
   /** Milli-requests per second. */
@@ -27,24 +29,18 @@ interface ReqLimit {
   readonly line: number;
 }
 
-interface Node {
-  excess: number;
-  last: number;
-  /** Requests between lookup and accounting (nginx's count). */
-  count: number;
-}
-
 const NO_DELAY = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
 function parseReqZone(d: Directive): ReqZone {
   const z = parseZone(d);
   let rate = 1000;
   for (const p of z.params) {
-    const m = /^rate=([0-9]+)r\/(s|m)$/.exec(p);
+    // nginx: an optional r/s or r/m suffix (per second without one), then a positive integer
+    const m = /^rate=([0-9]+)(r\/s|r\/m)?$/.exec(p);
     if (p.startsWith("rate=")) {
       if (!m || Number(m[1]) === 0) throw new ConfigError(`invalid rate "${p}"`, d.file, d.line);
-      rate = m[2] === "m" ? Math.floor((Number(m[1]) * 1000) / 60) : Number(m[1]) * 1000;
-    } else if (p !== "sync") throw new ConfigError(`invalid parameter "${p}"`, d.file, d.line);
+      rate = m[2] === "r/m" ? Math.floor((Number(m[1]) * 1000) / 60) : Number(m[1]) * 1000;
+    } else throw new ConfigError(`invalid parameter "${p}"`, d.file, d.line);
   }
   return { ...z, rate };
 }
@@ -106,7 +102,11 @@ export function dryRunSetting(directive: string): SettingSpec<boolean> {
 }
 
 const SETTINGS: readonly SettingSpec[] = [
-  { directive: "limit_req_zone", key: "limit_req_zones", default: [], parse: (d, prev: readonly ReqZone[] | undefined) => [...(prev ?? []), parseReqZone(d)] },
+  { directive: "limit_req_zone", key: "limit_req_zones", default: [], parse: (d, prev: readonly ReqZone[] | undefined) => {
+    const z = parseReqZone(d);
+    checkRedeclared(d, z, prev);
+    return [...(prev ?? []), z];
+  } },
   { directive: "limit_req", key: "limit_req", default: [], parse: (d, prev: readonly ReqLimit[] | undefined) => [...(prev ?? []), parseLimit(d)] },
   logLevel("limit_req_log_level"),
   statusSetting("limit_req_status"),
@@ -124,27 +124,15 @@ registerVariable("limit_req_status", {
   },
 });
 
-/** ms of nginx's clock step since `last`, clamped as nginx clamps a clock going back. */
-function elapsed(now: number, last: number): number {
-  const ms = now - last;
-  return ms < -60000 ? 1 : ms < 0 ? 0 : ms;
-}
-
-/** nginx's ngx_http_limit_req_expire: up to three of the oldest nodes, idle a minute and drained. */
-function expire(b: Bound, now: number): void {
-  let n = 0;
-  for (const [key, node] of b.nodes) {
-    if (n++ >= 3 || node.count > 0) return;
-    const ms = Math.abs(now - node.last);
-    if (ms < 60000 || node.excess - Math.trunc((b.zone.rate * ms) / 1000) > 0) return;
-    b.nodes.delete(key);
-  }
-}
-
 interface Bound {
   readonly limit: ReqLimit;
   readonly zone: ReqZone;
-  readonly nodes: Map<string, Node>;
+  readonly mem: ReqZoneMemory;
+}
+
+/** "excess: 1.500": milli-requests as nginx prints them. */
+function milli(e: number): string {
+  return `${Math.floor(e / 1000)}.${String(e % 1000).padStart(3, "0")}`;
 }
 
 function handlerFor(loc: LocationConf): PhaseHandler | undefined {
@@ -154,18 +142,19 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
   const bound: Bound[] = limits.map((limit) => {
     const zone = zones.find((z) => z.name === limit.zone);
     if (!zone) throw new ConfigError(`zero size shared memory zone "${limit.zone}"`);
-    return { limit, zone, nodes: zoneState<Node>("limit_req", zone.name) };
+    return { limit, zone, mem: new ReqZoneMemory(zone.name, zone.size, zone.rate) };
   });
   const level = LEVEL_NUMBER[loc.settings.limit_req_log_level as LogLevel];
   const status = loc.settings.limit_req_status as number;
   const dryRun = loc.settings.limit_req_dry_run as boolean;
   const dry = dryRun ? ", dry run" : "";
+  const last = bound.length - 1;
   return (r: Request): PhaseResult | Promise<PhaseResult> => {
     if (r.main.notes.has(STATUS_NOTE)) return NEXT;
     const now = Date.now();
     // nodes looked up but not yet accounted (nginx's ctx->node), per limit index
-    const pending: (Node | undefined)[] = [];
-    let rc: "declined" | "again" | "ok" | "busy" = "declined";
+    let pending: number[] | undefined;
+    let rc: LookupRc | -1 = -1;
     let excess = 0;
     let n = 0;
     let cur = bound[0]!;
@@ -177,47 +166,16 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
         r.log("error", `the value of the "${cur.zone.keyText}" key is more than 65535 bytes: "${key}"`);
         continue;
       }
-      const account = n === bound.length - 1;
-      let node = cur.nodes.get(key);
-      if (node) {
-        // most recently used last, so expiry looks at the oldest first
-        cur.nodes.delete(key);
-        cur.nodes.set(key, node);
-        const ms = elapsed(now, node.last);
-        let e = node.excess - Math.trunc((cur.zone.rate * ms) / 1000) + 1000;
-        if (e < 0) e = 0;
-        excess = e;
-        if (e > cur.limit.burst) {
-          rc = "busy";
-          break;
-        }
-        if (account) {
-          node.excess = e;
-          if (ms) node.last = now;
-          rc = "ok";
-          break;
-        }
-        node.count++;
-        pending[n] = node;
-        rc = "again";
-        continue;
-      }
-      expire(cur, now);
-      node = { excess: 0, last: now, count: 0 };
-      cur.nodes.set(key, node);
-      excess = 0;
-      if (account) {
-        rc = "ok";
-        break;
-      }
-      node.count++;
-      pending[n] = node;
-      rc = "again";
+      rc = cur.mem.lookup(key, cur.limit.burst, n === last, now);
+      excess = cur.mem.excess;
+      if (rc !== AGAIN) break;
+      (pending ??= [])[n] = cur.mem.node;
     }
-    if (rc === "declined") return NEXT;
-    if (rc === "busy") {
-      r.log(level, `limiting requests${dry}, excess: ${Math.floor(excess / 1000)}.${String(excess % 1000).padStart(3, "0")} by zone "${cur.zone.name}"`);
-      for (const p of pending) if (p) p.count--;
+    if (rc === -1) return NEXT;
+    if (rc === BUSY || rc === ERROR) {
+      if (rc === BUSY) r.log(level, `limiting requests${dry}, excess: ${milli(excess)} by zone "${cur.zone.name}"`);
+      else cycle.log?.log("alert", `could not allocate node in limit_req zone "${cur.zone.name}"`);
+      if (pending) for (let i = 0; i < pending.length; i++) if (pending[i]) bound[i]!.mem.release(pending[i]!);
       if (dryRun) {
         r.main.notes.set(STATUS_NOTE, 5);
         return NEXT;
@@ -225,27 +183,23 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
       r.main.notes.set(STATUS_NOTE, 3);
       return status;
     }
-    if (rc === "again") excess = 0;
+    if (rc === AGAIN) excess = 0;
     // ngx_http_limit_req_account: the last limit's delay, then the earlier ones'.
     let limit = cur;
     let maxDelay = excess <= limit.limit.delay ? 0 : Math.trunc(((excess - limit.limit.delay) * 1000) / limit.zone.rate);
-    for (let i = Math.min(n, bound.length) - 1; i >= 0; i--) {
-      const node = pending[i];
-      if (!node) continue;
-      const b = bound[i]!;
-      const t = Date.now();
-      const ms = elapsed(t, node.last);
-      let e = node.excess - Math.trunc((b.zone.rate * ms) / 1000) + 1000;
-      if (e < 0) e = 0;
-      if (ms) node.last = t;
-      node.excess = e;
-      node.count--;
-      if (e <= b.limit.delay) continue;
-      const d = Math.trunc(((e - b.limit.delay) * 1000) / b.zone.rate);
-      if (d > maxDelay) {
-        maxDelay = d;
-        excess = e;
-        limit = b;
+    if (pending) {
+      for (let i = Math.min(n, bound.length) - 1; i >= 0; i--) {
+        const node = pending[i];
+        if (!node) continue;
+        const b = bound[i]!;
+        const e = b.mem.account(node, Date.now());
+        if (e <= b.limit.delay) continue;
+        const d = Math.trunc(((e - b.limit.delay) * 1000) / b.zone.rate);
+        if (d > maxDelay) {
+          maxDelay = d;
+          excess = e;
+          limit = b;
+        }
       }
     }
     if (maxDelay === 0) {
@@ -253,7 +207,7 @@ function handlerFor(loc: LocationConf): PhaseHandler | undefined {
       return NEXT;
     }
     // nginx logs the delay one level below the limit's (error: warn, info: debug).
-    r.log(level + 1, `delaying request${dry}, excess: ${Math.floor(excess / 1000)}.${String(excess % 1000).padStart(3, "0")}, by zone "${limit.zone.name}"`);
+    r.log(level + 1, `delaying request${dry}, excess: ${milli(excess)}, by zone "${limit.zone.name}"`);
     if (dryRun) {
       r.main.notes.set(STATUS_NOTE, 4);
       return NEXT;
@@ -268,5 +222,10 @@ export const limitReqModule: HttpModule = {
   settings: SETTINGS,
   handler(phase, loc) {
     return phase === "preaccess" ? handlerFor(loc) : undefined;
+  },
+  postConfiguration(cfg) {
+    cycle.log = cfg.main.errorLog;
+    checkZoneUses(cfg);
+    checkZoneKeys(cfg);
   },
 };

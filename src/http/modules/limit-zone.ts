@@ -1,7 +1,5 @@
-// What limit_req_zone and limit_conn_zone share: the `zone=name:size` argument, the key (a
-// complex value), and the zones' state, kept per process by name (tsresty is one worker,
-// so nginx's shared memory is a Map here) and kept across reloads, as nginx keeps a zone
-// whose name and size are unchanged.
+// What limit_req_zone and limit_conn_zone share: the `zone=name:size` argument and the key
+// (a complex value). Their state lives in shared memory (./limit-shared-zone.ts).
 import type { Directive } from "../../conf/ast.js";
 import { ConfigError } from "../config/settings.js";
 import { parseSize } from "../config/values.js";
@@ -29,23 +27,24 @@ export function parseZone(d: Directive): ZoneDef {
     }
     const v = a.slice(5);
     const colon = v.indexOf(":");
-    if (colon <= 0) throw new ConfigError(`invalid zone size "${v}"`, d.file, d.line);
+    if (colon <= 0) throw new ConfigError(`invalid zone size "${a}"`, d.file, d.line);
     name = v.slice(0, colon);
     const s = parseSize(v.slice(colon + 1));
-    if (s === undefined) throw new ConfigError(`invalid zone size "${v}"`, d.file, d.line);
-    if (s < 8192) throw new ConfigError(`zone "${name}" is too small`, d.file, d.line);
+    if (s === undefined) throw new ConfigError(`invalid zone size "${a}"`, d.file, d.line);
+    // eight pages at least, as nginx (its message names the whole argument)
+    if (s < 8 * 4096) throw new ConfigError(`zone "${a}" is too small`, d.file, d.line);
     size = s;
   }
   if (name === undefined) throw new ConfigError(`"${d.name}" must have "zone" parameter`, d.file, d.line);
   return { name, size, key: compileComplexValue(d.args[0] ?? ""), keyText: d.args[0] ?? "", params };
 }
 
-/** Zone state by module and zone name, for the life of the process. */
-const states = new Map<string, Map<string, unknown>>();
-
-export function zoneState<T>(module: string, zone: string): Map<string, T> {
-  const id = module + "\0" + zone;
-  let m = states.get(id);
-  if (!m) states.set(id, (m = new Map()));
-  return m as Map<string, T>;
+/** A zone declared again by the same module: nginx's size conflict, else its key binding. */
+export function checkRedeclared(d: Directive, z: ZoneDef, prev: readonly ZoneDef[] | undefined): void {
+  const old = prev?.find((p) => p.name === z.name);
+  if (old === undefined) return;
+  if (old.size !== z.size) {
+    throw new ConfigError(`the size ${z.size} of shared memory zone "${z.name}" conflicts with already declared size ${old.size}`, d.file, d.line);
+  }
+  throw new ConfigError(`${d.name} "${z.name}" is already bound to key "${old.keyText}"`, d.file, d.line);
 }

@@ -3,11 +3,14 @@
 // thread, the master for init_by_lua and each worker, opens a synchronous store over it.
 import type { HttpConfig } from "../config/model.js";
 import type { ShdictStore, StoreFactory } from "../../ngx/async/index.js";
+import { adoptLimitZones, limitZoneBuffer, limitZonesOf } from "../modules/limit-shared-zone.js";
 
 export interface ZoneMemory {
   readonly name: string;
   readonly size: number;
   readonly sab: SharedArrayBuffer;
+  /** limit_req_zone or limit_conn_zone memory (src/http/modules/limit-shared-zone.ts); absent for lua_shared_dict. */
+  readonly kind?: "limit_req" | "limit_conn";
 }
 
 interface SharedStoreModule {
@@ -61,19 +64,31 @@ export class ZoneRegistry {
   }
 
   memoryFor(cfg: HttpConfig): ZoneMemory[] {
-    return zonesOf(cfg).map((z) => {
+    const dicts = zonesOf(cfg).map((z) => {
       const old = this.zones.get(z.name);
       if (old !== undefined && old.size === z.size) return old;
       const zm = { name: z.name, size: z.size, sab: this.m.createSharedZone(z.name, z.size) };
       this.zones.set(z.name, zm);
       return zm;
     });
+    const limits = limitZonesOf(cfg).map((z) => {
+      const id = z.kind + "\0" + z.name;
+      const old = this.zones.get(id);
+      if (old !== undefined && old.size === z.size) return old;
+      // the buffer this thread's own configuration build made already, if any (no second copy)
+      const zm: ZoneMemory = { name: z.name, size: z.size, kind: z.kind, sab: limitZoneBuffer(z.kind, z.name, z.size) };
+      this.zones.set(id, zm);
+      return zm;
+    });
+    return [...dicts, ...limits];
   }
 }
 
 /** A StoreFactory over zones' shared memory (a zone missing from `zones` stays in-process). */
 export function sharedStoreFactory(m: SharedStoreModule, zones: readonly ZoneMemory[], fallback: StoreFactory): StoreFactory {
-  const byName = new Map(zones.map((z) => [z.name, z]));
+  // every thread that opens the dictionaries also counts limit_req/limit_conn in the master's zones
+  adoptLimitZones(zones);
+  const byName = new Map(zones.filter((z) => z.kind === undefined).map((z) => [z.name, z]));
   return (z) => {
     // a Redis zone (tsresty_shared_dict_redis) is shared through its server already
     if (z.redis !== undefined) return fallback(z);
