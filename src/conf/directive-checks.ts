@@ -177,7 +177,10 @@ function checkProxyPass(d: DirectiveNode, env: CheckEnv): string | null {
   const scheme = /^https?:\/\//i.exec(url);
   if (!scheme) return `invalid URL prefix in "${url}"`;
   const loc = env.block.location;
-  if (url.indexOf("/", scheme[0].length) >= 0 && (loc === null || loc.kind === "regex" || loc.kind === "named")) {
+  // A unix socket's URI part follows the ':' after its path (http://unix:/path:/uri).
+  const rest = url.slice(scheme[0].length);
+  const hasUri = /^unix:/i.test(rest) ? rest.indexOf(":", 5) >= 0 : rest.includes("/");
+  if (hasUri && (loc === null || loc.kind === "regex" || loc.kind === "named")) {
     return `"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block`;
   }
   return null;

@@ -4,6 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { mimeTypesConf } from "./mime-types.js";
+import { bundledCharsetMap } from "./charset-map-files.js";
 import type { Severity } from "./ast.js";
 import { bytesToBuffer } from "./bytes.js";
 
@@ -37,6 +38,9 @@ export const defaultReadFile: ReadFile = (path) => {
   } catch (err) {
     // `include mime.types` works without the file an nginx install puts beside nginx.conf.
     if ((err as NodeJS.ErrnoException).code === "ENOENT" && /(^|\/)mime\.types$/.test(path)) return Buffer.from(mimeTypesConf(), "latin1");
+    // Likewise nginx's charset maps (include koi-utf, koi-win, win-utf).
+    const map = (err as NodeJS.ErrnoException).code === "ENOENT" ? bundledCharsetMap(path) : undefined;
+    if (map !== undefined) return Buffer.from(map, "latin1");
     throw err;
   }
 };

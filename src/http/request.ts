@@ -46,8 +46,8 @@ export interface SubrequestOptions {
   readonly method?: string;
   /** Query string, replacing any in `uri`. */
   readonly args?: string;
-  /** Request body for the subrequest; by default it shares the parent's. */
-  readonly body?: Buffer;
+  /** Request body for the subrequest (bytes, or a body kept in a file); by default it shares the parent's. */
+  readonly body?: Buffer | RequestBody;
   /** Variables to copy or share (ngx.location.capture's vars, copy_all_vars, share_all_vars). */
   readonly vars?: ReadonlyMap<string, string>;
   readonly copyAllVars?: boolean;
@@ -56,6 +56,8 @@ export interface SubrequestOptions {
   readonly ctx?: Map<string, unknown>;
   /** Error statuses render nginx's pages into the output (echo's subrequests); Lua's capture takes only the status. */
   readonly errorPages?: boolean;
+  /** Give the subrequest a copy of the request headers with Content-Length set to its body's (echo_subrequest). */
+  readonly bodyLengthHeader?: boolean;
 }
 
 /** Hooks other modules install into special responses (error_page) and request end. */
@@ -208,6 +210,8 @@ export class Request {
     exchange?: Exchange;
     head: ParsedHead;
     parent?: Request;
+    /** A subrequest's own request headers (echo_subrequest's Content-Length); by default the parent's. */
+    headersIn?: HeaderList;
   }) {
     const h = init.head;
     this.config = init.config;
@@ -221,7 +225,7 @@ export class Request {
     this.protocol = h.protocol;
     this.version = h.version;
     this.requestUri = h.unparsedUri;
-    this.headersIn = init.parent ? init.parent.headersIn : new HeaderList(h.headers);
+    this.headersIn = init.headersIn ?? (init.parent ? init.parent.headersIn : new HeaderList(h.headers));
     this.host = h.host;
     this.headBytes = h.headBytes;
     this.method = h.method;
@@ -231,7 +235,7 @@ export class Request {
     this.internal = init.parent !== undefined;
     this.keepalive = h.keepAlive;
     this.bodyFilters = true;
-    this.sink = init.exchange ? mainSink(init.exchange) : captureSink();
+    this.sink = init.exchange ? mainSink(init.exchange, (msg) => this.outputFailed(msg)) : captureSink();
   }
 
   // =================================================================== logging
@@ -388,8 +392,14 @@ export class Request {
       chunked: false, keepAlive: false, expectContinue: false, headBytes: 0,
       uri: parsed?.uri ?? path, args: args ?? "", hasQuery: args !== undefined, exten: parsed?.exten ?? "", warnings: [],
     };
-    const sr = new Request({ config: this.config, server: this.server, conn: this.conn, head, parent: this });
-    if (opts.body !== undefined) sr.body = { data: opts.body, file: undefined, length: opts.body.length };
+    let headersIn: HeaderList | undefined;
+    if (opts.bodyLengthHeader === true && opts.body !== undefined) {
+      headersIn = this.headersIn.clone();
+      headersIn.set("Content-Length", String(opts.body.length));
+    }
+    const sr = new Request({ config: this.config, server: this.server, conn: this.conn, head, parent: this, headersIn });
+    if (Buffer.isBuffer(opts.body)) sr.body = { data: opts.body, file: undefined, length: opts.body.length };
+    else if (opts.body !== undefined) sr.body = opts.body;
     else sr.body = this.body;
     if (opts.shareAllVars) sr.vars = this.vars;
     else if (opts.copyAllVars) sr.vars = new Map(this.vars);
@@ -535,6 +545,13 @@ export class Request {
     if (!this.finalized) this.complete();
   }
 
+  /** A write to the client failed (logged at info as nginx does); ngx.say and friends then fail. */
+  outputError = false;
+  private outputFailed(msg: string): void {
+    this.outputError = true;
+    this.log("info", msg);
+  }
+
   /** Send body bytes through the body filters (sends the header first if needed). */
   write(data: string | Buffer, flush = false): void {
     if (this.eofSent) return;
@@ -551,7 +568,9 @@ export class Request {
 
   /** Wait until the client has taken what was written (ngx.flush(true)). */
   flush(): Promise<void> {
-    this.flushHead();
+    // Through the body filters, as nginx's flush buffer goes (gzip sync-flushes what it holds).
+    if (this.headerSent && !this.eofSent && this.loc.bodyFilters.length > 0) this.output({ data: "", eof: false, flush: true });
+    else this.flushHead();
     return this.sink.drained();
   }
 
@@ -574,6 +593,8 @@ export class Request {
       let out: string | Buffer = chunk.data;
       if (this.chunked) {
         const size = len.toString(16) + "\r\n";
+        // nginx's $body_bytes_sent is what went out after the header: the framing counts.
+        this.bodyBytesSent += size.length + 2;
         out = typeof out === "string" ? size + out + "\r\n" : Buffer.concat([Buffer.from(size, "latin1"), out, CRLF]);
       }
       if (this.pendingHead !== undefined) {
@@ -601,6 +622,7 @@ export class Request {
   private finishOutput(): void {
     this.eofSent = true;
     const tail = this.chunked && !this.headerOnly && this.method !== "HEAD" ? "0\r\n\r\n" : "";
+    this.bodyBytesSent += tail.length;
     if (this.pendingHead !== undefined) {
       const h = this.pendingHead;
       this.pendingHead = undefined;
@@ -756,7 +778,18 @@ class MainSink implements OutputSink {
   /** In `waiting`, to be pushed when the microtasks run. */
   queued = false;
 
-  constructor(private readonly ex: Exchange) {}
+  private failed = false;
+
+  constructor(private readonly ex: Exchange, private readonly onFail: (msg: string) => void) {}
+
+  /** After a write: report the first failure once. */
+  private check(): void {
+    const e = this.ex.writeError;
+    if (e !== undefined && !this.failed) {
+      this.failed = true;
+      this.onFail(e);
+    }
+  }
 
   write(d: string | Buffer): void {
     if (this.parts !== undefined) this.parts.push(d);
@@ -781,11 +814,13 @@ class MainSink implements OutputSink {
       this.bytes = 0;
       if (parts.length === 1) this.ex.write(parts[0]!);
       else this.ex.writev(parts);
+      this.check();
     } else if (this.str !== "") {
       const s = this.str;
       this.str = "";
       this.bytes = 0;
       this.ex.write(s);
+      this.check();
     }
   }
 
@@ -820,8 +855,8 @@ function pushWaiting(): void {
   }
 }
 
-function mainSink(ex: Exchange): OutputSink {
-  return new MainSink(ex);
+function mainSink(ex: Exchange, onFail: (msg: string) => void): OutputSink {
+  return new MainSink(ex, onFail);
 }
 
 /** Bytes gathered before they go to the socket without waiting for a flush point. */

@@ -2,13 +2,14 @@
 // that ngx.shared, ngx.timer, ngx.thread and ngx.socket reach the server through.
 import type { LuaTable } from "../lua/runtime/table.js";
 import type { LuaFunction, LuaValue } from "../lua/runtime/value.js";
-import { DEFAULT_ASYNC_SETTINGS, type AsyncHost, type AsyncRequest, type AsyncSettings, type SharedDictZone } from "./async/host.js";
+import { DEFAULT_ASYNC_SETTINGS, type AsyncHost, type AsyncRequest, type AsyncSettings, type SharedDictZone, type TimerOrigin } from "./async/host.js";
 import { currentHost, NgxHost, requestState } from "./host.js";
-import { entryAbortText, runEntry } from "./thread.js";
+import { entryAbortText, runEntry, timerLogContext, timerOriginOf } from "./thread.js";
 import type { LuaVm } from "./vm.js";
 import type { Request } from "../http/request.js";
 import { workerIdentity } from "./worker-identity.js";
 import type { StoreFactory } from "./async/shdict/lua.js";
+import { PHASE_ACTION } from "./phases.js";
 
 /** The AsyncSettings of a location's (or the http level's) settings. */
 export function asyncSettings(s: Readonly<Record<string, unknown>> | undefined): AsyncSettings {
@@ -23,6 +24,11 @@ export function asyncSettings(s: Readonly<Record<string, unknown>> | undefined):
     socketPoolSize: n("lua_socket_pool_size", d.socketPoolSize),
     socketKeepaliveTimeout: n("lua_socket_keepalive_timeout", d.socketKeepaliveTimeout),
     socketLogErrors: typeof s.lua_socket_log_errors === "boolean" ? s.lua_socket_log_errors : d.socketLogErrors,
+    sslTrustedCertificate: typeof s.lua_ssl_trusted_certificate === "string" ? s.lua_ssl_trusted_certificate : d.sslTrustedCertificate,
+    sslVerifyDepth: n("lua_ssl_verify_depth", d.sslVerifyDepth),
+    sslProtocols: Array.isArray(s.lua_ssl_protocols) ? (s.lua_ssl_protocols as string[]) : d.sslProtocols,
+    sslCiphers: typeof s.lua_ssl_ciphers === "string" ? s.lua_ssl_ciphers : d.sslCiphers,
+    sslCrl: typeof s.lua_ssl_crl === "string" ? s.lua_ssl_crl : d.sslCrl,
     maxPendingTimers: n("lua_max_pending_timers", d.maxPendingTimers),
     maxRunningTimers: n("lua_max_running_timers", d.maxRunningTimers),
   };
@@ -75,9 +81,10 @@ export function installAsync(ngx: LuaTable, vm: LuaVm): void {
     settings: () => asyncSettings(currentHost()?.r?.loc.settings ?? vm.config?.httpSettings),
     log: (level, msg) => {
       const h = currentHost();
-      vm.log(level, msg, h?.r, h?.phase === "log" ? "logging request" : undefined);
+      vm.log(level, msg, h?.r, (h === undefined ? undefined : PHASE_ACTION[h.phase]));
     },
-    spawnThread: (fn: LuaFunction, args: LuaValue[]) => runTimerThread(vm, fn, args),
+    spawnThread: (fn: LuaFunction, args: LuaValue[], origin?: TimerOrigin) => runTimerThread(vm, fn, args, origin),
+    timerOrigin: () => timerOriginOf(currentHost()),
     workerId: () => (currentHost()?.phase === "init" ? undefined : workerIdentity.id),
     exiting: () => vm.exiting,
     get sharedDicts(): readonly SharedDictZone[] {
@@ -97,12 +104,13 @@ export function installAsync(ngx: LuaTable, vm: LuaVm): void {
 }
 
 /** A timer's entry thread: its own fake request for cleanups; errors logged as ngx_lua does. */
-async function runTimerThread(vm: LuaVm, fn: LuaFunction, args: LuaValue[]): Promise<void> {
+async function runTimerThread(vm: LuaVm, fn: LuaFunction, args: LuaValue[], origin: TimerOrigin | undefined): Promise<void> {
   const cleanups: (() => void)[] = [];
   const h = new NgxHost("timer", vm, undefined);
   h.timer = { onCleanup: (cb) => cleanups.push(cb) };
+  h.logContext = timerLogContext(origin, h);
   const end = await runEntry(fn, h, args);
-  if (end.error !== undefined) vm.log(4, entryAbortText(end.error), undefined);
+  if (end.error !== undefined) vm.opts.errorLog.log(4, entryAbortText(end.error), h.logContext);
   for (const c of cleanups) {
     try {
       c();

@@ -63,8 +63,8 @@ const ESCAPE: Record<number, boolean[]> = {
   })(),
   // NGX_ESCAPE_ARGS: also "&", "+", "=" (and "#", "%", "?")
   1: escapeSet("!\"$'()*,-./:;<>@[\\]^_`{|}~"),
-  // NGX_ESCAPE_URI_COMPONENT: all but unreserved
-  2: escapeSet("-._~"),
+  // ngx_lua's URI component table: all but unreserved and the marks !'()* (checked on the reference)
+  2: escapeSet("!'()*-._~"),
   // NGX_ESCAPE_HTML
   3: escapeSet("!\"$&'()*+,-./:;<=>@[\\]^_`{|}~?#"),
   // NGX_ESCAPE_REFRESH

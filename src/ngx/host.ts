@@ -9,6 +9,7 @@ import type { LuaTable } from "../lua/runtime/table.js";
 import type { LuaFunction, LuaValue } from "../lua/runtime/value.js";
 import { allowed, PHASE_CONTEXT, type LuaPhase } from "./phases.js";
 import type { LuaVm } from "./vm.js";
+import type { LogContext } from "../http/log/error-log.js";
 
 /** Per-request Lua state, kept across phases (and, for ngx.ctx, not across internal redirects). */
 export interface LuaRequestState {
@@ -20,8 +21,6 @@ export interface LuaRequestState {
   cleanups: (() => void)[] | undefined;
   /** The request as the async API sees it: one object per request, compared by identity. */
   asyncReq: unknown;
-  /** ngx.req.init_body's buffer. */
-  newBody: string[] | undefined;
   /** The content phase has run (ngx.exit(ngx.OK) then ends the request). */
   enteredContent: boolean;
 }
@@ -39,6 +38,9 @@ export class NgxHost {
   killed = false;
   /** A timer thread's stand-in request (the async API binds threads and sockets to it). */
   timer: { onCleanup(cb: () => void): void } | undefined = undefined;
+
+  /** The log context of a phase without a request (ssl_certificate_by_lua's connection and context). */
+  logContext: LogContext | undefined = undefined;
 
   constructor(readonly phase: LuaPhase, readonly vm: LuaVm, readonly r: Request | undefined) {}
 
@@ -74,7 +76,7 @@ export function requestState(r: Request): LuaRequestState {
   const m = r.main.notes;
   let s = m.get(STATE_KEY) as LuaRequestState | undefined;
   if (s === undefined) {
-    s = { bodyEof: false, onAbort: undefined, cleanups: undefined, asyncReq: undefined, newBody: undefined, enteredContent: false };
+    s = { bodyEof: false, onAbort: undefined, cleanups: undefined, asyncReq: undefined, enteredContent: false };
     m.set(STATE_KEY, s);
   }
   return s;

@@ -17,9 +17,42 @@ export function touchHeaders(r: Request): void {
   // Per request, not per main request: a subrequest's output leaves its parent's headers alone.
   if (r.notes.has(HEADERS_TOUCHED)) return;
   r.notes.set(HEADERS_TOUCHED, true);
-  setContentType(r);
+  // Lua's output to a HEAD request is header-only before the header filters run (the
+  // reference's gzip leaves it alone, unlike a static file's HEAD).
+  if (r.method === "HEAD") r.headerOnly = true;
+  if (r.loc.settings.lua_use_default_type !== false) setContentType(r);
 }
 const HEADERS_TOUCHED = "lua.headers";
+
+// lua_http10_buffering (on by default): for an HTTP/1.0 (or 0.9) client, Lua's output is held
+// until its end so that it goes out with a Content-Length; ngx.flush and ngx.send_headers wait
+// too, and headers may still be set after output (checked on the reference).
+const HTTP10 = "lua.http10";
+
+function http10Buffer(r: Request): string[] | undefined {
+  if (r.version >= 1001 || r !== r.main || r.headerSent || r.loc.settings.lua_http10_buffering === false) return undefined;
+  let b = r.notes.get(HTTP10) as string[] | undefined;
+  if (b === undefined) r.notes.set(HTTP10, (b = []));
+  return b;
+}
+
+/** Send what lua_http10_buffering held (at the output's end), with its length unless Lua set one; false when nothing was held. */
+export function flushHttp10(r: Request): boolean {
+  const b = r.notes.get(HTTP10) as string[] | undefined;
+  if (b === undefined || r.headerSent) return false;
+  r.notes.delete(HTTP10);
+  const body = b.join("");
+  if (r.contentLength < 0) r.contentLength = body.length;
+  touchHeaders(r);
+  if (body.length > 0) r.write(body);
+  else r.sendHeader();
+  return true;
+}
+
+/** The held output is dropped (the request goes on to another phase or an error page). */
+export function dropHttp10(r: Request): void {
+  r.notes.delete(HTTP10);
+}
 
 function write(fname: string, args: LuaValue[], nl: boolean): { r: Request; res: LuaResult } {
   const { r } = requestFor(`ngx.${fname}`);
@@ -27,11 +60,20 @@ function write(fname: string, args: LuaValue[], nl: boolean): { r: Request; res:
   for (let i = 0; i < args.length; i++) s += outputPiece(args[i], i + 1, fname);
   if (nl) s += "\n";
   if (r.eofSent) return { r, res: [undefined, "seen eof"] };
+  // (an empty first write sends the header at once, without a length, as on the reference)
+  const held = s.length > 0 || r.notes.has(HTTP10) ? http10Buffer(r) : undefined;
+  if (held !== undefined) {
+    held.push(s);
+    return { r, res: 1 };
+  }
   if (!r.headerSent) touchHeaders(r);
   if (s.length > 0) r.write(s);
   else if (!r.headerSent) r.sendHeader();
-  return { r, res: 1 };
+  return { r, res: r.outputError ? OUTPUT_ERROR : 1 };
 }
+
+/** What the output functions answer once a write to the client failed (ngx_lua's words). */
+const OUTPUT_ERROR: LuaResult = [undefined, "nginx output filter error"];
 
 function say(...a: LuaValue[]): LuaResult {
   return write("say", a, true).res;
@@ -44,6 +86,7 @@ function flushCheck(a: LuaValue[]): Request | undefined {
   const { r } = requestFor("ngx.flush");
   if (a[0] !== undefined && typeof a[0] !== "boolean") return argError(1, "flush", `boolean expected, got ${typeName(a[0])}`);
   if (r.eofSent) return undefined;
+  if (http10Buffer(r) !== undefined) return undefined;
   if (!r.headerSent) {
     touchHeaders(r);
     r.sendHeader();
@@ -52,25 +95,32 @@ function flushCheck(a: LuaValue[]): Request | undefined {
 }
 function flush(...a: LuaValue[]): LuaResult {
   const r = flushCheck(a);
-  if (r === undefined) return [undefined, "seen eof"];
+  if (r === undefined) return flushedNothing();
   void r.flush();
-  return 1;
+  return r.outputError ? OUTPUT_ERROR : 1;
 }
 flush.$g = function* flush(...a: LuaValue[]): Generator<Suspension, LuaResult, unknown> {
   const r = flushCheck(a);
-  if (r === undefined) return [undefined, "seen eof"];
+  if (r === undefined) return flushedNothing();
   const p = r.flush();
   if (a[0] === true) yield p.then(() => undefined, () => undefined);
-  return 1;
+  return r.outputError ? OUTPUT_ERROR : 1;
 };
+
+/** ngx.flush's answer when nothing went out: after eof, or held by lua_http10_buffering. */
+function flushedNothing(): LuaResult {
+  const { r } = requestFor("ngx.flush");
+  return r.eofSent ? [undefined, "seen eof"] : 1;
+}
 
 function eof(...a: LuaValue[]): LuaResult {
   void a;
   const { r } = requestFor("ngx.eof");
   if (r.eofSent) return [undefined, "seen eof"];
+  flushHttp10(r);
   if (!r.headerSent) touchHeaders(r);
   r.eof();
-  return 1;
+  return r.outputError ? OUTPUT_ERROR : 1;
 }
 
 function exitCode(a: LuaValue[]): { h: NgxHost; code: number } {
@@ -106,6 +156,8 @@ function redirectPrep(a: LuaValue[]): NgxHost {
   if (r.headerSent) return luaError("attempt to call ngx.redirect after sending out the headers");
   touchHeaders(r);
   r.headersOut.set("Location", uri);
+  // Output held by lua_http10_buffering goes out with the redirect's status (as on the reference).
+  if (r.notes.has(HTTP10)) r.status = code;
   h.exitCode = code;
   return h;
 }
@@ -145,7 +197,7 @@ exec.$g = function* exec(...a: LuaValue[]): Generator<Suspension, LuaResult, unk
 /** ngx.send_headers(): the header is built now (it goes out with the first output or flush). */
 function send_headers(): LuaResult {
   const { r } = requestFor("ngx.send_headers");
-  if (!r.headerSent) {
+  if (!r.headerSent && http10Buffer(r) === undefined) {
     touchHeaders(r);
     r.sendHeader();
   }
@@ -176,9 +228,9 @@ export function setStatus(v: LuaValue): void {
 
 // ---------------------------------------------------------------- ngx.header
 
-function headerKey(k: LuaValue): string {
+function headerKey(k: LuaValue, r: Request): string {
   if (typeof k !== "string") return luaError(`bad argument #2 to '__index' (string expected, got ${typeName(k)})`);
-  return k.replace(/_/g, "-");
+  return r.loc.settings.lua_transform_underscores_in_response_headers === false ? k : k.replace(/_/g, "-");
 }
 
 function headerValue(v: LuaValue): string {
@@ -190,7 +242,7 @@ function headerValue(v: LuaValue): string {
 
 function headerIndex(_t: LuaValue, k: LuaValue): LuaResult {
   const { r } = requestFor("ngx.header");
-  const name = headerKey(k);
+  const name = headerKey(k, r);
   const l = name.toLowerCase();
   if (l === "content-type") {
     if (r.contentType === undefined) return undefined;
@@ -248,7 +300,7 @@ export function setResponseHeader(r: Request, name: string, v: LuaValue): void {
 
 function headerNewIndex(_t: LuaValue, k: LuaValue, v: LuaValue): LuaResult {
   const { r } = requestFor("ngx.header");
-  const name = headerKey(k);
+  const name = headerKey(k, r);
   if (r.headerSent) {
     r.log("error", "attempt to set ngx.header.HEADER after sending out response headers");
     return [];

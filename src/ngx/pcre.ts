@@ -1,9 +1,13 @@
 // PCRE patterns as JavaScript RegExps. ngx.re takes PCRE syntax over byte strings; V8's
 // engine is close but differs in places that matter, so the pattern is rewritten token by
 // token: `.` and `$` get PCRE's meaning (only "\n" is a newline; `$` also matches before a
-// final newline), \s is PCRE's ASCII set, \A \z \Z \h \R \Q..\E, POSIX classes, (?P<n>),
-// \g{n}, \x{hh}, leading inline flags, and `x` mode. Errors are PCRE's messages with the
-// offset nginx reports.
+// final newline), \s is PCRE's ASCII set, \A \z \Z \G \h \v \R \Q..\E, \p (pcre-props.ts),
+// POSIX classes, (?P<n>), \g{n}, \x{hh}, inline options anywhere (a mid-pattern (?i) folds
+// letters by hand, pcre-fold.ts), `x` mode, atomic groups and possessive quantifiers (as
+// lookahead + backreference, with hidden groups the captures table skips). Errors are PCRE's
+// messages with the offset nginx reports.
+import { foldRange, otherCases } from "./pcre-fold.js";
+import { propertyClass, propertyInClass } from "./pcre-props.js";
 
 export interface CompiledPcre {
   readonly re: RegExp;
@@ -28,45 +32,103 @@ const POSIX: Record<string, string> = {
 };
 
 const SPACE = "\\t\\n\\v\\f\\r ";
+// PCRE's \h and \v: Latin-1's own without "u", the Unicode sets with it.
+const H_SPACE = " \\t\\xa0";
+const H_SPACE_U = " \\t\\xa0\\u1680\\u180e\\u2000-\\u200a\\u202f\\u205f\\u3000";
+const V_SPACE = "\\n\\v\\f\\r\\x85";
+const V_SPACE_U = "\\n\\v\\f\\r\\x85\\u2028\\u2029";
 
 function hex2(n: number): string {
   return n < 0x100 ? "\\x" + n.toString(16).padStart(2, "0") : "\\u{" + n.toString(16) + "}";
 }
 
-function escapeLiteral(s: string): string {
-  return s.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
+interface Flags {
+  i: boolean;
+  m: boolean;
+  s: boolean;
+  x: boolean;
 }
 
+/** An open parenthesis: where its text starts in the output, the options to restore at its end. */
+interface Open {
+  readonly start: number;
+  readonly saved: Flags;
+  /** The hidden group of an atomic group (?>...), by capture id. */
+  readonly atomic?: number;
+}
+
+/** A capture: user-visible (name or undefined) or hidden (null: atomic and possessive emulation). */
+type Capture = string | undefined | null;
+
+// Markers in the output while translating, each followed by one char (0xE100 + number): the
+// open of capture id N, a backreference to the user's group N, a backreference to capture id
+// N. Hidden groups are inserted before later ones, so JS numbers are known only at the end.
+const OPEN = "\uE000";
+const REF_USER = "\uE001";
+const REF_ID = "\uE002";
+const num = (n: number): string => String.fromCharCode(0xe100 + n);
+
+/** Thrown when an inline (?-i) needs caseless parts folded by hand: translate again with the JS `i` flag off. */
+class CaselessRestart {}
+
 /** Translate `src` with flags (PCRE option letters already split out). */
-export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: boolean; x: boolean; u: boolean }): { source: string; flags: string; names: (string | undefined | null)[]; groups: number } {
-  let { i, m, s, x } = opts;
+export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: boolean; x: boolean; u: boolean }): { source: string; flags: string; names: Capture[]; groups: number; startG: boolean } {
+  try {
+    return translate(src, opts, true);
+  } catch (e) {
+    if (!(e instanceof CaselessRestart)) throw e;
+    return translate(src, opts, false);
+  }
+}
+
+function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: boolean; u: boolean }, mayUseI: boolean): { source: string; flags: string; names: Capture[]; groups: number; startG: boolean } {
+  const flags: Flags = { i: opts.i, m: opts.m, s: opts.s, x: opts.x };
+  const u = opts.u;
   let p = 0;
-  // Leading inline options, e.g. (?i) or (?ms).
+  // Leading inline options, e.g. (?i) or (?ms-x): they set the RegExp's own flags.
   for (;;) {
-    const lead = /^\(\?([imsx]+)\)/.exec(src.slice(p));
+    const lead = /^\(\?([imsxJUX]*(?:-[imsxJUX]*)?)\)/.exec(src.slice(p));
     if (!lead) break;
-    for (const c of lead[1]!) {
-      if (c === "i") i = true;
-      else if (c === "m") m = true;
-      else if (c === "s") s = true;
-      else x = true;
-    }
+    setFlags(flags, lead[1]!);
     p += lead[0].length;
   }
+  const jsI = flags.i && mayUseI;
+  const jsM = flags.m;
   let out = "";
-  const names: (string | undefined | null)[] = [];
-  let depth = 0;
-  const opens: number[] = [];
+  const caps: Capture[] = [];
+  /** Capture ids of the user's groups, in their order (the user's numbers). */
+  const userIds: number[] = [];
+  const refs: { n: number; at: number }[] = [];
+  const opens: Open[] = [];
+  let startG = false;
+  const bodyStart = p;
   let lastAtomStart = -1;
   const n = src.length;
+  const newCapture = (c: Capture): string => {
+    caps.push(c);
+    if (c !== null) userIds.push(caps.length - 1);
+    return OPEN + num(caps.length - 1);
+  };
+  /** A literal character, folded by hand where the pattern is caseless and the RegExp is not. */
+  const literal = (ch: string): string => {
+    const code = ch.charCodeAt(0);
+    const plain = code >= 0xe000 && code < 0xf900 ? hex2(code) : /[\\^$.*+?()[\]{}|/]/.test(ch) ? "\\" + ch : ch;
+    if (!flags.i || jsI) return plain;
+    const other = otherCases(ch, u);
+    return other ? `[${plain}${other}]` : plain;
+  };
+  const changeFlags = (spec: string): void => {
+    setFlags(flags, spec);
+    if (jsI && !flags.i) throw new CaselessRestart();
+  };
   const quantStart = (c: string): boolean => c === "*" || c === "+" || c === "?" || (c === "{" && /^\{\d+(,\d*)?\}/.test(src.slice(p)));
   while (p < n) {
     const c = src[p]!;
-    if (x && (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v")) {
+    if (flags.x && (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v")) {
       p++;
       continue;
     }
-    if (x && c === "#") {
+    if (flags.x && c === "#") {
       while (p < n && src[p] !== "\n") p++;
       continue;
     }
@@ -75,11 +137,16 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
       let q = c;
       if (c === "{") q = /^\{\d+(,\d*)?\}/.exec(src.slice(p))![0];
       p += q.length;
-      out += q;
       if (src[p] === "?") {
-        out += "?";
+        out += q + "?";
         p++;
-      } else if (src[p] === "+") p++; // possessive: JS has none, matched greedily
+      } else if (src[p] === "+") {
+        // Possessive: (?=(X*))\N takes what the greedy X* took and never gives any back.
+        p++;
+        const id = caps.length;
+        const open = newCapture(null);
+        out = out.slice(0, lastAtomStart) + "(?:(?=(" + open + out.slice(lastAtomStart) + q + "))" + REF_ID + num(id) + "(?:))";
+      } else out += q;
       lastAtomStart = -1;
       continue;
     }
@@ -93,34 +160,54 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
         case "A": out += "(?<![\\s\\S])"; lastAtomStart = -1; continue;
         case "z": out += "(?![\\s\\S])"; lastAtomStart = -1; continue;
         case "Z": out += "(?=\\n?(?![\\s\\S]))"; lastAtomStart = -1; continue;
-        case "G": lastAtomStart = -1; continue;
+        case "G":
+          // At the very start, \G anchors the match where the search starts (ctx.pos, gmatch).
+          if (p - 2 === bodyStart) startG = true;
+          lastAtomStart = -1;
+          continue;
         case "s": out += `[${SPACE}]`; break;
         case "S": out += `[^${SPACE}]`; break;
-        case "h": out += "[ \\t]"; break;
-        case "H": out += "[^ \\t]"; break;
-        case "v": out += "[\\n\\v\\f\\r]"; break;
-        case "V": out += "[^\\n\\v\\f\\r]"; break;
-        case "R": out += "(?:\\r\\n|[\\n\\v\\f\\r])"; break;
+        case "h": out += `[${u ? H_SPACE_U : H_SPACE}]`; break;
+        case "H": out += `[^${u ? H_SPACE_U : H_SPACE}]`; break;
+        case "v": out += `[${u ? V_SPACE_U : V_SPACE}]`; break;
+        case "V": out += `[^${u ? V_SPACE_U : V_SPACE}]`; break;
+        case "R": out += `(?:\\r\\n|[${u ? V_SPACE_U : V_SPACE}])`; break;
         case "e": out += "\\x1b"; break;
         case "a": out += "\\x07"; break;
+        case "p": case "P": {
+          // PCRE's \p ignores caselessness; the RegExp's i flag would not.
+          if (jsI) throw new CaselessRestart();
+          const pr = property(src, p, e === "P", u);
+          p = pr.end;
+          out += !pr.negated && /^\\p\{[^}]+\}$/.test(pr.body) ? pr.body : `[${pr.negated ? "^" : ""}${pr.body}]`;
+          break;
+        }
         case "Q": {
           const end = src.indexOf("\\E", p);
           const lit = end < 0 ? src.slice(p) : src.slice(p, end);
           p = end < 0 ? n : end + 2;
-          out += lit.length ? `(?:${escapeLiteral(lit)})` : "";
-          break;
+          if (lit.length === 0) continue;
+          // Quantifiers after \Q..\E apply to its last character, as in PCRE.
+          for (let k = 0; k < lit.length; k++) {
+            lastAtomStart = out.length;
+            out += literal(lit[k]!);
+          }
+          continue;
         }
         case "E": continue;
         case "x": {
           const br = /^\{([0-9a-fA-F]+)\}/.exec(src.slice(p));
+          let code: number;
           if (br) {
-            out += hex2(parseInt(br[1]!, 16));
+            code = parseInt(br[1]!, 16);
             p += br[0].length;
           } else {
             const h = /^[0-9a-fA-F]{0,2}/.exec(src.slice(p))![0];
-            out += hex2(h ? parseInt(h, 16) : 0);
+            code = h ? parseInt(h, 16) : 0;
             p += h.length;
           }
+          const other = flags.i && !jsI ? otherCases(String.fromCodePoint(code), u) : "";
+          out += other ? `[${hex2(code)}${other}]` : hex2(code);
           break;
         }
         case "g": {
@@ -129,8 +216,9 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
           p += g[0].length;
           const ref = g[1] ?? g[2]!;
           if (/^-?\d+$/.test(ref)) {
-            const k = Number(ref) < 0 ? names.length + 1 + Number(ref) : Number(ref);
-            out += `\\${k}`;
+            const k = Number(ref) < 0 ? userIds.length + 1 + Number(ref) : Number(ref);
+            out += REF_USER + num(k) + "(?:)";
+            refs.push({ n: k, at: p });
           } else out += `\\k<${ref}>`;
           break;
         }
@@ -144,81 +232,28 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
         default:
           if (e >= "1" && e <= "9") {
             const d = /^\d*/.exec(src.slice(p))![0];
-            out += `\\${e}${d}(?:)`;
             p += d.length;
+            out += REF_USER + num(Number(e + d)) + "(?:)";
             refs.push({ n: Number(e + d), at: p });
           } else if (e === "0") {
             const o = /^[0-7]{0,2}/.exec(src.slice(p))![0];
             p += o.length;
             out += hex2(parseInt("0" + o, 8));
-          } else if (/[a-zA-Z]/.test(e) && !"dDwWbBnrtfcpPu".includes(e)) {
+          } else if (/[a-zA-Z]/.test(e) && !"dDwWbBnrtfcu".includes(e)) {
             // PCRE ignores unknown letter escapes in some cases; keep the letter.
-            out += e;
+            out += literal(e);
           } else if (e === "c") {
             out += "\\c" + (src[p] ?? "");
             p++;
-          } else out += "\\" + e;
+          } else if (/[a-zA-Z0-9]/.test(e)) out += "\\" + e;
+          else out += literal(e);
       }
       lastAtomStart = atom;
       continue;
     }
     if (c === "[") {
-      p++;
-      let cls = "[";
-      if (src[p] === "^") {
-        cls += "^";
-        p++;
-      }
-      let first = true;
-      for (;;) {
-        if (p >= n) throw new PcreError("missing terminating ] for character class", n);
-        const d = src[p]!;
-        if (d === "]" && !first) {
-          p++;
-          break;
-        }
-        first = false;
-        if (d === "[") {
-          const px = /^\[:(\^?)(\w+):\]/.exec(src.slice(p));
-          if (px) {
-            const set = POSIX[px[2]!];
-            if (set === undefined) throw new PcreError("unknown POSIX class name", p);
-            if (px[1]) throw new PcreError("negated POSIX classes are not supported here", p);
-            cls += set;
-            p += px[0].length;
-            continue;
-          }
-          cls += "\\[";
-          p++;
-          continue;
-        }
-        if (d === "\\") {
-          const e = src[p + 1];
-          if (e === undefined) throw new PcreError("\\ at end of pattern", n);
-          if (e === "s") cls += SPACE;
-          else if (e === "h") cls += " \\t";
-          else if (e === "x") {
-            const br = /^\{([0-9a-fA-F]+)\}/.exec(src.slice(p + 2));
-            if (br) {
-              cls += hex2(parseInt(br[1]!, 16));
-              p += 2 + br[0].length;
-              continue;
-            }
-            const h = /^[0-9a-fA-F]{0,2}/.exec(src.slice(p + 2))![0];
-            cls += hex2(h ? parseInt(h, 16) : 0);
-            p += 2 + h.length;
-            continue;
-          } else if (e === "e") cls += "\\x1b";
-          else if (/[a-zA-Z]/.test(e) && !"dDwWbnrtfcSvV".includes(e)) cls += e;
-          else cls += "\\" + e;
-          p += 2;
-          continue;
-        }
-        if (d === "/" || (d === "-" && false)) cls += "\\" + d;
-        else cls += d;
-        p++;
-      }
-      out += cls + "]";
+      if (jsI && /\\[pP]/.test(src.slice(p, src.indexOf("]", p + 2) + 1 || n))) throw new CaselessRestart();
+      p = charClass(src, p, flags.i && !jsI, u, (cls) => (out += cls));
       lastAtomStart = atom;
       continue;
     }
@@ -230,11 +265,12 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
         p = end + 1;
         continue;
       }
+      const saved = { ...flags };
       const named = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
+      let atomic: number | undefined;
       if (named) {
         const name = named[1] ?? named[2]!;
-        names.push(name);
-        out += `(?<${name}>`;
+        out += `(?<${name}>` + newCapture(name);
         p += named[0].length;
       } else if (rest.startsWith("(?P=")) {
         const k = /^\(\?P=(\w+)\)/.exec(rest);
@@ -245,45 +281,44 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
         continue;
       } else if (rest.startsWith("(?>")) {
         // Atomic group: JS has none; (?=(X))\N keeps what X matched without backtracking into it.
-        names.push(null);
-        out += "(?:(?=(";
-        atomics.push(names.length);
+        atomic = caps.length;
+        out += "(?:(?=(" + newCapture(null);
         p += 3;
-        opens.push(-2);
-        depth++;
-        continue;
       } else if (/^\(\?[:=!]|^\(\?<[=!]/.test(rest)) {
         const h = rest.startsWith("(?<") ? 4 : 3;
         out += rest.slice(0, h);
         p += h;
-      } else if (/^\(\?[imsx-]+[:)]/.test(rest)) {
-        const f = /^\(\?([imsx-]+)([:)])/.exec(rest)!;
-        // Inline flags inside the pattern: V8 here has no modifiers; the group is kept plain.
-        out += f[2] === ":" ? "(?:" : "";
-        p += f[0].length;
-        if (f[2] === ")") continue;
       } else if (rest.startsWith("(?")) {
-        throw new PcreError("unrecognized character after (? or (?-", p + 2);
+        const f = /^\(\?([imsxJUX]*(?:-[imsxJUX]*)?)/.exec(rest)!;
+        const after = p + f[0].length;
+        if (after >= n) throw new PcreError("unrecognized character after (? or (?-", n);
+        if (src[after] !== ":" && src[after] !== ")") throw new PcreError("unrecognized character after (? or (?-", after);
+        p = after + 1;
+        if (src[after] === ")") {
+          // (?i) in the middle: the rest of the enclosing group (and its later branches).
+          changeFlags(f[1]!);
+          continue;
+        }
+        out += "(?:";
+        opens.push({ start: atom, saved });
+        changeFlags(f[1]!);
+        lastAtomStart = -1;
+        continue;
       } else {
-        names.push(undefined);
-        out += "(";
+        out += "(" + newCapture(undefined);
         p++;
       }
-      opens.push(0);
-      depth++;
+      opens.push({ start: atom, saved, atomic });
       lastAtomStart = -1;
       continue;
     }
     if (c === ")") {
-      if (depth === 0) throw new PcreError("unmatched parentheses", p);
-      depth--;
-      const kind = opens.pop();
-      if (kind === -2) {
-        const k = atomics.pop()!;
-        out += `))\\${k})`;
-      } else out += ")";
+      const o = opens.pop();
+      if (o === undefined) throw new PcreError("unmatched parentheses", p);
+      out += o.atomic === undefined ? ")" : "))" + REF_ID + num(o.atomic) + "(?:))";
+      Object.assign(flags, o.saved);
       p++;
-      lastAtomStart = atom;
+      lastAtomStart = o.start;
       continue;
     }
     if (c === "|") {
@@ -293,41 +328,187 @@ export function translatePcre(src: string, opts: { i: boolean; m: boolean; s: bo
       continue;
     }
     if (c === "^") {
-      out += "^";
+      // The RegExp's m flag is the pattern's leading state; an inline change is spelled out
+      // (PCRE's multiline ^ does not match after a newline that ends the subject).
+      out += flags.m === jsM ? "^" : flags.m ? "(?:^|(?<=\\n)(?=[\\s\\S]))" : "(?<![\\s\\S])";
       p++;
       lastAtomStart = -1;
       continue;
     }
     if (c === "$") {
-      out += m ? "(?=\\n|(?![\\s\\S]))" : "(?=\\n?(?![\\s\\S]))";
+      out += flags.m ? "(?=\\n|(?![\\s\\S]))" : "(?=\\n?(?![\\s\\S]))";
       p++;
       lastAtomStart = -1;
       continue;
     }
     if (c === ".") {
-      out += s ? "[\\s\\S]" : "[^\\n]";
+      out += flags.s ? "[\\s\\S]" : "[^\\n]";
       p++;
       lastAtomStart = atom;
       continue;
     }
-    if (c === "/" || c === "{" || c === "}" || c === "]") out += "\\" + c;
-    else out += c;
+    out += literal(c);
     p++;
     lastAtomStart = atom;
   }
-  if (depth > 0) throw new PcreError("missing )", n);
-  for (const r of refs) if (r.n > names.length) throw new PcreError("reference to non-existent subpattern", r.at);
-  refs.length = 0;
-  let flags = "d";
-  if (i) flags += "i";
-  if (m) flags += "m";
-  if (opts.u) flags += "u";
-  return { source: out, flags, names, groups: names.length };
+  if (opens.length > 0) throw new PcreError("missing )", n);
+  for (const r of refs) if (r.n > userIds.length || r.n <= 0) throw new PcreError("reference to non-existent subpattern", r.at);
+  // JS group numbers follow the order of the opening parentheses in the final text.
+  const jsNum: number[] = [];
+  const names: Capture[] = [];
+  out = out.replace(/\uE000([\s\S])/g, (_m, k: string) => {
+    const id = k.charCodeAt(0) - 0xe100;
+    names.push(caps[id]);
+    jsNum[id] = names.length;
+    return "";
+  });
+  out = out.replace(/([\uE001\uE002])([\s\S])/g, (_m, kind: string, k: string) => {
+    const v = k.charCodeAt(0) - 0xe100;
+    return "\\" + jsNum[kind === REF_USER ? userIds[v - 1]! : v]!;
+  });
+  // Without "u" PCRE folds ASCII letters only; the RegExp's i flag would also fold Latin-1's.
+  if (jsI && !u && /[\u0080-\u00ff]|\\x[89a-f][0-9a-f]|\\u\{/i.test(out)) throw new CaselessRestart();
+  let jsFlags = "d";
+  if (jsI) jsFlags += "i";
+  if (jsM) jsFlags += "m";
+  if (u) jsFlags += "u";
+  return { source: out, flags: jsFlags, names, groups: names.length, startG };
 }
 
-// Scratch state of one translation (the translator is not re-entrant, and need not be).
-const refs: { n: number; at: number }[] = [];
-const atomics: number[] = [];
+/** Apply an option string such as "i", "ms-x" to `f` (J, U and X are accepted and ignored). */
+function setFlags(f: Flags, spec: string): void {
+  let on = true;
+  for (const ch of spec) {
+    if (ch === "-") on = false;
+    else if (ch === "i" || ch === "m" || ch === "s" || ch === "x") f[ch] = on;
+  }
+}
+
+/** \p / \P at `p` (just after the letter): the class body, negation and where it ends. */
+function property(src: string, p: number, negated: boolean, u: boolean): { body: string; negated: boolean; end: number } {
+  let name: string;
+  let end: number;
+  if (src[p] === "{") {
+    const close = src.indexOf("}", p);
+    if (close < 0) throw new PcreError("malformed \\P or \\p sequence", src.length);
+    name = src.slice(p + 1, close);
+    end = close + 1;
+    if (name.startsWith("^")) {
+      negated = !negated;
+      name = name.slice(1);
+    }
+  } else {
+    if (p >= src.length) throw new PcreError("malformed \\P or \\p sequence", p);
+    name = src[p]!;
+    end = p + 1;
+  }
+  const pc = propertyClass(name, negated, u);
+  if (pc === undefined) throw new PcreError("unknown property name after \\P or \\p", end - 1);
+  return { ...pc, end };
+}
+
+/** Translate the class at `p` ("["), hand its JS text to `emit`, return the index after it. */
+function charClass(src: string, p: number, fold: boolean, u: boolean, emit: (cls: string) => void): number {
+  const n = src.length;
+  p++;
+  let cls = "[";
+  let extra = "";
+  if (src[p] === "^") {
+    cls += "^";
+    p++;
+  }
+  const plain = (d: string): string => {
+    const code = d.charCodeAt(0);
+    if (code >= 0xe000 && code < 0xf900) return hex2(code);
+    return d === "/" || d === "[" || d === "\\" || d === "]" ? "\\" + d : d;
+  };
+  let first = true;
+  for (;;) {
+    if (p >= n) throw new PcreError("missing terminating ] for character class", n);
+    const d = src[p]!;
+    if (d === "]" && !first) {
+      p++;
+      break;
+    }
+    first = false;
+    if (d === "[") {
+      const px = /^\[:(\^?)(\w+):\]/.exec(src.slice(p));
+      if (px) {
+        const set = POSIX[px[2]!];
+        if (set === undefined) throw new PcreError("unknown POSIX class name", p);
+        if (px[1]) throw new PcreError("negated POSIX classes are not supported here", p);
+        cls += set;
+        if (fold && (px[2] === "upper" || px[2] === "lower")) extra += "A-Za-z";
+        p += px[0].length;
+        continue;
+      }
+      cls += "\\[";
+      p++;
+      continue;
+    }
+    if (d === "\\") {
+      const e = src[p + 1];
+      if (e === undefined) throw new PcreError("\\ at end of pattern", n);
+      if (e === "s") cls += SPACE;
+      else if (e === "h") cls += u ? H_SPACE_U : H_SPACE;
+      else if (e === "v") cls += u ? V_SPACE_U : V_SPACE;
+      else if (e === "p" || e === "P") {
+        let name: string;
+        let end: number;
+        let neg = e === "P";
+        if (src[p + 2] === "{") {
+          const close = src.indexOf("}", p + 2);
+          if (close < 0) throw new PcreError("malformed \\P or \\p sequence", n);
+          name = src.slice(p + 3, close);
+          end = close + 1;
+        } else {
+          name = src[p + 2] ?? "";
+          end = p + 3;
+        }
+        if (name.startsWith("^")) {
+          neg = !neg;
+          name = name.slice(1);
+        }
+        const body = propertyInClass(name, neg, u);
+        if (body === undefined) throw new PcreError("unknown property name after \\P or \\p", end - 1);
+        cls += body;
+        p = end;
+        continue;
+      } else if (e === "x") {
+        const br = /^\{([0-9a-fA-F]+)\}/.exec(src.slice(p + 2));
+        if (br) {
+          cls += hex2(parseInt(br[1]!, 16));
+          p += 2 + br[0].length;
+          continue;
+        }
+        const h = /^[0-9a-fA-F]{0,2}/.exec(src.slice(p + 2))![0];
+        cls += hex2(h ? parseInt(h, 16) : 0);
+        p += 2 + h.length;
+        continue;
+      } else if (e === "e") cls += "\\x1b";
+      else if (/[a-zA-Z]/.test(e) && !"dDwWbnrtfcSV".includes(e)) {
+        cls += e;
+        if (fold) extra += otherCases(e, u);
+      } else if (/[a-zA-Z0-9\\^$.*+?()[\]{}|/-]/.test(e)) cls += "\\" + e;
+      else cls += plain(e);
+      p += 2;
+      continue;
+    }
+    // A range of plain characters: under a hand-folded (?i), add its letters' other case.
+    const hi = src[p + 2];
+    if (src[p + 1] === "-" && hi !== undefined && hi !== "]" && hi !== "\\" && hi !== "[") {
+      cls += plain(d) + "-" + plain(hi);
+      if (fold) extra += foldRange(d.charCodeAt(0), hi.charCodeAt(0));
+      p += 3;
+      continue;
+    }
+    cls += d === "-" ? "-" : plain(d);
+    if (fold) extra += otherCases(d, u);
+    p++;
+  }
+  emit(cls + extra + "]");
+  return p;
+}
 
 /** Compile with ngx.re's option letters; throws PcreError, or Error("unknown flag") for bad options. */
 export function compilePcre(pattern: string, flags: string): CompiledPcre {
@@ -354,7 +535,7 @@ export function compilePcre(pattern: string, flags: string): CompiledPcre {
   } catch (e) {
     throw new PcreError(jsToPcreMessage((e as Error).message), src.length);
   }
-  return { re, names: t.names, groups: t.groups, utf8: o.u, anchored };
+  return { re, names: t.names, groups: t.groups, utf8: o.u, anchored: anchored || t.startG };
 }
 
 function jsToPcreMessage(m: string): string {

@@ -3,8 +3,8 @@
 // "API disabled in the context of log_by_lua*". docs/ngx-api.md is generated from API_PHASES.
 
 export const LUA_PHASES = [
-  "init", "init_worker", "set", "rewrite", "access", "content", "header_filter", "body_filter",
-  "log", "timer", "exit_worker",
+  "init", "init_worker", "set", "server_rewrite", "rewrite", "access", "content", "header_filter", "body_filter",
+  "log", "timer", "exit_worker", "balancer", "ssl_cert", "ssl_client_hello",
 ] as const;
 export type LuaPhase = (typeof LUA_PHASES)[number];
 
@@ -13,6 +13,7 @@ export const PHASE_CONTEXT: Readonly<Record<LuaPhase, string>> = {
   init: "init_by_lua*",
   init_worker: "init_worker_by_lua*",
   set: "set_by_lua*",
+  server_rewrite: "server_rewrite_by_lua*",
   rewrite: "rewrite_by_lua*",
   access: "access_by_lua*",
   content: "content_by_lua*",
@@ -21,6 +22,15 @@ export const PHASE_CONTEXT: Readonly<Record<LuaPhase, string>> = {
   log: "log_by_lua*",
   timer: "ngx.timer",
   exit_worker: "exit_worker_by_lua*",
+  balancer: "balancer_by_lua*",
+  ssl_cert: "ssl_certificate_by_lua*",
+  ssl_client_hello: "ssl_client_hello_by_lua*",
+};
+
+/** What nginx names, in every line logged from the phase, as it runs (connection->log->action). */
+export const PHASE_ACTION: Readonly<Partial<Record<LuaPhase, string>>> = {
+  log: "logging request",
+  balancer: "connecting to upstream",
 };
 
 // Phase sets as the lua-nginx-module README lists each API's "context:" line.
@@ -74,15 +84,22 @@ export const API_PHASES: Readonly<Record<string, readonly LuaPhase[]>> = {
   "ngx.req.set_uri": ["set", "rewrite", "access", "content"],
   "ngx.req.set_uri_args_jump": ["rewrite"],
   "ngx.resp.get_headers": REQ,
+  "ngx.run_worker_thread": RACT,
   "ngx.get_phase": ALL,
   "ngx.worker.id": NOT_INIT,
   "ngx.update_time": ALL,
 };
 
 /** Phases that have a request. */
-export const REQUEST_PHASES: ReadonlySet<LuaPhase> = new Set(REQ);
+export const REQUEST_PHASES: ReadonlySet<LuaPhase> = new Set([...REQ, "server_rewrite", "balancer"]);
 
 export function allowed(api: string, phase: LuaPhase): boolean {
   const l = API_PHASES[api];
-  return l === undefined || l.includes(phase);
+  // server_rewrite_by_lua may call what rewrite_by_lua may (lua-nginx-module lists both in each check).
+  if (l === undefined) return true;
+  // balancer_by_lua may call what reads the request (what log_by_lua may), and ngx.exit.
+  if (phase === "balancer") return l.includes("log") || api === "ngx.exit";
+  // The TLS handshake phases have no request: they may call what a timer may (sleep, cosockets).
+  if (phase === "ssl_cert" || phase === "ssl_client_hello") return l.includes("timer");
+  return l.includes(phase === "server_rewrite" ? "rewrite" : phase);
 }

@@ -12,14 +12,31 @@ import { checkStr } from "./values.js";
 import { currentHost } from "./host.js";
 import type { LuaVm } from "./vm.js";
 
+// Least recently used first (a Map keeps insertion order), as resty.core's lrucache of
+// lua_regex_cache_max_entries compiled patterns (it logs nothing when full: checked on the reference).
 const cache = new Map<string, CompiledPcre>();
-const CACHE_MAX = 1024;
+let cacheMax = 1024;
+
+/** lua_regex_cache_max_entries (0: nothing is kept). */
+export function setRegexCacheMax(n: number): void {
+  cacheMax = n;
+  while (cache.size > cacheMax) cache.delete(cache.keys().next().value as string);
+}
+
+/** How many compiled patterns the cache holds (tests). */
+export function regexCacheSize(): number {
+  return cache.size;
+}
 
 /** The compiled pattern, or the error string ngx.re returns. Unknown flags raise. */
 function compiled(pattern: string, flags: string): CompiledPcre | string {
   const key = flags + "\0" + pattern;
   let c = cache.get(key);
-  if (c !== undefined) return c;
+  if (c !== undefined) {
+    cache.delete(key);
+    cache.set(key, c);
+    return c;
+  }
   try {
     c = compilePcre(pattern, flags);
   } catch (e) {
@@ -29,7 +46,8 @@ function compiled(pattern: string, flags: string): CompiledPcre | string {
     }
     return luaError((e as Error).message);
   }
-  if (cache.size >= CACHE_MAX) cache.delete(cache.keys().next().value as string);
+  if (cacheMax === 0) return c;
+  if (cache.size >= cacheMax) cache.delete(cache.keys().next().value as string);
   cache.set(key, c);
   return c;
 }

@@ -7,13 +7,14 @@ import { library } from "../lua/stdlib/args.js";
 import type { HeaderList } from "../http/headers.js";
 import type { Request } from "../http/request.js";
 import { parseTarget } from "../http/uri.js";
-import { hostFor, requestFor, requestState } from "./host.js";
+import { hostFor, requestFor } from "./host.js";
 import { METHOD_NAMES } from "./constants.js";
 import { decodeArgs, encodeArgs } from "./encoding.js";
 import { EXIT, NgxExitSignal } from "./thread.js";
 import { checkNum, checkStr } from "./values.js";
 import type { LuaVm } from "./vm.js";
 import { reqSocket } from "./async/socket/req-socket.js";
+import { bodyFunctions } from "./req-body.js";
 
 function optMax(v: LuaValue, arg: number, fname: string): number {
   if (v === undefined) return 100;
@@ -75,13 +76,6 @@ function rawHeader(r: Request, noRequestLine: boolean): string {
   let s = noRequestLine ? "" : r.main.requestLine + "\r\n";
   for (const [k, v] of r.main.headersIn.entries()) s += `${k}: ${v}\r\n`;
   return s + "\r\n";
-}
-
-function setBody(r: Request, data: string): void {
-  const buf = Buffer.from(data, "latin1");
-  const m = r.main;
-  m.body = { data: buf, file: undefined, length: buf.length };
-  m.headersIn.set("Content-Length", String(buf.length));
 }
 
 function readBodyStart(): Request {
@@ -160,51 +154,24 @@ export function makeReq(vm: LuaVm): LuaTable {
     get_post_args: (...a): LuaResult => {
       const { r } = requestFor("ngx.req.get_post_args");
       const b = r.main.body;
-      if (b === undefined) return luaError("request body not read yet; maybe you should turn on lua_need_request_body?");
+      if (b === undefined) return luaError("no request body found; maybe you should turn on lua_need_request_body?");
       if (b.data === undefined) return [undefined, "request body in temp file not supported"];
       return argsResult(b.data.toString("latin1"), optMax(a[0], 1, "get_post_args"));
     },
     read_body: read_body as LuaFunction,
     socket: reqSocket,
-    get_body_data: (): LuaResult => {
-      const { r } = requestFor("ngx.req.get_body_data");
-      const s = requestState(r);
-      if (s.newBody !== undefined) return s.newBody.join("");
-      const d = r.main.body?.data;
-      return d === undefined || d.length === 0 ? undefined : d.toString("latin1");
-    },
-    get_body_file: (): LuaResult => requestFor("ngx.req.get_body_file").r.main.body?.file,
+    get_body_data: bodyFunctions.get_body_data,
+    get_body_file: bodyFunctions.get_body_file,
     discard_body: (): LuaResult => {
       const { r } = requestFor("ngx.req.discard_body");
       r.discardBody();
       return [];
     },
-    set_body_data: (...a): LuaResult => {
-      const { r } = requestFor("ngx.req.set_body_data");
-      if (r.main.body === undefined) return luaError("request body not read yet");
-      setBody(r, checkStr(a[0], 1, "set_body_data"));
-      return [];
-    },
-    init_body: (): LuaResult => {
-      const { r } = requestFor("ngx.req.init_body");
-      requestState(r).newBody = [];
-      return [];
-    },
-    append_body: (...a): LuaResult => {
-      const { r } = requestFor("ngx.req.append_body");
-      const s = requestState(r);
-      if (s.newBody === undefined) return luaError("request_body not initialized");
-      s.newBody.push(checkStr(a[0], 1, "append_body"));
-      return [];
-    },
-    finish_body: (): LuaResult => {
-      const { r } = requestFor("ngx.req.finish_body");
-      const s = requestState(r);
-      if (s.newBody === undefined) return luaError("request_body not initialized");
-      setBody(r, s.newBody.join(""));
-      s.newBody = undefined;
-      return [];
-    },
+    set_body_data: bodyFunctions.set_body_data,
+    set_body_file: bodyFunctions.set_body_file,
+    init_body: bodyFunctions.init_body,
+    append_body: bodyFunctions.append_body,
+    finish_body: bodyFunctions.finish_body,
     get_headers: (...a): LuaResult => {
       const { r } = requestFor("ngx.req.get_headers");
       return headerTable(r.headersIn, optMax(a[0], 1, "get_headers"), a[1] === true);

@@ -6,10 +6,13 @@
 import { Coroutine, running, setRunning } from "../lua/runtime/coroutine.js";
 import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../lua/runtime/value.js";
 import { LuaError } from "../lua/runtime/error.js";
-import { calleeOfError, luaFrames, keepStack, metamethodHelperOfError, type LuaFrame } from "../lua/runtime/callstack.js";
+import { calleeOfError, traceFrames, isBuiltinFrame, keepStack, metamethodHelperOfError, type LuaFrame } from "../lua/runtime/callstack.js";
 import { errorValue, tostring } from "../lua/runtime/ops.js";
 import type { Proto } from "../lua/runtime/prims.js";
 import type { NgxHost } from "./host.js";
+import type { TimerOrigin } from "./async/host.js";
+import type { LogContext } from "../http/log/error-log.js";
+import { nextConnectionNumber } from "../http/transport/connection-counter.js";
 
 /** Yielded by the suspendable forms of ngx.exit/exec/redirect: stop the thread. */
 export const EXIT: Promise<unknown> = new Promise(() => {});
@@ -125,10 +128,11 @@ function protoOf(f: unknown): Proto | undefined {
   return typeof f === "function" ? (f as { $p?: Proto }).$p : undefined;
 }
 
-function label(f: LuaFrame): string {
+/** `byBuiltin`: called by pcall, xpcall or require, whose callee LuaJIT cannot name. */
+function label(f: LuaFrame, byBuiltin: boolean): string {
   const p = protoOf(f.func);
   if (p === undefined || p.line === 0) return "in main chunk";
-  if (p.name !== undefined) return `in function '${p.name.replace(/^.*[.:]/, "")}'`;
+  if (p.name !== undefined && !byBuiltin) return `in function '${p.name.replace(/^.*[.:]/, "")}'`;
   return `in function <${f.chunk.shortSrc}:${p.line}>`;
 }
 
@@ -146,7 +150,7 @@ const HELPER_EVENT: Readonly<Record<string, string>> = {
  */
 export function tracebackLines(e: unknown, dead: boolean): string[] {
   if (!(e instanceof Error)) return [];
-  const frames = luaFrames(e);
+  const frames = traceFrames(e);
   const callee = calleeOfError(e);
   const out: string[] = [];
   let builtin = callee !== undefined && !/\/lua\/runtime\//.test(callee.file) && callee.name !== "?";
@@ -160,8 +164,14 @@ export function tracebackLines(e: unknown, dead: boolean): string[] {
     }
   }
   frames.forEach((f, i) => {
+    if (isBuiltinFrame(f)) {
+      out.push(`\t[C]: in function '${f.builtin}'`);
+      return;
+    }
     const noLine = dead && i === 0 && !builtin;
-    out.push(`\t${f.chunk.shortSrc}${noLine || f.line <= 0 ? "" : ":" + f.line}: ${label(f)}`);
+    // The thread's entry function is called by C (ngx_lua), as one called by pcall: no name.
+    const outer = frames[i + 1];
+    out.push(`\t${f.chunk.shortSrc}${noLine || f.line <= 0 ? "" : ":" + f.line}: ${label(f, outer === undefined || isBuiltinFrame(outer))}`);
   });
   return out;
 }
@@ -176,4 +186,37 @@ export function entryAbortText(e: unknown): string {
 export function failedToRunText(context: string, e: unknown): string {
   const lines = tracebackLines(e, false);
   return `failed to run ${context}: ${errorMessage(e)}\nstack traceback:${lines.length ? "\n" + lines.join("\n") : ""}`;
+}
+
+// ---------------------------------------------------------------- timers' log context
+
+/** Kept per timer host, so that a timer created by a timer names the same connection. */
+const origins = new WeakMap<NgxHost, TimerOrigin>();
+
+/**
+ * What ngx_lua copies from the creating connection into a timer's: the client's address and
+ * the listening address ("127.0.0.1:8080"); nothing without a request (init_worker_by_lua).
+ */
+export function timerOriginOf(h: NgxHost | undefined): TimerOrigin {
+  if (h === undefined) return {};
+  const r = h.r;
+  if (r !== undefined) {
+    const c = r.conn;
+    const local = c.localAddress.includes(":") ? `[${c.localAddress}]` : c.localAddress;
+    return { client: c.remoteAddress, server: `${local}:${c.localPort}` };
+  }
+  return origins.get(h) ?? {};
+}
+
+/**
+ * A timer's log context: a fake connection of its own (a new `*N`, as every timer run takes
+ * one in nginx) and ngx_lua's suffix ", context: ngx.timer[, client: C, server: S]".
+ */
+export function timerLogContext(origin: TimerOrigin | undefined, h?: NgxHost): LogContext {
+  const o = origin ?? {};
+  if (h !== undefined) origins.set(h, o);
+  let suffix = ", context: ngx.timer";
+  if (o.client !== undefined) suffix += `, client: ${o.client}`;
+  if (o.server !== undefined) suffix += `, server: ${o.server}`;
+  return { conn: nextConnectionNumber(), suffix: () => suffix };
 }

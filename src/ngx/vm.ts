@@ -3,6 +3,7 @@
 // A reload makes a new VM, as nginx's new workers start with fresh Lua states.
 import type { HttpConfig } from "../http/config/model.js";
 import type { ErrorLog } from "../http/log/error-log.js";
+import { currentHost } from "./host.js";
 import type { Request } from "../http/request.js";
 import { newGlobals } from "../lua/state.js";
 import { DEFAULT_CPATH, DEFAULT_PATH, type ModuleLoader } from "../lua/stdlib/package.js";
@@ -56,6 +57,7 @@ export class LuaVm {
   /** Log for Lua code: with the request's context when there is one. */
   log(level: number, message: string, r: Request | undefined, action?: string): void {
     if (r !== undefined) r.log(level, message, action);
-    else this.opts.errorLog.log(level, message);
+    // a phase without a request (the TLS handshake's) may give its own connection and context
+    else this.opts.errorLog.log(level, message, currentHost()?.logContext);
   }
 }

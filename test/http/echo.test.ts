@@ -52,6 +52,27 @@ test("echo commands", async (t) => {
   });
 });
 
+test("echo_subrequest -f: the body from a file (relative to the prefix), -b first, a missing file closes the connection", async (t) => {
+  await diffCase(t, {
+    name: "echo_subrequest -f",
+    conf: `
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /rel { echo_subrequest POST /sub -f html/body.txt; }
+    location /query { echo_subrequest PUT /sub -f html/body.txt -q x=1; }
+    location /both { echo_subrequest POST /sub -b inline -f html/body.txt; }
+    location /missing { echo_subrequest POST /sub -f html/missing.txt; echo after; }
+    location /sub { echo_read_request_body; echo "[$echo_request_body] $args $content_length $echo_request_method"; }
+  }
+}`,
+    files: { "html/body.txt": "file body\n" },
+    requests: [get("/rel"), get("/query"), get("/both"), get("/missing")],
+  });
+});
+
 test("echo: load-time errors as nginx -t words them", async (t) => {
   await compareLoadErrors(t, [
     "echo_status abc; echo x;", "echo_location /a b c;", "echo_foreach_split , $arg_a; echo x;", "echo_end;",

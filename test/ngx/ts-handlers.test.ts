@@ -38,6 +38,20 @@ export default async function (ngx: Ngx): Promise<void> {
   ngx.print(both[0].body, both[2].body);
 }
 `,
+  "ts/body-file.ts": `
+import type { Ngx } from "tsresty";
+import { writeFileSync, existsSync } from "node:fs";
+export default async function (ngx: Ngx): Promise<void> {
+  await ngx.req.read_body();
+  const file = ngx.config.prefix() + "logs/ts-body-file.txt";
+  writeFileSync(file, "from a file");
+  ngx.req.set_body_file(file, true);
+  const res = await ngx.location.capture("/echo-body", { method: ngx.HTTP_POST });
+  ngx.say(res.body.trim(), " data=", String(ngx.req.get_body_data()), " file=", ngx.req.get_body_file() === file);
+  ngx.req.set_body_data("replaced");
+  ngx.say("auto_clean=", !existsSync(file));
+}
+`,
   "ts/ctx-read.ts": `
 import type { Ngx } from "tsresty";
 export default (ngx: Ngx) => {
@@ -273,6 +287,11 @@ http {
     listen 127.0.0.1:__PORT__;
     location /content { content_by_lua_file ts/content.ts; }
     location /async { content_by_lua_file ts/async.ts; }
+    location /body-file { content_by_lua_file ts/body-file.ts; }
+    location /echo-body { content_by_lua_block {
+      ngx.req.read_body()
+      local f = io.open(ngx.req.get_body_file()) ngx.say(f:read("*a")) f:close()
+    } }
     location /sub { content_by_lua_block { ngx.say("sub a=", ngx.var.arg_a) } }
     location /lua-to-ts {
       set $shared "";
@@ -380,6 +399,11 @@ test("content_by_lua_file with a .ts handler: output, headers, args as text", as
 test("waiting: ngx.sleep, ngx.location.capture and ngx.req.read_body return Promises", async () => {
   const r = await post("/async", "payload");
   assert.equal(r.body, "200 sub a=1\nbody=payload\nsub a=x\nsub a=y\n");
+});
+
+test("ngx.req.set_body_file from TypeScript: a subrequest reads the file, auto_clean removes it", async () => {
+  const r = await post("/body-file", "original");
+  assert.equal(r.body, "from a file data=null file=true\nauto_clean=true\n");
 });
 
 test("ngx.ctx and ngx.var are shared with Lua handlers of the same request, both ways", async () => {

@@ -24,6 +24,7 @@ const LUA_TAGS: Readonly<Record<string, { readonly suspendable: boolean; readonl
   init_worker_by_lua: { suspendable: false, phase: "init_worker" },
   exit_worker_by_lua: { suspendable: false, phase: "exit_worker" },
   set_by_lua: { suspendable: false, phase: "set" },
+  server_rewrite_by_lua: { suspendable: true, phase: "server_rewrite" },
   rewrite_by_lua: { suspendable: true, phase: "rewrite" },
   access_by_lua: { suspendable: true, phase: "access" },
   content_by_lua: { suspendable: true, phase: "content" },

@@ -261,7 +261,8 @@ function buildServer(st: BuildState, d: Directive, http: Settings, index: number
   const sr: PhaseHandler[] = [];
   for (const m of httpModules()) {
     const h = m.serverRewrite?.(server);
-    if (h) sr.push(h);
+    if (h && m.handlerFirst?.("server_rewrite", rootLoc) === true) sr.unshift(h);
+    else if (h) sr.push(h);
   }
   server.serverRewrite = sr;
   return server;

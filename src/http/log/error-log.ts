@@ -49,12 +49,20 @@ export class ErrorLog {
     if (n > this.maxLevel) return;
     const line = formatErrorLine(n, message, ctx);
     for (const t of this.targets) if (n <= t.level) t.file.write(line);
+    if (interceptor !== undefined) interceptor(n, line);
   }
 
   /** Paths of the files, for closing the unused ones after a reload. */
   paths(): string[] {
     return this.targets.map((t) => t.file.path);
   }
+}
+
+/** Sees every line written (lua_capture_error_log's buffer): its level and text, newline included. */
+export type LogInterceptor = (level: number, line: string) => void;
+let interceptor: LogInterceptor | undefined;
+export function setLogInterceptor(f: LogInterceptor | undefined): void {
+  interceptor = f;
 }
 
 let pidPart = `${process.pid}#${process.pid}: `;

@@ -8,11 +8,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Directive } from "../../conf/ast.js";
 import type { LocationConf } from "../config/model.js";
 import type { HttpModule } from "../module.js";
-import type { Request } from "../request.js";
-import { DONE, type BodyFilter, type HeaderFilter, type PhaseHandler } from "../phases.js";
+import * as fs from "node:fs";
+import type { Request, RequestBody } from "../request.js";
+import { DONE, ERROR, type BodyFilter, type HeaderFilter, type PhaseHandler } from "../phases.js";
 import { compileComplexValue, type ComplexValue } from "../script.js";
 import { setContentType } from "../content-type.js";
 import { registerVariable } from "../variables.js";
+import { resolvePath } from "../config/core-settings.js";
+import { errnoText } from "./static.js";
 
 /** Per-request state (in r.notes). */
 interface EchoState {
@@ -45,7 +48,7 @@ function emit(r: Request, s: EchoState, data: string | Promise<string>): void {
   });
 }
 
-type Cmd = (r: Request, s: EchoState) => void | "exec" | Promise<void | "exec">;
+type Cmd = (r: Request, s: EchoState) => void | "exec" | "error" | Promise<void | "exec" | "error">;
 
 /** echo's text: options -n / -- first, the rest joined with spaces. */
 function compileText(d: Directive, newlineByDefault: boolean): ComplexValue {
@@ -63,8 +66,8 @@ function compileText(d: Directive, newlineByDefault: boolean): ComplexValue {
   return (r) => parts.map((p) => p(r)).join(" ") + (newline ? "\n" : "");
 }
 
-async function subrequestBody(r: Request, uri: string, method: string, args: string | undefined, body: Buffer | undefined): Promise<string> {
-  const res = await r.subrequest(uri, { method, args, body, errorPages: true });
+async function subrequestBody(r: Request, uri: string, method: string, args: string | undefined, body: Buffer | RequestBody | undefined): Promise<string> {
+  const res = await r.subrequest(uri, { method, args, body, errorPages: true, bodyLengthHeader: body !== undefined && (!Buffer.isBuffer(body) || body.length > 0) });
   return res.body.toString("latin1");
 }
 
@@ -83,15 +86,30 @@ function compileSubrequest(d: Directive, async: boolean): Cmd {
   const uri = compileComplexValue(d.args[1] ?? "");
   let query: ComplexValue | undefined;
   let body: ComplexValue | undefined;
+  let file: ComplexValue | undefined;
   for (let i = 2; i < d.args.length; i++) {
     // The reference accepts unknown options and a missing value at load.
     const a = d.args[i]!;
     const v = d.args[++i] ?? "";
     if (a === "-q") query = compileComplexValue(v);
     else if (a === "-b") body = compileComplexValue(v);
+    else if (a === "-f") file = compileComplexValue(v);
   }
   return (r, s) => {
-    const b = body ? Buffer.from(body(r), "latin1") : Buffer.alloc(0);
+    let b: Buffer | RequestBody = body ? Buffer.from(body(r), "latin1") : Buffer.alloc(0);
+    if (body === undefined && file !== undefined) {
+      // -f: the file is the subrequest's body as nginx's temp files are (not in $echo_request_body);
+      // one that cannot be opened fails the request (NGX_ERROR: the connection just closes).
+      const path = resolvePath(file(r), r.config.main.prefix);
+      try {
+        b = { data: undefined, file: path, length: fs.statSync(path).size };
+        fs.accessSync(path, fs.constants.R_OK);
+      } catch (e) {
+        r.log(4, `open() "${path}" failed (${errnoText(e)})`);
+        r.finalize(ERROR);
+        return "error";
+      }
+    }
     const p = subrequestBody(r, uri(r), method, query?.(r), b);
     emit(r, s, p);
     if (!async) return p.then(() => undefined);
@@ -165,7 +183,7 @@ const COMMANDS: Record<string, (d: Directive) => Cmd> = {
 function compileForeach(d: Directive, body: readonly Cmd[]): Cmd {
   const delim = compileComplexValue(d.args[0] ?? "");
   const values = d.args.slice(1).map(compileComplexValue);
-  return async (r, s): Promise<void | "exec"> => {
+  return async (r, s): Promise<void | "exec" | "error"> => {
     const sep = delim(r);
     const items: string[] = [];
     for (const v of values) for (const it of sep === "" ? [v(r)] : v(r).split(sep)) if (it !== "") items.push(it);
@@ -173,7 +191,7 @@ function compileForeach(d: Directive, body: readonly Cmd[]): Cmd {
       s.it = it;
       for (const c of body) {
         const rc = await c(r, s);
-        if (rc === "exec") return rc;
+        if (rc === "exec" || rc === "error") return rc;
       }
     }
     s.it = undefined;
@@ -222,7 +240,7 @@ function contentHandler(loc: LocationConf): PhaseHandler | undefined {
     setContentType(r);
     for (const c of cmds) {
       const rc = await c(r, s);
-      if (rc === "exec") return DONE;
+      if (rc === "exec" || rc === "error") return DONE;
     }
     await s.out;
     if (r.finalized) return DONE;

@@ -8,8 +8,12 @@ import { notModifiedModule } from "./not-modified.js";
 import { tryFilesModule } from "./try-files.js";
 import { indexModule } from "./index-files.js";
 import { staticModule } from "./static.js";
+import { autoindexModule } from "./autoindex.js";
+import { gzipStaticModule } from "./gzip-static.js";
 import { charsetModule } from "./charset.js";
 import { rangeModule } from "./range.js";
+import { gzipModule } from "./gzip.js";
+import { gunzipModule } from "./gunzip.js";
 import { accessModule } from "./access.js";
 import { limitReqModule } from "./limit-req.js";
 import { limitConnModule } from "./limit-conn.js";
@@ -35,6 +39,8 @@ registerModule(luaModule);
 registerModule(notModifiedModule);
 registerModule(tryFilesModule);
 registerModule(indexModule);
+registerModule(autoindexModule);
+registerModule(gzipStaticModule);
 registerModule(staticModule);
 // map (variables), error_page (a special-response hook) and the headers filter (add_header,
 // expires), which runs after the Lua header filter, as nginx's chain does.
@@ -44,7 +50,11 @@ import { headersModule } from "./headers.js";
 registerModule(mapModule);
 registerModule(errorPageModule);
 registerModule(headersModule);
+// gunzip before charset and gzip, as in nginx's filter chain.
+registerModule(gunzipModule);
 registerModule(charsetModule);
+// gzip after charset (it compresses the recoded body), before range (a gzipped body has no length).
+registerModule(gzipModule);
 registerModule(rangeModule);
 // proxy_pass: a content handler, like content_by_lua.
 registerModule(proxyModule);

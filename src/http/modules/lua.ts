@@ -2,8 +2,9 @@
 // lua_* settings, and the phase handlers that run Lua for a request. The ngx API itself is
 // in src/ngx; this file decides what a Lua thread's end means for the request in each
 // phase (OpenResty's rules for ngx.exit, ngx.exec, errors).
+import { installGlobalWriteGuard } from "../../ngx/global-guard.js";
 import type { Directive } from "../../conf/ast.js";
-import type { HttpConfig, LocationConf } from "../config/model.js";
+import type { HttpConfig, LocationConf, ServerConf } from "../config/model.js";
 import type { HttpModule } from "../module.js";
 import type { Request } from "../request.js";
 import { requestHooks } from "../request.js";
@@ -16,7 +17,7 @@ import { parseSize } from "../config/values.js";
 import { LuaVm } from "../../ngx/vm.js";
 import { NgxHost, requestState } from "../../ngx/host.js";
 import { entryAbortText, failedToRunText, runEntry, type ThreadEnd } from "../../ngx/thread.js";
-import { touchHeaders } from "../../ngx/output.js";
+import { dropHttp10, flushHttp10, touchHeaders } from "../../ngx/output.js";
 import { makePrint } from "../../ngx/log.js";
 import { loadAsyncApi } from "../../ngx/async-host.js";
 import { watchClientAbort } from "../../ngx/on-abort.js";
@@ -24,6 +25,12 @@ import type { LuaPhase } from "../../ngx/phases.js";
 import { tostring } from "../../lua/runtime/ops.js";
 import { parseRedisZoneArgs, withRedisZones, type RedisZoneDecl } from "../../ngx/async/shdict/redis-config.js";
 import { bindChunk, recordChunk, reloadChunk, takePending, type LuaChunk } from "./lua/chunks.js";
+import { recordBalancers, setBalancerRunner } from "./lua/balancer.js";
+import { setRegexCacheMax } from "../../ngx/re.js";
+import { configureCapture } from "../../ngx/errlog.js";
+import { loadCrl, loadTrustedCertificate } from "../../ngx/async/socket/tcp-ssl.js";
+import { makeRunWorkerThread, threadPools } from "./lua/worker-thread.js";
+import { registerSslAddresses, setSslStarter } from "./lua/ssl-cert.js";
 
 const FORMS = (base: string): string[] => [base, `${base}_block`, `${base}_file`];
 
@@ -46,7 +53,15 @@ export const LUA_SETTINGS: readonly SettingSpec[] = [
   flag("access_by_lua_no_postpone", false),
   flag("lua_check_client_abort", false),
   flag("lua_transform_underscores_in_response_headers", true),
+  flag("lua_use_default_type", true),
+  flag("lua_http10_buffering", true),
   num("lua_regex_cache_max_entries", 1024),
+  size("lua_capture_error_log", 0),
+  str("lua_ssl_trusted_certificate", ""),
+  num("lua_ssl_verify_depth", 1),
+  { directive: "lua_ssl_protocols", key: "lua_ssl_protocols", default: ["TLSv1", "TLSv1.1", "TLSv1.2"], parse: (d: Directive) => d.args },
+  str("lua_ssl_ciphers", "DEFAULT"),
+  str("lua_ssl_crl", ""),
   num("lua_regex_match_limit", 0),
   msTime("lua_socket_connect_timeout", 60000),
   msTime("lua_socket_send_timeout", 60000),
@@ -67,11 +82,14 @@ export const LUA_SETTINGS: readonly SettingSpec[] = [
   ...chunkSetting("init_by_lua", false),
   ...chunkSetting("init_worker_by_lua", false),
   ...chunkSetting("exit_worker_by_lua", false),
+  ...chunkSetting("server_rewrite_by_lua", true),
   ...chunkSetting("rewrite_by_lua", true),
   ...chunkSetting("access_by_lua", true),
   ...chunkSetting("header_filter_by_lua", false),
   ...chunkSetting("body_filter_by_lua", false),
   ...chunkSetting("log_by_lua", false),
+  ...chunkSetting("ssl_certificate_by_lua", true),
+  ...chunkSetting("ssl_client_hello_by_lua", true),
 ];
 
 registerSettings(LUA_SETTINGS);
@@ -108,6 +126,8 @@ function newVm(cfg: HttpConfig): LuaVm {
   const vm = new LuaVm(vmOptions(cfg));
   vm.config = cfg;
   vm.G.setStr("print", makePrint(vm));
+  vm.ngx.setStr("run_worker_thread", makeRunWorkerThread(threadPools(cfg.tree), () => new LuaVm(vmOptions(cfg))));
+  installGlobalWriteGuard(vm);
   return vm;
 }
 
@@ -136,6 +156,14 @@ function start(c: LuaChunk, phase: LuaPhase, r: Request | undefined, setup?: (h:
 function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
   if (r.finalized) return DONE;
   const content = h.phase === "content";
+  // lua_http10_buffering's held output goes out when the content handler ends, whatever ngx.exit
+  // or ngx.redirect said (the reference answers 200 with it); else it is dropped.
+  if (content && end.error === undefined && h.exec === undefined) {
+    if (flushHttp10(r)) {
+      if (!r.eofSent) r.eof();
+      return OK;
+    }
+  } else dropHttp10(r);
   if (end.error !== undefined) {
     r.log("error", entryAbortText(end.error));
     if (r.headerSent) {
@@ -147,7 +175,7 @@ function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
   if (h.exec !== undefined) {
     const { uri, args } = h.exec;
     if (uri.startsWith("@")) r.namedRedirect(uri);
-    else r.internalRedirect(uri, args);
+    else r.internalRedirect(...execTarget(uri, args));
     return DONE;
   }
   const code = h.exitCode;
@@ -188,7 +216,15 @@ function afterEntry(r: Request, h: NgxHost, end: ThreadEnd): PhaseResult {
   return content ? OK : NEXT;
 }
 
-function entryHandler(c: LuaChunk, phase: "rewrite" | "access" | "content"): PhaseHandler {
+/** ngx.exec's URI and args: args in the URI come first; none at all clears the request's (nginx's internal redirect). */
+function execTarget(uri: string, args: string | undefined): [string, string] {
+  const q = uri.indexOf("?");
+  if (q < 0) return [uri, args ?? ""];
+  const inUri = uri.slice(q + 1);
+  return [uri.slice(0, q), args === undefined || args === "" ? inUri : `${inUri}&${args}`];
+}
+
+function entryHandler(c: LuaChunk, phase: "server_rewrite" | "rewrite" | "access" | "content"): PhaseHandler {
   const run = (r: Request): PhaseResult | Promise<PhaseResult> => {
     if (phase === "content") requestState(r).enteredContent = true;
     const s = start(c, phase, r);
@@ -225,6 +261,13 @@ function runPlain(c: LuaChunk, phase: LuaPhase, r: Request | undefined, setup?: 
   if (end.error !== undefined) return { h: s.h, error: failedToRunText(s.h.context, end.error) };
   return { h: s.h };
 }
+
+setBalancerRunner((c, r, setup) => {
+  const { h, error } = runPlain(c, "balancer", r, setup);
+  return { error, exitCode: h?.exitCode };
+});
+
+setSslStarter((c, phase, setup) => start(c, phase, undefined, setup));
 
 function headerFilter(c: LuaChunk): (r: Request) => PhaseResult | void {
   return (r) => {
@@ -340,9 +383,15 @@ export const luaModule: HttpModule = {
   // *_no_postpone is on: then they run first, before every other module's handler (checked on
   // the reference: before `set`, allow/deny and more_set_input_headers).
   handlerFirst(phase: PhaseName, loc: LocationConf) {
+    // server_rewrite_by_lua runs before the server-level rewrite/set (checked on the reference).
+    if (phase === "server_rewrite") return true;
     if (phase === "rewrite") return loc.settings.rewrite_by_lua_no_postpone === true;
     if (phase === "access") return loc.settings.access_by_lua_no_postpone === true;
     return false;
+  },
+  serverRewrite(srv: ServerConf) {
+    const c = own(srv.root, "server_rewrite_by_lua");
+    return c ? entryHandler(c, "server_rewrite") : undefined;
   },
   contentHandler(loc: LocationConf) {
     let d: Directive | undefined;
@@ -359,6 +408,18 @@ export const luaModule: HttpModule = {
     return c ? bodyFilter(c) : undefined;
   },
   async postConfiguration(cfg: HttpConfig) {
+    recordBalancers(cfg.tree);
+    registerSslAddresses(cfg);
+    setRegexCacheMax(cfg.httpSettings.lua_regex_cache_max_entries as number);
+    configureCapture(cfg.httpSettings.lua_capture_error_log as number);
+    for (const d of findDirectives(cfg.tree, "lua_ssl_trusted_certificate")) {
+      const err = loadTrustedCertificate(d.args[0] ?? "", cfg.main.confPrefix);
+      if (err !== undefined) throw new ConfigError(err);
+    }
+    for (const d of findDirectives(cfg.tree, "lua_ssl_crl")) {
+      const err = loadCrl(d.args[0] ?? "", cfg.main.confPrefix);
+      if (err !== undefined) throw new ConfigError(err);
+    }
     const chunks = takePending();
     await loadAsyncApi();
     const vm = newVm(cfg);

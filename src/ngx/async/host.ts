@@ -46,10 +46,24 @@ export interface AsyncSettings {
   readonly socketKeepaliveTimeout: number;
   /** lua_socket_log_errors, default on. */
   readonly socketLogErrors: boolean;
+  /** lua_ssl_trusted_certificate as written ("" for none; tcp-ssl.ts holds the files) and lua_ssl_verify_depth (default 1). */
+  readonly sslTrustedCertificate: string;
+  readonly sslVerifyDepth: number;
+  /** lua_ssl_protocols (default TLSv1 TLSv1.1 TLSv1.2) and lua_ssl_ciphers (default DEFAULT). */
+  readonly sslProtocols: readonly string[];
+  /** lua_ssl_crl as written ("" for none). */
+  readonly sslCrl: string;
+  readonly sslCiphers: string;
   /** lua_max_pending_timers, default 1024. */
   readonly maxPendingTimers: number;
   /** lua_max_running_timers, default 256. */
   readonly maxRunningTimers: number;
+}
+
+/** The creating connection's client and server texts (both absent without a request). */
+export interface TimerOrigin {
+  readonly client?: string;
+  readonly server?: string;
 }
 
 export interface AsyncHost {
@@ -79,7 +93,13 @@ export interface AsyncHost {
    * aborted: runtime error: ..."). Resolves (never rejects) once the thread and its light
    * threads are done, so that running_count can follow it.
    */
-  spawnThread(fn: LuaFunction, args: LuaValue[]): Promise<void>;
+  spawnThread(fn: LuaFunction, args: LuaValue[], origin?: TimerOrigin): Promise<void>;
+  /**
+   * Where a timer is being created, taken when ngx.timer.at/every is called and handed to
+   * spawnThread: ngx_lua's timer logs with the creating connection's client and listening
+   * address (", context: ngx.timer, client: ..., server: ...").
+   */
+  timerOrigin?(): TimerOrigin;
   /** ngx.worker.id(): 0-based, or undefined where nginx gives nil. */
   workerId(): number | undefined;
   /** ngx.worker.exiting(). */
@@ -103,6 +123,11 @@ export const DEFAULT_ASYNC_SETTINGS: AsyncSettings = Object.freeze({
   socketPoolSize: 30,
   socketKeepaliveTimeout: 60000,
   socketLogErrors: true,
+  sslTrustedCertificate: "",
+  sslVerifyDepth: 1,
+  sslProtocols: ["TLSv1", "TLSv1.1", "TLSv1.2"],
+  sslCiphers: "DEFAULT",
+  sslCrl: "",
   maxPendingTimers: 1024,
   maxRunningTimers: 256,
 });

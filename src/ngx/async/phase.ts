@@ -3,7 +3,7 @@ import { luaError } from "../../lua/runtime/error.js";
 import type { AsyncHost } from "./host.js";
 
 /** Phases whose code may wait (cosockets, light threads, semaphore waits). */
-export const YIELDABLE = new Set(["rewrite", "access", "content", "timer", "ssl_cert", "ssl_session_fetch", "ssl_client_hello", "preread"]);
+export const YIELDABLE = new Set(["server_rewrite", "rewrite", "access", "content", "timer", "ssl_cert", "ssl_session_fetch", "ssl_client_hello", "preread"]);
 
 /** "API disabled in the context of log_by_lua*" for the running phase. */
 export function disabledMessage(host: AsyncHost): string {

@@ -208,6 +208,8 @@ export function jsFunction(
     }
     return result(v);
   };
+  // User code, not a builtin: ngx.timer.at accepts it as it accepts a Lua function.
+  (plain as { $user?: true }).$user = true;
   // A chunk of a phase that cannot wait has no generator form (as Lua chunks compiled "plain").
   if (opts.plainOnly === true) return plain;
   plain.$g = function* jsThread(...a: LuaValue[]): Gen {

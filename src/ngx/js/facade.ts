@@ -16,6 +16,7 @@ import { atCall, CALL_IN, callLua, callLuaPlain, callLuaSync, currentThread, jsF
 import { luaObject } from "./lua-object.js";
 import { bytesOut, integerKey, registerProxy, textIn, textOut, toJs, toLua, type JsValue } from "./convert.js";
 import type { Ngx, RegexCtx } from "./types.js";
+import { PHASE_ACTION } from "../phases.js";
 
 /** How a Lua function's results come back to TypeScript. */
 type Shape =
@@ -48,7 +49,7 @@ const FUNCTIONS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
     get_method: "one", set_method: "void", get_uri_args: "one", set_uri_args: "void",
     get_post_args: ["tuple", 2], get_headers: "one", set_header: "void", clear_header: "void",
     read_body: "async-void", discard_body: "void", get_body_data: "one", get_body_file: "one",
-    set_body_data: "void", init_body: "void", append_body: "void", finish_body: "void",
+    set_body_data: "void", set_body_file: "void", init_body: "void", append_body: "void", finish_body: "void",
     http_version: "one", raw_header: "one", start_time: "one", is_internal: "one", set_uri: "void",
     socket: "object",
   },
@@ -326,7 +327,7 @@ function makeLog(vm: LuaVm): (level: number, ...a: unknown[]) => void {
       let msg = "";
       a.forEach((v, i) => (msg += logPiece(toLua(v, { nullValue: undefined }), i + 2, "log")));
       const h = currentHost();
-      vm.log(level, prefix + msg, h?.r, h?.phase === "log" ? "logging request" : undefined);
+      vm.log(level, prefix + msg, h?.r, (h === undefined ? undefined : PHASE_ACTION[h.phase]));
     });
   };
 }

@@ -61,6 +61,8 @@ export interface Req {
   get_body_data(max_bytes?: number): string | null;
   get_body_file(): string | null;
   set_body_data(data: Bytes): void;
+  /** The body becomes this file's contents; with `auto_clean` the file is removed after use. */
+  set_body_file(path: string, auto_clean?: boolean): void;
   init_body(buffer_size?: number): void;
   append_body(data: Bytes): void;
   finish_body(): void;

@@ -70,7 +70,8 @@ export function bindChunk(c: LuaChunk, vm: LuaVm, prefix: string, confPrefix: st
   } else {
     const d = c.directive;
     const line = c.form === "block" ? (d.lua?.line ?? d.line) : d.endLine;
-    c.name = "=" + luaChunkName(c.tag, d.file, line, confPrefix);
+    // ngx_lua 0.10.23 names the client hello chunk without its place (checked on the reference)
+    c.name = "=" + (c.tag === "ssl_client_hello_by_lua" ? c.tag : luaChunkName(c.tag, d.file, line, confPrefix));
     source = c.text;
   }
   try {

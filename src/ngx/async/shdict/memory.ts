@@ -269,8 +269,10 @@ export class MemoryStore implements ShdictStore {
   }
 
   flushAll(): void {
-    // nginx marks every node expired (expires = 1) rather than freeing it.
+    // nginx marks every node expired (expires = 1) rather than freeing it, then runs its
+    // expiry once with force: up to 3 nodes are freed at once (flush_expired counts the rest).
     for (let e = this.head; e !== undefined; e = e.next) e.expires = 1;
+    this.expireSome(true);
   }
 
   flushExpired(max: number): number {

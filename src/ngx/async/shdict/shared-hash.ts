@@ -16,7 +16,8 @@ export class SharedHash {
   private readonly buckets: number;
   private readonly mask: number;
 
-  constructor(private readonly i32: Int32Array, private readonly slab: SharedSlab, layout: ZoneLayout) {
+  /** `keyOffset`: where a node's key bytes start (limit_req/limit_conn nodes put them elsewhere). */
+  constructor(private readonly i32: Int32Array, private readonly slab: SharedSlab, layout: ZoneLayout, private readonly keyOffset: number = N.KEY) {
     this.buckets = layout.buckets >> 2;
     this.mask = layout.bucketMask;
   }
@@ -27,7 +28,7 @@ export class SharedHash {
     let a = i32[this.buckets + (h & this.mask)]!;
     while (a !== 0) {
       const f = a >> 2;
-      if (i32[f + N.HASH] === h && i32[f + N.KEY_LEN] === key.length && this.slab.equals(a, N.KEY, key)) return a;
+      if (i32[f + N.HASH] === h && i32[f + N.KEY_LEN] === key.length && this.slab.equals(a, this.keyOffset, key)) return a;
       a = i32[f + N.HASH_NEXT]!;
     }
     return 0;

@@ -493,10 +493,12 @@ export class SharedStore implements ShdictStore {
   flushAll(): void {
     this.mutex.lock();
     try {
-      // nginx marks every node expired (expires = 1) rather than freeing it.
+      // nginx marks every node expired (expires = 1) rather than freeing it, then runs its
+      // expiry once with force: up to 3 nodes are freed at once (as MemoryStore.flushAll).
       for (let a = this.i32[H.LRU_HEAD]!; a !== 0; a = this.i32[(a >> 2) + N.LRU_NEXT]!) {
         this.f64[(a >> 3) + N.EXPIRES_F64] = 1;
       }
+      this.expireSome(true);
     } finally {
       this.mutex.unlock();
     }

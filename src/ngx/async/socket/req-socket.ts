@@ -150,6 +150,7 @@ function bodySocket(r: Request, host: AsyncHost): LuaResult {
   const req = host.request();
   const s = new ReqBodySocket(host, req, ex);
   s.mt = metatablesOf(host).body;
+  s.emptyAllAtEnd = true;
   // Other body readers (ngx.req.read_body) find a body and return at once, as in ngx_lua.
   r.body = { data: undefined, file: undefined, length: 0 };
   markOpen(s);
@@ -167,6 +168,8 @@ function bodySocket(r: Request, host: AsyncHost): LuaResult {
  */
 function markOpen(s: TcpSocket): void {
   s.conn = OPEN_MARK;
+  // For the closed-socket log line: the request's connection exists (u and c are not NULL).
+  s.everAttached = true;
 }
 // Never connected nor written to: only compared with undefined (every use that would touch a
 // real socket is overridden by ReqBodySocket or not among its methods).

@@ -14,6 +14,7 @@ import { running, setRunning } from "../../../lua/runtime/coroutine.js";
 import { RecvBuffer, sendBytes } from "./buffer.js";
 import { poolGet, poolPut } from "./pool.js";
 import { Waiter, ownSocket } from "./waiter.js";
+import { chainTooDeep, crlsFor, handshakeFailedText, protocolRange, trustedCas } from "./tcp-ssl.js";
 
 type Res = LuaResult | Promise<LuaResult>;
 
@@ -45,6 +46,8 @@ const ERRNO: Record<string, string> = {
 class SslSession implements LuaUserdata {
   readonly mt = undefined;
   readonly luaTypeName = "userdata";
+  // resty.core's session is an FFI pointer: type() says "cdata" (checked on the reference)
+  readonly luaType = "cdata";
   constructor(readonly data: Buffer | undefined) {}
 }
 
@@ -55,8 +58,11 @@ function verifyText(e: unknown): string {
     DEPTH_ZERO_SELF_SIGNED_CERT: "18: self signed certificate",
     SELF_SIGNED_CERT_IN_CHAIN: "19: self signed certificate in certificate chain",
     UNABLE_TO_GET_ISSUER_CERT_LOCALLY: "20: unable to get local issuer certificate",
-    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "21: unable to verify the first certificate",
+    // a lone certificate from an unknown issuer: OpenSSL under nginx says 20 (checked on the reference)
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: "20: unable to get local issuer certificate",
     CERT_HAS_EXPIRED: "10: certificate has expired",
+    CERT_REVOKED: "23: certificate revoked",
+    UNABLE_TO_GET_CRL: "3: unable to get certificate CRL",
     ERR_TLS_CERT_ALTNAME_INVALID: "certificate host mismatch",
   };
   return code !== undefined && table[code] !== undefined ? table[code]! : "handshake failed";
@@ -77,6 +83,14 @@ export class TcpSocket extends LuaTable {
   reading = false;
   writing = false;
   connecting = false;
+  /** Connected once (ngx_lua's upstream struct exists: its u is not NULL in the log). */
+  everAttached = false;
+  /** close() was called (its c is NULL). */
+  closedByUser = false;
+  /** A read already answered "closed" at the end of the stream: later reads are logged. */
+  readClosed = false;
+  /** ngx.req.socket's body reader: "*a" at the end of the body gives "" (ngx_lua). */
+  emptyAllAtEnd = false;
   private readonly waiter = new Waiter();
   private cleanupSet = false;
 
@@ -113,6 +127,9 @@ export class TcpSocket extends LuaTable {
     this.conn = conn;
     this.eof = false;
     this.broken = undefined;
+    this.everAttached = true;
+    this.closedByUser = false;
+    this.readClosed = false;
     conn.on("data", this.onData);
     conn.on("end", this.onEnd);
     conn.on("close", this.onEnd);
@@ -158,6 +175,7 @@ function sockOf(self: LuaValue, host: AsyncHost): TcpSocket {
 
 /** Read results in the shape receive gives on failure: nil, err, partial. */
 function fail(s: TcpSocket, err: string, partial: boolean): LuaValue[] {
+  if (err === "closed") s.readClosed = true;
   const data = partial ? s.buf.takeAll() : undefined;
   if (err !== "timeout") s.closeConn();
   return partial ? [undefined, err, data] : [undefined, err];
@@ -198,8 +216,42 @@ async function readLoop(s: TcpSocket, attempt: Reader, onEnd: () => LuaResult, o
 
 const LF = Buffer.from("\n");
 
+// Stand-ins for the pointers ngx_lua prints (u: its upstream struct, c: the connection): one
+// per socket, stable, in the shape of a 64-bit address; NULL where nginx has none.
+const NULL_PTR = "0000000000000000";
+const pointers = new WeakMap<TcpSocket, number>();
+let nextPointer = 0x7f2d1b0d3fe0;
+function pointer(s: TcpSocket, base: number): string {
+  let p = pointers.get(s);
+  if (p === undefined) pointers.set(s, (p = (nextPointer += 0x410)));
+  return (base + (p & 0xffffffff)).toString(16).toUpperCase().padStart(16, "0");
+}
+
+/**
+ * ngx_lua's line for an operation on a closed socket (lua_socket_log_errors): before any
+ * connect u and c are NULL, after close() c is NULL, after the end of the stream eof is 1.
+ */
+export function closedSocketLog(s: TcpSocket, what: "receive" | "send"): void {
+  if (!s.host.settings().socketLogErrors) return;
+  const u = s.everAttached ? pointer(s, 0x7f0000000000) : NULL_PTR;
+  const peer = s.everAttached && !s.closedByUser;
+  const c = peer ? pointer(s, 0x550000000000) : NULL_PTR;
+  s.host.log(4, `attempt to ${what} data on a closed socket: u:${u}, c:${c}, ft:0 eof:${peer ? 1 : 0}`);
+}
+
+/** A read with nothing buffered on a closed connection: "closed", logged unless it is the first news of the end. */
+function readOnClosed(s: TcpSocket): Res {
+  if (s.readClosed || !s.everAttached || s.closedByUser) closedSocketLog(s, "receive");
+  s.readClosed = true;
+  return [undefined, "closed"];
+}
+
 function receive(s: TcpSocket, pat: LuaValue): Res {
-  if (s.conn === undefined && s.buf.length === 0) return [undefined, "closed"];
+  if (s.conn === undefined && s.buf.length === 0) {
+    // The request body reader's "*a" past the body answers "" until another read says closed.
+    if (s.emptyAllAtEnd && !s.readClosed && typeof pat === "string" && pat.startsWith("*a")) return "";
+    return readOnClosed(s);
+  }
   if (s.reading) return [undefined, "socket busy reading"];
   const buf = s.buf;
   if (pat === undefined || pat === "*l" || (typeof pat === "string" && pat.startsWith("*l"))) {
@@ -234,7 +286,7 @@ function receive(s: TcpSocket, pat: LuaValue): Res {
 function receiveany(s: TcpSocket, max: LuaValue): Res {
   const m = toNumber(max);
   if (m === undefined || m <= 0) return luaError("bad argument #2 to 'receiveany' (bad max argument)");
-  if (s.conn === undefined && s.buf.length === 0) return [undefined, "closed"];
+  if (s.conn === undefined && s.buf.length === 0) return readOnClosed(s);
   if (s.reading) return [undefined, "socket busy reading"];
   const attempt = (): LuaResult | undefined => (s.buf.length > 0 ? s.buf.take(Math.min(Math.floor(m), s.buf.length)) : undefined);
   const r = attempt();
@@ -245,12 +297,13 @@ function receiveany(s: TcpSocket, max: LuaValue): Res {
 /** The iterator receiveuntil returns. */
 function untilIterator(s: TcpSocket, host: AsyncHost, pattern: string, inclusive: boolean): LuaFunction {
   const pat = Buffer.from(pattern, "latin1");
-  // Set once the pattern was consumed by a sized read: the next call answers nil (end of part).
+  // Set once the pattern was consumed by a sized read: the next call, sized or not, answers
+  // nil, nil, nil (the end of the part, three values as ngx_lua returns them).
   let finished = false;
   const step = (size: number | undefined): Res => {
     if (finished) {
       finished = false;
-      return undefined;
+      return [undefined, undefined, undefined];
     }
     if (s.conn === undefined && s.buf.length === 0) return [undefined, "closed"];
     if (s.reading) return [undefined, "socket busy reading"];
@@ -399,6 +452,7 @@ function send(s: TcpSocket, data: LuaValue): Res {
     return luaError(`bad argument #1 to 'send' (${what})`);
   }
   if (s.conn === undefined || s.broken !== undefined) {
+    if (s.conn === undefined && (!s.everAttached || s.closedByUser)) closedSocketLog(s, "send");
     const e = s.broken ?? "closed";
     if (s.conn !== undefined) s.closeConn();
     return [undefined, e];
@@ -435,6 +489,8 @@ function setkeepalive(s: TcpSocket, timeout: LuaValue, size: LuaValue): LuaResul
     poolSize = Math.floor(n);
   }
   const conn = s.detach()!;
+  // As after close(): ngx_lua's upstream keeps no connection.
+  s.closedByUser = true;
   poolPut(s.poolName, conn, s.reused, t, poolSize);
   return 1;
 }
@@ -448,10 +504,21 @@ function timeoutArg(v: LuaValue, fname: string): number {
 
 async function handshake(s: TcpSocket, session: LuaValue, serverName: LuaValue, verify: boolean): Promise<LuaResult> {
   const raw = s.detach()!;
+  // The calling thread: the failure's log line is written as from it (its request's context).
+  const thread = running();
   return new Promise<LuaResult>((resolve) => {
+    const conf = s.host.settings();
+    const name = typeof serverName === "string" ? serverName : undefined;
     const opts: tls.ConnectionOptions = {
       socket: raw,
       rejectUnauthorized: verify,
+      // lua_ssl_trusted_certificate only (tcp-ssl.ts); the host is checked only when named
+      ca: verify ? trustedCas(conf.sslTrustedCertificate) : undefined,
+      crl: verify ? crlsFor(conf.sslCrl) : undefined,
+      checkServerIdentity: (_h, cert) => (name === undefined ? undefined : tls.checkServerIdentity(name, cert)),
+      // lua_ssl_protocols and lua_ssl_ciphers (OpenSSL's cipher-list syntax, as Node takes it)
+      ...protocolRange(conf.sslProtocols),
+      ciphers: conf.sslCiphers === "DEFAULT" ? undefined : conf.sslCiphers,
       servername: typeof serverName === "string" && net.isIP(serverName) === 0 ? serverName : undefined,
       session: session instanceof SslSession ? session.data : undefined,
     };
@@ -464,11 +531,25 @@ async function handshake(s: TcpSocket, session: LuaValue, serverName: LuaValue, 
       if (timer !== undefined) clearTimeout(timer);
       ts.destroy();
       const msg = verifyText(e);
-      if (s.host.settings().socketLogErrors) s.host.log(4, `lua ssl certificate verify error: (${msg})`);
+      if (conf.socketLogErrors) {
+        const prev = running();
+        setRunning(thread);
+        try {
+          s.host.log(4, msg === "certificate host mismatch" ? `lua ssl certificate does not match host "${name}"`
+            : msg === "handshake failed" ? handshakeFailedText(e) : `lua ssl certificate verify error: (${msg})`);
+        } finally {
+          setRunning(prev);
+        }
+      }
       resolve([undefined, msg]);
     });
     ts.once("secureConnect", () => {
       if (timer !== undefined) clearTimeout(timer);
+      if (verify && chainTooDeep(ts, conf.sslVerifyDepth)) {
+        // OpenSSL stops looking for issuers at the depth limit
+        ts.emit("error", Object.assign(new Error("depth"), { code: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY" }));
+        return;
+      }
       s.attach(ts);
       if (session === false) resolve(true);
       else resolve(new SslSession(ts.getSession()));
@@ -495,6 +576,7 @@ const methodImpls: Record<string, (s: TcpSocket, ...a: LuaValue[]) => Res> = {
   },
   close(s) {
     if (s.conn === undefined) return [undefined, "closed"];
+    s.closedByUser = true;
     s.closeConn();
     return 1;
   },
