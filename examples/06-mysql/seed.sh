@@ -6,6 +6,7 @@ set -e
 # tutorial connects over TCP (127.0.0.1:3306) as root with an empty password, so allow that too
 # (a development machine's setting: socket logins keep working).
 mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('') OR unix_socket"
+mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS test"
 mariadb -uroot test <<'SQL'
 CREATE TABLE IF NOT EXISTS users (
     id INT PRIMARY KEY,

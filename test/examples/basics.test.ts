@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { EXAMPLES, TSRESTY, exampleTest, isNowish } from "./support.js";
+import { EXAMPLES, TSRESTY, exampleTest, isNowish, sleep } from "./support.js";
 
 describe("examples: basics", () => {
   exampleTest("hello", { reference: true }, async (ex) => {
@@ -84,6 +84,11 @@ describe("examples: basics", () => {
     // The default expiry (no expire argument) keeps the value too.
     await ex.get("/cache/set?key=k2&value=v2");
     assert.deepEqual((await ex.get("/cache/get?key=k2")).json(), { key: "k2", value: "v2" });
+    // expire is in seconds: a key set for one second is gone a while later.
+    assert.deepEqual((await ex.get("/cache/set?key=short&value=v&expire=1")).json(), { status: "ok" });
+    assert.equal((await ex.get("/cache/get?key=short")).status, 200);
+    await sleep(1600);
+    assert.equal((await ex.get("/cache/get?key=short")).status, 404);
   });
 
   exampleTest("09-rate-limit", { reference: true }, async (ex) => {

@@ -47,6 +47,12 @@ describe("examples: Redis and MySQL", { concurrency: false }, () => {
       assert.ok(Array.isArray(rows) && rows.length <= 10);
       for (const u of seedUsers) assert.deepEqual(rows.find((x) => x.id === u.id), u);
     }
+    // The three requests above used one pooled connection: /pool gets it again (reused 3
+    // times), then once more, with the same MySQL connection id.
+    const p1 = (await ex.get("/pool")).json() as { reused_times: number; connection_id: number };
+    assert.equal(p1.reused_times, 3);
+    assert.ok(Number.isInteger(p1.connection_id));
+    assert.deepEqual((await ex.get("/pool")).json(), { reused_times: 4, connection_id: p1.connection_id });
   });
 
   exampleTest("15-multi-level-cache", {}, async (ex) => {
@@ -55,6 +61,9 @@ describe("examples: Redis and MySQL", { concurrency: false }, () => {
     assert.equal(miss.headers["x-cache"], "MISS");
     assert.deepEqual(miss.json(), seedUsers[0]);
     assert.deepEqual(JSON.parse(redisGet("user:1")), seedUsers[0]);
+    // Written to Redis with setex for 300 seconds.
+    const ttl = Number(execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "TTL", "user:1"], { encoding: "utf8", timeout: 10_000 }));
+    assert.ok(ttl > 0 && ttl <= 300, String(ttl));
     const l1 = await ex.get("/api/user?id=1");
     assert.equal(l1.headers["x-cache"], "HIT-L1");
     assert.deepEqual(l1.json(), seedUsers[0]);

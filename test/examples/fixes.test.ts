@@ -111,6 +111,25 @@ http {
     });
   });
 
+  it("27-ngx-api: ngx.req.get_post_args before ngx.req.read_body", async (t) => {
+    await diffCase(t, {
+      name: "get_post_args before read_body",
+      conf: `
+events {}
+http {
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /request { content_by_lua_block {
+      local post_args = ngx.req.get_post_args()
+      ngx.say("not reached")
+    } }
+  }
+}`,
+      requests: [{ method: "POST", path: "/request", body: "a=1", headers: [["Content-Type", "application/x-www-form-urlencoded"]] }],
+      // Both answer 500 and log the same runtime error ("no request body found; maybe ...").
+    });
+  });
+
   it("10-http-get: copying a backend's headers (Content-Length, Connection, Date) into ngx.header", async (t) => {
     await diffCase(t, {
       name: "copied backend headers",

@@ -2,8 +2,9 @@
 // 16-concurrent-requests, each with its backend.mjs. tsresty only: the reference nginx has no
 // resty.http.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { describe } from "node:test";
-import { exampleTest, request } from "./support.js";
+import { eventually, exampleTest, request, runScript } from "./support.js";
 
 describe("examples: resty.http", { concurrency: false }, () => {
   exampleTest("10-http-get", {}, async (ex) => {
@@ -30,6 +31,10 @@ describe("examples: resty.http", { concurrency: false }, () => {
     assert.equal(b.status, 201);
     // The second request went over the connection the first one left in the pool.
     assert.deepEqual(b.json(), { id: 101, user: { name: "Bob" }, content_type: "application/json", connection_requests: 2 });
+    // No body: the tutorial's #body fails, as its README says.
+    const none = await ex.request("/proxy/post", { method: "POST" });
+    assert.equal(none.status, 500);
+    assert.ok(await eventually(() => ex.errorLog().includes("attempt to get length of local 'body' (a nil value)")), ex.errorLog());
   });
 
   exampleTest("14-dynamic-routing", {}, async (ex) => {
@@ -42,6 +47,14 @@ describe("examples: resty.http", { concurrency: false }, () => {
     const missing = await ex.get("/api/missing-service/x");
     assert.equal(missing.status, 404);
     assert.deepEqual(missing.json(), { error: "Service not found" });
+    // Routes change without a restart: point user-service at the order service.
+    execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", "6379", "SET", "route:user-service", JSON.stringify({ backend: `http://127.0.0.1:${ex.mapped(8082)}` })], { timeout: 10_000, stdio: "ignore" });
+    try {
+      assert.deepEqual((await ex.get("/api/user-service/users/1")).json(), { service: "order-service", method: "GET", path: "/users/1" });
+    } finally {
+      runScript(ex.prefix, "seed.sh");
+    }
+    assert.deepEqual((await ex.get("/api/user-service/users/1")).json(), { service: "user-service", method: "GET", path: "/users/1" });
   });
 
   exampleTest("16-concurrent-requests", {}, async (ex) => {

@@ -57,6 +57,13 @@ describe("examples: logs and metrics", { concurrency: false }, () => {
     assert.match(text, /^http_request_duration_seconds_count\{method="GET",endpoint="\/api\/users"\} 1$/m);
     assert.match(text, /^http_request_duration_seconds_sum\{method="GET",endpoint="\/api\/users"\} [0-9.e+-]+$/m);
     assert.match(text, /^nginx_metric_errors_total 0$/m);
+    // The buckets listed are those at or above the observed latency (the library increments
+    // only those), in increasing order, each counting the one request, then +Inf.
+    const defaults = ["0.005", "0.01", "0.02", "0.03", "0.05", "0.075", "0.1", "0.2", "0.3", "0.4", "0.5", "0.75", "1", "1.5", "2", "3", "4", "5", "10", "+Inf"];
+    const buckets = [...text.matchAll(/^http_request_duration_seconds_bucket\{method="GET",endpoint="\/api\/users",le="([^"]+)"\} (\d+)$/gm)];
+    const les = buckets.map((m) => m[1]!);
+    assert.deepEqual(les, defaults.slice(defaults.length - les.length), text);
+    assert.ok(buckets.every((m) => m[2] === "1"), text);
     // /metrics itself is not counted (its location has no log_by_lua).
     assert.ok(!text.includes('endpoint="/metrics"'));
   });

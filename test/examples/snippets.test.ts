@@ -1,13 +1,14 @@
-// The appendix snippets (19-response-helper, 20-ip-whitelist, 21-request-signature), the FAQ
-// items (22-debugging, 23-hot-reload) and the phases page (24-phases), on tsresty and on the
-// reference nginx.
+// The ngx API quick reference (27-ngx-api), the appendix snippets (19-response-helper,
+// 20-ip-whitelist, 21-request-signature), the FAQ
+// items (22-debugging, 23-hot-reload, 26-memory) and the phases page (24-phases), on tsresty and
+// on the reference nginx.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { EXAMPLES, TSRESTY, eventually, exampleTest } from "./support.js";
+import { EXAMPLES, TSRESTY, eventually, exampleTest, isNowish } from "./support.js";
 
 const md5 = (s: string): string => crypto.createHash("md5").update(s).digest("hex");
 
@@ -81,44 +82,96 @@ describe("examples: snippets, FAQ, phases", { concurrency: false }, () => {
   exampleTest("23-hot-reload", { reference: true }, async (ex) => {
     assert.equal((await ex.get("/version")).body, "config version 1\n");
     assert.equal((await ex.get("/dev")).body, "dev version 1\n");
+    assert.equal((await ex.get("/module-cached")).body, "greeting version 1\n");
     assert.equal((await ex.get("/module")).body, "greeting version 1\n");
     const edit = (rel: string, from: string, to: string): void => {
       const f = path.join(ex.prefix, rel);
-      fs.writeFileSync(f, fs.readFileSync(f, "latin1").replace(from, to), "latin1");
+      const text = fs.readFileSync(f, "latin1");
+      assert.ok(text.includes(from), `${rel} holds ${from}`);
+      fs.writeFileSync(f, text.replace(from, to), "latin1");
     };
-    // Method 2: lua_code_cache off reads the file again on each request.
+    // Method 2: lua_code_cache off (in /dev only) reads the file again on each request.
     edit("lua/dev.lua", "dev version 1", "dev version 2");
     assert.equal((await ex.get("/dev")).body, "dev version 2\n");
-    // Method 3: package.loaded reset, then require.
+    // Method 3, with the code cache on: a plain require keeps the loaded module; the
+    // package.loaded reset loads the edited file, and from then on both see the new one.
     edit("lua/greeting.lua", "greeting version 1", "greeting version 2");
+    assert.equal((await ex.get("/module-cached")).body, "greeting version 1\n");
     assert.equal((await ex.get("/module")).body, "greeting version 2\n");
-    // nginx warns at startup, on stderr (the error log is not open yet).
+    assert.equal((await ex.get("/module-cached")).body, "greeting version 2\n");
+    // nginx warns at startup (tsresty also on stderr).
     assert.match(ex.output() + ex.errorLog(), /\[alert\] (?:\d+#\d+: )?lua_code_cache is off; this will hurt performance in \S*nginx\.conf:\d+/);
-    // Method 1: -s reload (tsresty only: the reference runs a copy of the configuration).
+    // Method 1: reload. tsresty: -s reload. The reference serves a copy of the configuration
+    // (named in the alert line above): the copy is edited and the master gets SIGHUP, which is
+    // what `nginx -s reload` sends.
     if (ex.side === "tsresty") {
       edit("conf/nginx.conf", "config version 1", "config version 2");
       execFileSync(process.execPath, [TSRESTY, "-s", "reload", "-p", ex.prefix], { timeout: 20_000, stdio: "ignore" });
-      let body = "";
-      const reloaded = await eventually(async () => (body = (await ex.get("/version")).body) === "config version 2\n", 5000);
-      assert.ok(reloaded, body);
+    } else {
+      const copy = /this will hurt performance in (\S+nginx\.conf):\d+/.exec(ex.output() + ex.errorLog())![1]!;
+      fs.writeFileSync(copy, fs.readFileSync(copy, "latin1").replace("config version 1", "config version 2"), "latin1");
+      process.kill(Number(fs.readFileSync(path.join(ex.prefix, "logs/ref-nginx.pid"), "utf8").trim()), "SIGHUP");
     }
+    let body = "";
+    const reloaded = await eventually(async () => (body = (await ex.get("/version")).body) === "config version 2\n", 5000);
+    assert.ok(reloaded, body);
   });
 
-  // The FAQ gives `lua_code_cache off;` alone; in a location it applies to that location only.
-  exampleTest("23-hot-reload", {
-    reference: true,
-    title: "23-hot-reload with lua_code_cache off in the location",
-    prepare: (prefix) => {
-      const f = path.join(prefix, "conf/nginx.conf");
-      const text = fs.readFileSync(f, "utf8").replace(/\n    lua_code_cache off;\n/, "\n").replace("location /dev {\n", "location /dev {\n            lua_code_cache off;\n");
-      fs.writeFileSync(f, text);
-    },
-  }, async (ex) => {
-    assert.match(fs.readFileSync(path.join(ex.prefix, "conf/nginx.conf"), "utf8"), /location \/dev \{\n {12}lua_code_cache off;/);
-    assert.equal((await ex.get("/dev")).body, "dev version 1\n");
-    const f = path.join(ex.prefix, "lua/dev.lua");
-    fs.writeFileSync(f, fs.readFileSync(f, "latin1").replace("dev version 1", "dev version 2"), "latin1");
-    assert.equal((await ex.get("/dev")).body, "dev version 2\n");
+  exampleTest("26-memory", { reference: true }, async (ex) => {
+    type Status = { shared_dicts: Record<string, { capacity: number; free_space: number; keys: number }>; lua_memory_kb: number };
+    const status = async (): Promise<Status> => {
+      const r = await ex.get("/status");
+      assert.equal(r.status, 200);
+      assert.equal(r.headers["content-type"], "application/json");
+      return r.json() as Status;
+    };
+    const empty = { capacity: 10485760, free_space: 10412032, keys: 0 };
+    const s0 = await status();
+    assert.ok(Number.isInteger(s0.lua_memory_kb) && s0.lua_memory_kb > 0);
+    assert.deepEqual(s0.shared_dicts, { my_cache: empty, my_limit: empty });
+    assert.equal((await ex.get("/fill?n=1000")).body, "stored 1000 keys\n");
+    // 1000 values of 1 KB: 500 pages of 4 KB, as nginx's slab allocator counts them.
+    assert.deepEqual((await status()).shared_dicts, { my_cache: { capacity: 10485760, free_space: 8364032, keys: 1000 }, my_limit: empty });
+    assert.equal((await ex.get("/flush")).body, "flushed\n");
+    assert.deepEqual((await status()).shared_dicts, { my_cache: empty, my_limit: empty });
+    // More than the dict holds: set evicts the oldest items instead of failing.
+    assert.equal((await ex.get("/fill?n=20000")).body, "stored 20000 keys\n");
+    const full = (await status()).shared_dicts.my_cache!;
+    assert.ok(full.keys > 1000 && full.keys < 20000, String(full.keys));
+    assert.equal(full.capacity, 10485760);
+  });
+
+  exampleTest("27-ngx-api", { reference: true }, async (ex) => {
+    const req = await ex.request("/request?x=1&y=2", {
+      body: "a=1&b=two", headers: { "User-Agent": "curl/8.0", "Content-Type": "application/x-www-form-urlencoded" },
+    });
+    assert.equal(req.status, 200);
+    assert.equal(req.headers["content-type"], "application/json");
+    assert.deepEqual(req.json(), {
+      method: "POST", uri_args: { x: "1", y: "2" }, post_args: { a: "1", b: "two" }, user_agent: "curl/8.0",
+      body: "a=1&b=two", request_uri: "/request?x=1&y=2", remote_addr: "127.0.0.1",
+    });
+    const res = await ex.get("/response");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers["x-name"], "value");
+    assert.equal(res.body, "say: with a newline\nprint: without one");
+    const st = await ex.get("/response/status");
+    assert.equal(st.status, 404);
+    assert.equal(st.body, "not here\n");
+    const exit = await ex.get("/response/exit");
+    assert.equal(exit.status, 200);
+    assert.equal(exit.body, "");
+    const redirect = await ex.get("/response/redirect");
+    assert.equal(redirect.status, 302);
+    assert.equal(redirect.headers.location, "/request?from=redirect");
+    const other = (await ex.get("/other?str=hello")).json() as Record<string, unknown>;
+    assert.ok(isNowish(other.time));
+    assert.ok(typeof other.now === "number" && Math.abs(other.now - (other.time as number)) < 2);
+    assert.deepEqual({ ...other, time: 0, now: 0 }, {
+      time: 0, now: 0, base64: "aGVsbG8=", decoded: "hello", md5: md5("hello"),
+      sha1_base64: crypto.createHash("sha1").update("hello").digest("base64"),
+    });
+    assert.ok(await eventually(() => /\[error\] \d+#\d+: \*\d+ \[lua\] content_by_lua\(nginx\.conf:\d+\):6: message, client: 127\.0\.0\.1, server: , request: "GET \/other\?str=hello HTTP\/1\.1"/.test(ex.errorLog())), ex.errorLog());
   });
 
   exampleTest("24-phases", { reference: true }, async (ex) => {
