@@ -6,13 +6,15 @@
 //
 // Reuse: write a DiffCase (an inline nginx.conf or a config directory, plus requests) and
 // call `diffCase(t, c)` from a node:test test. `__PORT__` in the configuration is replaced by
-// a free port on each side. When the reference is not installed, the case is skipped with a
+// a free port on each side, and so is each `__PORT_X__` (X a name: a second server of the
+// same configuration, a backend), all masked alike in what is compared. When the reference is not installed, the case is skipped with a
 // visible notice.
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import type { TestContext } from "node:test";
 
@@ -42,7 +44,7 @@ export interface DiffRequest {
 
 export interface DiffCase {
   readonly name: string;
-  /** The nginx.conf text; `__PORT__` is the port to listen on. */
+  /** The nginx.conf text; `__PORT__` is the port to listen on, `__PORT_X__` one more of the side's. */
   readonly conf?: string;
   /** Or a configuration directory (a prefix with conf/nginx.conf), copied for each side. */
   readonly confDir?: string;
@@ -59,6 +61,8 @@ export interface DiffCase {
   readonly ignoreLog?: readonly RegExp[];
   /** Response headers to leave out of the comparison, lowercase (Date always is). */
   readonly ignoreHeaders?: readonly string[];
+  /** Compare gzip-encoded bodies decoded (zlib versions compress differently). */
+  readonly gunzip?: boolean;
 }
 
 export interface ParsedResponse {
@@ -110,8 +114,43 @@ function waitPort(port: number, ms: number): Promise<boolean> {
   });
 }
 
+/** The names X of the `__PORT_X__` placeholders in a case's configuration and files. */
+export type ExtraPorts = ReadonlyMap<string, number>;
+
+function extraPortNames(c: DiffCase): string[] {
+  const texts = [c.conf ?? "", ...Object.values(c.files ?? {})];
+  return [...new Set(texts.flatMap((t) => [...t.matchAll(/__PORT_([A-Z0-9]+)__/g)].map((m) => m[1]!)))];
+}
+
+/** A port each for `names`, free right now and all different. */
+async function freePorts(names: readonly string[], taken: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const n of names) {
+    let p = await freePort();
+    while (p === taken || [...out.values()].includes(p)) p = await freePort();
+    out.set(n, p);
+  }
+  return out;
+}
+
+function withPorts(text: string, port: number, extra: ExtraPorts): string {
+  let t = text.replace(/__PORT__/g, String(port));
+  for (const [n, p] of extra) t = t.split(`__PORT_${n}__`).join(String(p));
+  return t;
+}
+
+/**
+ * The side's ports masked in `text`, as whole numbers only: "239595" in a body is no port
+ * 39595 (masking it there made a test fail whenever the random port was a piece of a file).
+ */
+function maskPorts(text: string, port: number, extra: ExtraPorts = new Map()): string {
+  let t = text;
+  for (const [n, p] of extra) t = t.replace(portPattern(p), `PORT_${n}`);
+  return t.replace(portPattern(port), "PORT");
+}
+
 /** Make a prefix directory for one side. */
-export function makePrefix(c: DiffCase, port: number, tag: string): string {
+export function makePrefix(c: DiffCase, port: number, tag: string, extra: ExtraPorts = new Map()): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tsresty-diff-${tag}-`));
   // nginx's workers run as another user: they must be able to reach the files served.
   fs.chmodSync(dir, 0o755);
@@ -120,12 +159,18 @@ export function makePrefix(c: DiffCase, port: number, tag: string): string {
   fs.mkdirSync(path.join(dir, "logs"), { recursive: true });
   const confPath = path.join(dir, "conf/nginx.conf");
   const conf = c.conf ?? fs.readFileSync(confPath, "latin1");
-  fs.writeFileSync(confPath, conf.replace(/__PORT__/g, String(port)), "latin1");
+  fs.writeFileSync(confPath, withPorts(conf, port, extra), "latin1");
   for (const [p, content] of Object.entries(c.files ?? {})) {
     const f = path.join(dir, p);
     fs.mkdirSync(path.dirname(f), { recursive: true });
-    fs.writeFileSync(f, content.replace(/__PORT__/g, String(port)), "latin1");
+    fs.writeFileSync(f, withPorts(content, port, extra), "latin1");
     if (c.mtime !== undefined) fs.utimesSync(f, c.mtime, c.mtime);
+  }
+  // The directories under the prefix too, once their files are written (autoindex lists them).
+  if (c.mtime !== undefined) {
+    for (const p of Object.keys(c.files ?? {})) {
+      for (let d = path.dirname(p); d !== "." && d !== "/"; d = path.dirname(d)) fs.utimesSync(path.join(dir, d), c.mtime, c.mtime);
+    }
   }
   return dir;
 }
@@ -307,8 +352,12 @@ export function parseResponses(buf: Buffer, methods: readonly string[], atEnd: b
   return out;
 }
 
+function portPattern(port: number): RegExp {
+  return new RegExp(`(?<![0-9])${port}(?![0-9])`, "g");
+}
+
 /** Error-log lines with the variable parts masked. */
-export function maskLog(text: string, port: number, prefix: string): string[] {
+export function maskLog(text: string, port: number, prefix: string, extra: ExtraPorts = new Map()): string[] {
   return text
     .split("\n")
     .filter((l) => l.length > 0)
@@ -317,9 +366,9 @@ export function maskLog(text: string, port: number, prefix: string): string[] {
         .replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, "TIME ")
         .replace(/\] \d+#\d+: /, "] PID#TID: ")
         .replace(/ \*\d+ /, " *N ")
-        .split(prefix).join("PREFIX/")
-        .split(String(port)).join("PORT"),
-    );
+        .split(prefix).join("PREFIX/"),
+    )
+    .map((l) => maskPorts(l, port, extra));
 }
 
 /**
@@ -328,16 +377,19 @@ export function maskLog(text: string, port: number, prefix: string): string[] {
  * exited with "Address already in use" while the other answered), the run is made again on
  * another port.
  */
-export async function runSide(c: DiffCase, which: "tsresty" | "reference"): Promise<SideResult & { prefix: string; port: number }> {
+export async function runSide(c: DiffCase, which: "tsresty" | "reference"): Promise<SideResult & { prefix: string; port: number; extra: ExtraPorts }> {
   for (let attempt = 1; ; attempt++) {
     const r = await runSideOnce(c, which);
     if (!r.lostPort || attempt === 3) return r;
   }
 }
 
-async function runSideOnce(c: DiffCase, which: "tsresty" | "reference"): Promise<SideResult & { prefix: string; port: number; lostPort: boolean }> {
+async function runSideOnce(
+  c: DiffCase, which: "tsresty" | "reference",
+): Promise<SideResult & { prefix: string; port: number; extra: ExtraPorts; lostPort: boolean }> {
   const port = await freePort();
-  const prefix = makePrefix(c, port, which);
+  const extra = await freePorts(extraPortNames(c), port);
+  const prefix = makePrefix(c, port, which, extra);
   const srv = which === "tsresty" ? await startTsresty(prefix, port) : await startReference(prefix, port);
   const responses: ParsedResponse[][] = [];
   const closed: boolean[] = [];
@@ -360,7 +412,7 @@ async function runSideOnce(c: DiffCase, which: "tsresty" | "reference"): Promise
     // no log
   }
   const ignore = c.ignoreLog ?? [];
-  const errorLog = maskLog(log, port, prefix + "/")
+  const errorLog = maskLog(log, port, prefix + "/", extra)
     .filter((l) => !/\[notice\]/.test(l))
     .filter((l) => !ignore.some((re) => re.test(l)));
   let access = "";
@@ -370,15 +422,48 @@ async function runSideOnce(c: DiffCase, which: "tsresty" | "reference"): Promise
     // no access log
   }
   const accessLog = access.split("\n").filter((l) => l.length > 0)
-    .map((l) => l.replace(/\[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]/, "[TIME]").split(String(port)).join("PORT"));
-  return { responses, closed, errorLog, accessLog, prefix, port, lostPort };
+    .map((l) => l.replace(/\[\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}\]/, "[TIME]"));
+  return { responses, closed, errorLog, accessLog: accessLog.map((l) => maskPorts(l, port, extra)), prefix, port, extra, lostPort };
 }
 
-function normHeaders(r: ParsedResponse, port: number, ignore: readonly string[]): string[] {
+/**
+ * Serve `conf` on one side and let `drive` talk to it however the test needs (raw sockets
+ * that close early, ...); then the masked error log (notices and `dropLog` lines left out)
+ * and the access log lines. For cases the request/response model of diffCase cannot express.
+ */
+export async function runDriven<T>(
+  name: string, conf: string, which: "tsresty" | "reference", drive: (port: number) => Promise<T>, dropLog?: RegExp,
+): Promise<{ result: T; errorLog: string[]; accessLog: string[] }> {
+  const port = await freePort();
+  const prefix = makePrefix({ name, conf, requests: [] }, port, which);
+  const srv = which === "tsresty" ? await startTsresty(prefix, port) : await startReference(prefix, port);
+  let result: T;
+  try {
+    result = await drive(port);
+  } finally {
+    await srv.stop();
+  }
+  const read = (f: string): string => {
+    try {
+      return fs.readFileSync(path.join(prefix, "logs", f), "latin1");
+    } catch {
+      return "";
+    }
+  };
+  const errorLog = maskLog(read("error.log"), port, prefix + "/").filter((l) => !/\[notice\]|epoll_wait/.test(l) && !(dropLog?.test(l) ?? false));
+  const accessLog = read("access.log").split("\n").filter((l) => l !== "");
+  fs.rmSync(prefix, { recursive: true, force: true });
+  return { result, errorLog, accessLog };
+}
+
+function normHeaders(r: ParsedResponse, port: number, extra: ExtraPorts, ignore: readonly string[]): string[] {
   return r.headers
     .filter(([n]) => n.toLowerCase() !== "date" && !ignore.includes(n.toLowerCase()))
     .map(([n, v]) => {
-      let val = v.split(`:${port}`).join(":PORT");
+      // Only ":port" in a header (Location's host:port): a Content-Length may be any number.
+      let val = v;
+      for (const [x, p] of extra) val = val.replace(new RegExp(`:${p}(?![0-9])`, "g"), `:PORT_${x}`);
+      val = val.replace(new RegExp(`:${port}(?![0-9])`, "g"), ":PORT");
       if (n.toLowerCase() === "server") val = val.replace(/^nginx\/[0-9.]+$/, "nginx/VERSION");
       return `${n}: ${val}`;
     });
@@ -406,11 +491,11 @@ export async function compareCase(c: DiffCase): Promise<Difference[]> {
       const x = a[k]!;
       const y = b[k]!;
       if (x.statusLine !== y.statusLine) diffs.push({ request: name, what: `response ${k} status line`, tsresty: x.statusLine, reference: y.statusLine });
-      const hx = normHeaders(x, ts.port, ignore);
-      const hy = normHeaders(y, ref.port, ignore);
+      const hx = normHeaders(x, ts.port, ts.extra, ignore);
+      const hy = normHeaders(y, ref.port, ref.extra, ignore);
       if (hx.join("\n") !== hy.join("\n")) diffs.push({ request: name, what: `response ${k} headers`, tsresty: hx, reference: hy });
-      const bx = x.body.split(String(ts.port)).join("PORT");
-      const by = y.body.split(String(ref.port)).join("PORT");
+      const bx = maskPorts(decoded(x, c.gunzip), ts.port, ts.extra);
+      const by = maskPorts(decoded(y, c.gunzip), ref.port, ref.extra);
       if (bx !== by) diffs.push({ request: name, what: `response ${k} body`, tsresty: bx, reference: by });
     }
     if (ts.closed[i] !== ref.closed[i]) diffs.push({ request: name, what: "connection closed by server", tsresty: ts.closed[i], reference: ref.closed[i] });
@@ -428,6 +513,16 @@ export async function compareCase(c: DiffCase): Promise<Difference[]> {
   fs.rmSync(ts.prefix, { recursive: true, force: true });
   fs.rmSync(ref.prefix, { recursive: true, force: true });
   return diffs;
+}
+
+/** The body, gunzipped when asked and the response says gzip. */
+function decoded(r: ParsedResponse, gunzip: boolean | undefined): string {
+  if (!gunzip || !r.headers.some(([n, v]) => n.toLowerCase() === "content-encoding" && v === "gzip")) return r.body;
+  try {
+    return "(gunzipped)" + zlib.gunzipSync(Buffer.from(r.body, "latin1")).toString("latin1");
+  } catch (e) {
+    return `(bad gzip: ${(e as Error).message})`;
+  }
 }
 
 let noticeShown = false;

@@ -50,4 +50,21 @@ export async function startInProcess(conf: string): Promise<InProcess> {
   };
 }
 
+/**
+ * A server whose `location /` serves root html/ (access_log off; `httpExtra` goes into the
+ * http block), with `files` (name under html/ -> content) written there.
+ */
+export async function startStatic(files: Readonly<Record<string, string | Buffer>> = {}, httpExtra = ""): Promise<InProcess> {
+  const srv = await startInProcess(`
+events {}
+http {
+  access_log off;
+${httpExtra}  server { listen 127.0.0.1:__PORT__; location / { root html; } }
+}
+`);
+  fs.mkdirSync(path.join(srv.prefix, "html"), { recursive: true });
+  for (const [name, body] of Object.entries(files)) fs.writeFileSync(path.join(srv.prefix, "html", name), body);
+  return srv;
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
