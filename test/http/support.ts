@@ -33,10 +33,21 @@ export interface InProcess {
 }
 
 export async function startInProcess(conf: string): Promise<InProcess> {
-  const port = await freePort();
-  const prefix = makePrefix(conf, port);
-  const server = new HttpServer();
-  await server.start(buildFrom(prefix));
+  // A free port is only free until someone binds it: another test's server may take it
+  // first, and then the start is made again on another port.
+  let port: number, prefix: string, server: HttpServer;
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    prefix = makePrefix(conf, port);
+    server = new HttpServer();
+    try {
+      await server.start(buildFrom(prefix));
+      break;
+    } catch (e) {
+      fs.rmSync(prefix, { recursive: true, force: true });
+      if (attempt === 3 || !/EADDRINUSE|Address already in use/.test(String((e as { code?: string }).code ?? e))) throw e;
+    }
+  }
   return {
     server, port, prefix,
     async get(p, responses = 1) {
