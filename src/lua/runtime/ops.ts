@@ -142,6 +142,19 @@ export function index(o: LuaValue, k: LuaValue, desc?: string, g?: 1): LuaValue 
   return luaError("loop in gettable");
 }
 
+/**
+ * s.name for a string s (a method call such as s:sub(i, j)): the string library table read
+ * directly when the strings' __index is a table, as it is unless a program changed it.
+ */
+export function indexString(s: string, k: string, desc?: string, g?: 1): LuaValue {
+  const h = stringMeta === undefined ? undefined : stringMeta.getStr("__index");
+  if (h instanceof LuaTable) {
+    const v = h.getStr(k);
+    if (v !== undefined || h.mt === undefined) return v;
+  }
+  return index(s, k, desc, g);
+}
+
 /** o[k] = v with __newindex. */
 export function setIndex(o: LuaValue, k: LuaValue, v: LuaValue, desc?: string, g?: 1): LuaValue {
   for (let loop = 0; loop < 100; loop++) {

@@ -3,7 +3,7 @@
 // without a metatable, everything else goes to ops.ts.
 import { LuaTable, MAX_OBJECT_KEYS, type StrPart } from "./table.js";
 import { luaError } from "./error.js";
-import { callable, index, setIndex, rawSet } from "./ops.js";
+import { callable, index, indexString, setIndex, rawSet } from "./ops.js";
 import { stringToNumber } from "./convert.js";
 import { done, doneValue, isDone } from "./coroutine.js";
 import type { LuaFunction, LuaGenFunction, LuaResult, LuaValue, Suspension } from "./value.js";
@@ -59,6 +59,7 @@ export function noPlain(): never {
 export function getS(o: LuaValue, k: string, desc?: string, g?: 1): LuaValue {
   // Walk table -> metatable.__index (a table) chains here, the shape of every method call
   // on an object of a class; anything else (functions, non-tables) goes to index().
+  if (typeof o === "string") return indexString(o, k, desc, g);
   let t = o;
   for (let depth = 0; t instanceof LuaTable && depth < 100; depth++) {
     const v = t.getStr(k);

@@ -12,6 +12,7 @@
 // Code outside this file reads the parts through the methods below (getStr, next,
 // forEachHash, hashEmpty), never the fields directly, so the layout can change.
 import type { LuaValue } from "./value.js";
+import { Hash } from "./hash.js";
 
 export type StrPart = Record<string, LuaValue>;
 
@@ -44,8 +45,8 @@ export class LuaTable {
   nstr: number;
   /** The string keys live in `other` (the table grew past MAX_OBJECT_KEYS). */
   bigStr: boolean;
-  /** Keys outside the array part that are not in strs. */
-  other: Map<LuaValue, LuaValue> | undefined;
+  /** Keys outside the array part that are not in strs (a Map to its readers: see hash.ts). */
+  other: Hash | undefined;
   mt: LuaTable | undefined;
   // next() continues a traversal when called with the key it returned last, which makes
   // pairs() O(1) per step. The cursor is made on the first traversal of the hash: most
@@ -53,12 +54,12 @@ export class LuaTable {
   // vector).
   private cur: Cursor | undefined;
 
-  constructor(arr?: LuaValue[], strs?: StrPart, nstr?: number, other?: Map<LuaValue, LuaValue>) {
+  constructor(arr?: LuaValue[], strs?: StrPart, nstr?: number, other?: Hash | ReadonlyMap<LuaValue, LuaValue>) {
     this.arr = arr ?? [];
     this.strs = strs;
     this.nstr = nstr ?? 0;
     this.bigStr = false;
-    this.other = other;
+    this.other = other === undefined || other instanceof Hash ? other : Hash.from(other);
     this.mt = undefined;
     this.cur = undefined;
     if (arr !== undefined) {
@@ -158,7 +159,7 @@ export class LuaTable {
       if (this.other !== undefined) this.other.delete(k);
       return;
     }
-    if (this.other === undefined) this.other = new Map();
+    if (this.other === undefined) this.other = new Hash();
     this.other.set(k, v);
   }
 
@@ -175,7 +176,7 @@ export class LuaTable {
 
   /** Move the string keys into the Map, for good. */
   private toMap(s: StrPart): void {
-    const m = (this.other ??= new Map());
+    const m = (this.other ??= new Hash());
     for (const k in s) m.set(k, s[k]);
     this.strs = undefined;
     this.nstr = 0;
@@ -246,7 +247,7 @@ export class LuaTable {
       copy = new StrParts();
       for (const k in s) copy[k] = s[k];
     }
-    const t = new LuaTable(this.arr.slice(), copy, this.nstr, this.other === undefined ? undefined : new Map(this.other));
+    const t = new LuaTable(this.arr.slice(), copy, this.nstr, this.other === undefined ? undefined : this.other.clone());
     t.bigStr = this.bigStr;
     return t;
   }

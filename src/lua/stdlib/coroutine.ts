@@ -59,15 +59,17 @@ function unwrap(r: LuaValue[]): LuaResult {
 
 function wrap(...a: LuaValue[]): LuaValue {
   const co = new Coroutine(checkFunction(a, 0, "wrap"));
-  const w: LuaFunction = function (v: LuaValue): LuaResult {
+  // Two arguments are what a generic for passes its iterator (state, control): a literal
+  // array for them costs less than slice().
+  const w: LuaFunction = function (v: LuaValue, c: LuaValue): LuaResult {
     const n = arguments.length;
     // eslint-disable-next-line prefer-rest-params
-    return unwrap(resume(co, n === 0 ? NONE : n === 1 ? v : (Array.prototype.slice.call(arguments) as LuaValue[])));
+    return unwrap(resume(co, n === 0 ? NONE : n === 1 ? v : n === 2 ? [v, c] : (Array.prototype.slice.call(arguments) as LuaValue[])));
   };
-  w.$g = function (v: LuaValue): Generator<Suspension, LuaResult, unknown> {
+  w.$g = function (v: LuaValue, c: LuaValue): Generator<Suspension, LuaResult, unknown> {
     const n = arguments.length;
     // eslint-disable-next-line prefer-rest-params
-    const it = resumeIter(co, n === 0 ? NONE : n === 1 ? v : (Array.prototype.slice.call(arguments) as LuaValue[]));
+    const it = resumeIter(co, n === 0 ? NONE : n === 1 ? v : n === 2 ? [v, c] : (Array.prototype.slice.call(arguments) as LuaValue[]));
     return isDone(it) ? done(unwrap(doneValue() as LuaValue[])) : unwrapG(it);
   };
   return builtin("wrap", w);

@@ -10,6 +10,7 @@ import { LuaTable } from "../runtime/table.js";
 import { luaError } from "../runtime/error.js";
 import { call, first, metamethod, truthy } from "../runtime/ops.js";
 import { numberToString, typeName } from "../runtime/convert.js";
+import { joinBytes } from "../runtime/join.js";
 import { NONE, type LuaFunction, type LuaValue, type LuaResult } from "../runtime/value.js";
 import { checkNumber, checkTable, library, builtin } from "./args.js";
 import { argTypeError } from "../runtime/error.js";
@@ -175,7 +176,7 @@ function concat(...a: LuaValue[]): LuaResult {
       else if (typeof v === "number") parts[k - i] = numberToString(v);
       else concatError(v, k);
     }
-    return parts.join(sep);
+    return joinBytes(parts, sep);
   }
   let out = "";
   for (;;) {
