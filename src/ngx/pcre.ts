@@ -55,7 +55,60 @@ interface Open {
   readonly saved: Flags;
   /** The hidden group of an atomic group (?>...), by capture id. */
   readonly atomic?: number;
+  /** A conditional group (see conditional()). */
+  readonly cond?: Cond;
 }
+
+/**
+ * A conditional group, written as `(?:COND yes|NOT-COND no)`: for an assertion condition
+ * COND is the assertion and NOT-COND the opposite one (known once the assertion is
+ * translated, from `from`); for (?(R)...) and (?(DEFINE)...), which are false outside a
+ * recursion, COND is (?!) (the yes branch keeps its capture numbers) and NOT-COND empty.
+ */
+interface Cond {
+  readonly from: number;
+  neg: string | undefined;
+  branches: number;
+  readonly define: boolean;
+}
+
+/** Honest refusal of a PCRE feature the RegExp translation cannot give exactly (docs/ngx-api.md). */
+const UNSUPPORTED_RECURSION = "recursion and subroutine calls are not supported by tsresty";
+const UNSUPPORTED_GROUP_COND = "conditions on a group's match are not supported by tsresty";
+
+/** The capture groups of `src` (numbered and named), counted ahead: references may point forward. */
+function scanGroups(src: string): { count: number; names: Set<string> } {
+  let count = 0;
+  const names = new Set<string>();
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") {
+      if (src[i + 1] === "Q") {
+        const e = src.indexOf("\\E", i + 2);
+        i = e < 0 ? src.length : e + 1;
+      } else i++;
+    } else if (c === "[") {
+      let j = i + 1;
+      if (src[j] === "^") j++;
+      if (src[j] === "]") j++;
+      while (j < src.length && src[j] !== "]") j += src[j] === "\\" ? 2 : src.startsWith("[:", j) && src.indexOf(":]", j) > 0 ? src.indexOf(":]", j) - j + 2 : 1;
+      i = j;
+    } else if (c === "(") {
+      // a condition's own parentheses, (?(1)...) or (?(<name>)...), are not a group
+      if (src.startsWith("(?(", i) && src[i + 3] !== "?") i = Math.max(i, src.indexOf(")", i + 3));
+      else if (src[i + 1] !== "?" && src[i + 1] !== "*") count++;
+      else {
+        const m = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(src.slice(i));
+        if (m) {
+          count++;
+          names.add(m[1] ?? m[2]!);
+        }
+      }
+    }
+  }
+  return { count, names };
+}
+
 
 /** A capture: user-visible (name or undefined) or hidden (null: atomic and possessive emulation). */
 type Capture = string | undefined | null;
@@ -120,6 +173,42 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
   const changeFlags = (spec: string): void => {
     setFlags(flags, spec);
     if (jsI && !flags.i) throw new CaselessRestart();
+  };
+  const ahead = scanGroups(src);
+  /**
+   * `(?(` at `at`: the condition checked as PCRE checks it; what to write for it. Only
+   * assertions and (?(R...)/(?(DEFINE) are translated; a condition on a group is refused.
+   */
+  const conditional = (rest: string, at: number): { length: number; cond: string; neg: string | undefined; define: boolean } => {
+    if (/^\(\?\(\?<?[=!]/.test(rest)) return { length: 2, cond: "", neg: undefined, define: false };
+    const m = /^\(\?\((?:(\d+)|<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|(R\d*|R&[A-Za-z_]\w*)|(DEFINE)|([A-Za-z_]\w*))\)/.exec(rest);
+    if (m === null) {
+      if (/^\(\?\([\dA-Za-z_<']/.test(rest)) throw new PcreError("malformed number or name after (?(", n);
+      throw new PcreError("assertion expected after (?( or (?(?C)", Math.min(at + 3, n));
+    }
+    const after = at + m[0].length;
+    if (m[4] !== undefined || m[5] !== undefined) {
+      if (m[4] !== undefined && m[4].startsWith("R&") && !ahead.names.has(m[4].slice(2))) throw new PcreError("reference to non-existent subpattern", after);
+      return { length: m[0].length, cond: "(?!)", neg: "", define: m[5] !== undefined };
+    }
+    const name = m[2] ?? m[3] ?? m[6];
+    if (m[1] !== undefined ? Number(m[1]) === 0 || Number(m[1]) > ahead.count : !ahead.names.has(name!)) throw new PcreError("reference to non-existent subpattern", after);
+    throw new PcreError(UNSUPPORTED_GROUP_COND, at);
+  };
+  /** (?R), (?N), (?+N), (?-N), (?&name), (?P>name): PCRE's checks, then the refusal. */
+  const subroutineError = (rest: string, at: number): PcreError => {
+    const num = /^\(\?(R|[+-]?\d+)/.exec(rest);
+    if (num !== null) {
+      const end = at + num[0].length;
+      if (src[end] !== ")") return new PcreError("(?R or (?[+-]digits must be followed by )", end);
+      const v = num[1]!;
+      const k = v === "R" ? 0 : v.startsWith("-") ? userIds.length + 1 + Number(v) : v.startsWith("+") ? userIds.length + Number(v) : Number(v);
+      if (v !== "R" && (k <= 0 || k > ahead.count)) return new PcreError("reference to non-existent subpattern", end);
+      return new PcreError(UNSUPPORTED_RECURSION, at);
+    }
+    const nm = /^\(\?(?:&|P>)([A-Za-z_]\w*)\)/.exec(rest);
+    if (nm !== null && !ahead.names.has(nm[1]!)) return new PcreError("reference to non-existent subpattern", at + nm[0].length - 1);
+    return new PcreError(UNSUPPORTED_RECURSION, at);
   };
   const quantStart = (c: string): boolean => c === "*" || c === "+" || c === "?" || (c === "{" && /^\{\d+(,\d*)?\}/.test(src.slice(p)));
   while (p < n) {
@@ -211,6 +300,14 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
           break;
         }
         case "g": {
+          // \g<n>, \g'name': Oniguruma's spelling of a subroutine call
+          const call = /^(?:<([+-]?\d+|[A-Za-z_]\w*)>|'([+-]?\d+|[A-Za-z_]\w*)')/.exec(src.slice(p));
+          if (call !== null) {
+            const v = call[1] ?? call[2]!;
+            const k = /^-/.test(v) ? userIds.length + 1 + Number(v) : /^\+/.test(v) ? userIds.length + Number(v) : Number(v);
+            if (/^[+-]?\d/.test(v) ? k <= 0 || k > ahead.count : !ahead.names.has(v)) throw new PcreError("reference to non-existent subpattern", p + call[0].length - 1);
+            throw new PcreError(UNSUPPORTED_RECURSION, p - 2);
+          }
           const g = /^(?:\{(-?\d+|\w+)\}|(-?\d+))/.exec(src.slice(p));
           if (!g) throw new PcreError("a numbered reference must not be zero", p);
           p += g[0].length;
@@ -284,6 +381,15 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         atomic = caps.length;
         out += "(?:(?=(" + newCapture(null);
         p += 3;
+      } else if (rest.startsWith("(?(")) {
+        const c = conditional(rest, p);
+        p += c.length;
+        out += "(?:" + c.cond;
+        opens.push({ start: atom, saved, cond: { from: out.length, neg: c.neg, branches: 0, define: c.define } });
+        lastAtomStart = -1;
+        continue;
+      } else if (/^\(\?(?:R|[+-]?\d|&|P>)/.test(rest)) {
+        throw subroutineError(rest, p);
       } else if (/^\(\?[:=!]|^\(\?<[=!]/.test(rest)) {
         const h = rest.startsWith("(?<") ? 4 : 3;
         out += rest.slice(0, h);
@@ -315,14 +421,29 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
     if (c === ")") {
       const o = opens.pop();
       if (o === undefined) throw new PcreError("unmatched parentheses", p);
+      if (o.cond !== undefined && o.cond.branches > (o.cond.define ? 0 : 1)) {
+        throw new PcreError(o.cond.define ? "DEFINE group contains more than one branch" : "conditional group contains more than two branches", p);
+      }
+      if (o.cond !== undefined && o.cond.branches === 0) out += "|" + o.cond.neg;
       out += o.atomic === undefined ? ")" : "))" + REF_ID + num(o.atomic) + "(?:))";
+      const parent = opens[opens.length - 1]?.cond;
+      if (parent !== undefined && parent.neg === undefined) {
+        // The condition's assertion, just translated: the no branch asserts the opposite.
+        // Its captures are left out of the opposite one (a failed assertion keeps none).
+        let a = out.slice(parent.from);
+        if (a.includes(REF_USER) || a.includes(REF_ID)) throw new PcreError("backreferences in the assertion of a condition are not supported by tsresty", p);
+        a = a.replace(/\((?:\?<[A-Za-z_]\w*>)?\uE000[\s\S]/g, "(?:");
+        parent.neg = a.replace(/^\(\?(<?)([=!])/, (_m, lb: string, k: string) => `(?${lb}${k === "=" ? "!" : "="}`);
+      }
       Object.assign(flags, o.saved);
       p++;
       lastAtomStart = o.start;
       continue;
     }
     if (c === "|") {
-      out += "|";
+      const cond = opens[opens.length - 1]?.cond;
+      if (cond !== undefined) cond.branches++;
+      out += cond === undefined ? "|" : "|" + cond.neg;
       p++;
       lastAtomStart = -1;
       continue;
