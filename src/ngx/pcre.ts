@@ -57,6 +57,22 @@ interface Open {
   readonly atomic?: number;
   /** A conditional group (see conditional()). */
   readonly cond?: Cond;
+  /** The capture id of a user's group. */
+  readonly capture?: number;
+  /** `|` seen at this level so far. */
+  alts?: number;
+  /** Holds a rewritten condition: repeating it would let the group keep an earlier iteration's value. */
+  noRepeat?: boolean;
+}
+
+/** A user's group made optional by a greedy `?`, as written in the output so far. */
+interface OptionalGroup {
+  /** Where the group starts and where its `?` ends in the output. */
+  readonly start: number;
+  readonly end: number;
+  /** The enclosing open group (undefined at the top) and its `|` count then. */
+  readonly encl: Open | undefined;
+  readonly alts: number;
 }
 
 /**
@@ -70,6 +86,11 @@ interface Cond {
   neg: string | undefined;
   branches: number;
   readonly define: boolean;
+  /**
+   * A condition on an optional group, rewritten by alternation: `(X)?B(?(1)Y|Z)` is
+   * `(?:(X)BY|BZ)` (same order of tries, B without captures): where the no branch starts.
+   */
+  rewritten?: { noFrom: number };
 }
 
 /** Honest refusal of a PCRE feature the RegExp translation cannot give exactly (docs/ngx-api.md). */
@@ -179,7 +200,7 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
    * `(?(` at `at`: the condition checked as PCRE checks it; what to write for it. Only
    * assertions and (?(R...)/(?(DEFINE) are translated; a condition on a group is refused.
    */
-  const conditional = (rest: string, at: number): { length: number; cond: string; neg: string | undefined; define: boolean } => {
+  const conditional = (rest: string, at: number): { length: number; cond: string; neg: string | undefined; define: boolean; group?: number } => {
     if (/^\(\?\(\?<?[=!]/.test(rest)) return { length: 2, cond: "", neg: undefined, define: false };
     const m = /^\(\?\((?:(\d+)|<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|(R\d*|R&[A-Za-z_]\w*)|(DEFINE)|([A-Za-z_]\w*))\)/.exec(rest);
     if (m === null) {
@@ -193,8 +214,14 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
     }
     const name = m[2] ?? m[3] ?? m[6];
     if (m[1] !== undefined ? Number(m[1]) === 0 || Number(m[1]) > ahead.count : !ahead.names.has(name!)) throw new PcreError("reference to non-existent subpattern", after);
-    throw new PcreError(UNSUPPORTED_GROUP_COND, at);
+    const k = m[1] !== undefined ? Number(m[1]) : userIds.findIndex((id) => caps[id] === name) + 1;
+    return { length: m[0].length, cond: "", neg: undefined, define: false, group: k };
   };
+  const optional = new Map<number, OptionalGroup>();
+  let topAlts = 0;
+  const altsOf = (o: Open | undefined): number => (o === undefined ? topAlts : o.alts ?? 0);
+  let lastGroup: { readonly k: number; readonly start: number } | undefined;
+  let lastNoRepeat = -1;
   /** (?R), (?N), (?+N), (?-N), (?&name), (?P>name): PCRE's checks, then the refusal. */
   const subroutineError = (rest: string, at: number): PcreError => {
     const num = /^\(\?(R|[+-]?\d+)/.exec(rest);
@@ -225,6 +252,7 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
       if (lastAtomStart < 0) throw new PcreError("nothing to repeat", p);
       let q = c;
       if (c === "{") q = /^\{\d+(,\d*)?\}/.exec(src.slice(p))![0];
+      if (lastAtomStart === lastNoRepeat && q !== "?" && q !== "{0,1}" && q !== "{1}" && q !== "{0}") throw new PcreError(UNSUPPORTED_GROUP_COND, p);
       p += q.length;
       if (src[p] === "?") {
         out += q + "?";
@@ -235,7 +263,13 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         const id = caps.length;
         const open = newCapture(null);
         out = out.slice(0, lastAtomStart) + "(?:(?=(" + open + out.slice(lastAtomStart) + q + "))" + REF_ID + num(id) + "(?:))";
-      } else out += q;
+      } else {
+        out += q;
+        if (q === "?" && lastGroup !== undefined && lastGroup.start === lastAtomStart) {
+          const encl = opens[opens.length - 1];
+          optional.set(lastGroup.k, { start: lastGroup.start, end: out.length, encl, alts: altsOf(encl) });
+        }
+      }
       lastAtomStart = -1;
       continue;
     }
@@ -365,8 +399,10 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
       const saved = { ...flags };
       const named = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
       let atomic: number | undefined;
+      let capture: number | undefined;
       if (named) {
         const name = named[1] ?? named[2]!;
+        capture = caps.length;
         out += `(?<${name}>` + newCapture(name);
         p += named[0].length;
       } else if (rest.startsWith("(?P=")) {
@@ -383,6 +419,20 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         p += 3;
       } else if (rest.startsWith("(?(")) {
         const c = conditional(rest, p);
+        if (c.group !== undefined) {
+          const g = optional.get(c.group);
+          const encl = opens[opens.length - 1];
+          const mid = g === undefined ? "" : out.slice(g.end);
+          if (g === undefined || g.encl !== encl || g.alts !== altsOf(encl) || /[\uE000-\uE002]/.test(mid) || mid.includes("\\k<")) throw new PcreError(UNSUPPORTED_GROUP_COND, p);
+          p += c.length;
+          out = out.slice(0, g.start) + "(?:" + out.slice(g.start, g.end - 1) + mid;
+          // the records after it have moved: no later condition is rewritten
+          optional.clear();
+          for (const o of opens) o.noRepeat = true;
+          opens.push({ start: g.start, saved, cond: { from: out.length, neg: mid, branches: 0, define: false, rewritten: { noFrom: -1 } } });
+          lastAtomStart = -1;
+          continue;
+        }
         p += c.length;
         out += "(?:" + c.cond;
         opens.push({ start: atom, saved, cond: { from: out.length, neg: c.neg, branches: 0, define: c.define } });
@@ -411,10 +461,11 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         lastAtomStart = -1;
         continue;
       } else {
+        capture = caps.length;
         out += "(" + newCapture(undefined);
         p++;
       }
-      opens.push({ start: atom, saved, atomic });
+      opens.push({ start: atom, saved, atomic, capture });
       lastAtomStart = -1;
       continue;
     }
@@ -423,6 +474,14 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
       if (o === undefined) throw new PcreError("unmatched parentheses", p);
       if (o.cond !== undefined && o.cond.branches > (o.cond.define ? 0 : 1)) {
         throw new PcreError(o.cond.define ? "DEFINE group contains more than one branch" : "conditional group contains more than two branches", p);
+      }
+      if (o.cond?.rewritten !== undefined) {
+        // The no branch runs without the group: a backreference there would match empty in JS.
+        const no = o.cond.rewritten.noFrom < 0 ? "" : out.slice(o.cond.rewritten.noFrom);
+        if (/[\uE001\uE002]/.test(no) || no.includes("\\k<")) throw new PcreError(UNSUPPORTED_GROUP_COND, p);
+        let q = p + 1;
+        while (flags.x && q < n && /\s/.test(src[q]!)) q++;
+        if (q < n && /[*+?{]/.test(src[q]!)) throw new PcreError(UNSUPPORTED_GROUP_COND, q);
       }
       if (o.cond !== undefined && o.cond.branches === 0) out += "|" + o.cond.neg;
       out += o.atomic === undefined ? ")" : "))" + REF_ID + num(o.atomic) + "(?:))";
@@ -438,12 +497,18 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
       Object.assign(flags, o.saved);
       p++;
       lastAtomStart = o.start;
+      lastGroup = o.capture === undefined ? undefined : { k: userIds.indexOf(o.capture) + 1, start: o.start };
+      lastNoRepeat = o.noRepeat === true ? o.start : -1;
       continue;
     }
     if (c === "|") {
       const cond = opens[opens.length - 1]?.cond;
       if (cond !== undefined) cond.branches++;
       out += cond === undefined ? "|" : "|" + cond.neg;
+      if (cond?.rewritten !== undefined) cond.rewritten.noFrom = out.length;
+      const top = opens[opens.length - 1];
+      if (top === undefined) topAlts++;
+      else top.alts = (top.alts ?? 0) + 1;
       p++;
       lastAtomStart = -1;
       continue;
