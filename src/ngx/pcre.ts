@@ -55,7 +55,81 @@ interface Open {
   readonly saved: Flags;
   /** The hidden group of an atomic group (?>...), by capture id. */
   readonly atomic?: number;
+  /** A conditional group (see conditional()). */
+  readonly cond?: Cond;
+  /** The capture id of a user's group. */
+  readonly capture?: number;
+  /** `|` seen at this level so far. */
+  alts?: number;
+  /** Holds a rewritten condition: repeating it would let the group keep an earlier iteration's value. */
+  noRepeat?: boolean;
 }
+
+/** A user's group made optional by a greedy `?`, as written in the output so far. */
+interface OptionalGroup {
+  /** Where the group starts and where its `?` ends in the output. */
+  readonly start: number;
+  readonly end: number;
+  /** The enclosing open group (undefined at the top) and its `|` count then. */
+  readonly encl: Open | undefined;
+  readonly alts: number;
+}
+
+/**
+ * A conditional group, written as `(?:COND yes|NOT-COND no)`: for an assertion condition
+ * COND is the assertion and NOT-COND the opposite one (known once the assertion is
+ * translated, from `from`); for (?(R)...) and (?(DEFINE)...), which are false outside a
+ * recursion, COND is (?!) (the yes branch keeps its capture numbers) and NOT-COND empty.
+ */
+interface Cond {
+  readonly from: number;
+  neg: string | undefined;
+  branches: number;
+  readonly define: boolean;
+  /**
+   * A condition on an optional group, rewritten by alternation: `(X)?B(?(1)Y|Z)` is
+   * `(?:(X)BY|BZ)` (same order of tries, B without captures): where the no branch starts.
+   */
+  rewritten?: { noFrom: number };
+}
+
+/** Honest refusal of a PCRE feature the RegExp translation cannot give exactly (docs/ngx-api.md). */
+const UNSUPPORTED_RECURSION = "recursion and subroutine calls are not supported by tsresty";
+const UNSUPPORTED_GROUP_COND = "conditions on a group's match are not supported by tsresty";
+
+/** The capture groups of `src` (numbered and named), counted ahead: references may point forward. */
+function scanGroups(src: string): { count: number; names: Set<string> } {
+  let count = 0;
+  const names = new Set<string>();
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") {
+      if (src[i + 1] === "Q") {
+        const e = src.indexOf("\\E", i + 2);
+        i = e < 0 ? src.length : e + 1;
+      } else i++;
+    } else if (c === "[") {
+      let j = i + 1;
+      if (src[j] === "^") j++;
+      if (src[j] === "]") j++;
+      while (j < src.length && src[j] !== "]") j += src[j] === "\\" ? 2 : src.startsWith("[:", j) && src.indexOf(":]", j) > 0 ? src.indexOf(":]", j) - j + 2 : 1;
+      i = j;
+    } else if (c === "(") {
+      // a condition's own parentheses, (?(1)...) or (?(<name>)...), are not a group
+      if (src.startsWith("(?(", i) && src[i + 3] !== "?") i = Math.max(i, src.indexOf(")", i + 3));
+      else if (src[i + 1] !== "?" && src[i + 1] !== "*") count++;
+      else {
+        const m = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(src.slice(i));
+        if (m) {
+          count++;
+          names.add(m[1] ?? m[2]!);
+        }
+      }
+    }
+  }
+  return { count, names };
+}
+
 
 /** A capture: user-visible (name or undefined) or hidden (null: atomic and possessive emulation). */
 type Capture = string | undefined | null;
@@ -121,6 +195,48 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
     setFlags(flags, spec);
     if (jsI && !flags.i) throw new CaselessRestart();
   };
+  const ahead = scanGroups(src);
+  /**
+   * `(?(` at `at`: the condition checked as PCRE checks it; what to write for it. Only
+   * assertions and (?(R...)/(?(DEFINE) are translated; a condition on a group is refused.
+   */
+  const conditional = (rest: string, at: number): { length: number; cond: string; neg: string | undefined; define: boolean; group?: number } => {
+    if (/^\(\?\(\?<?[=!]/.test(rest)) return { length: 2, cond: "", neg: undefined, define: false };
+    const m = /^\(\?\((?:(\d+)|<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)'|(R\d*|R&[A-Za-z_]\w*)|(DEFINE)|([A-Za-z_]\w*))\)/.exec(rest);
+    if (m === null) {
+      if (/^\(\?\([\dA-Za-z_<']/.test(rest)) throw new PcreError("malformed number or name after (?(", n);
+      throw new PcreError("assertion expected after (?( or (?(?C)", Math.min(at + 3, n));
+    }
+    const after = at + m[0].length;
+    if (m[4] !== undefined || m[5] !== undefined) {
+      if (m[4] !== undefined && m[4].startsWith("R&") && !ahead.names.has(m[4].slice(2))) throw new PcreError("reference to non-existent subpattern", after);
+      return { length: m[0].length, cond: "(?!)", neg: "", define: m[5] !== undefined };
+    }
+    const name = m[2] ?? m[3] ?? m[6];
+    if (m[1] !== undefined ? Number(m[1]) === 0 || Number(m[1]) > ahead.count : !ahead.names.has(name!)) throw new PcreError("reference to non-existent subpattern", after);
+    const k = m[1] !== undefined ? Number(m[1]) : userIds.findIndex((id) => caps[id] === name) + 1;
+    return { length: m[0].length, cond: "", neg: undefined, define: false, group: k };
+  };
+  const optional = new Map<number, OptionalGroup>();
+  let topAlts = 0;
+  const altsOf = (o: Open | undefined): number => (o === undefined ? topAlts : o.alts ?? 0);
+  let lastGroup: { readonly k: number; readonly start: number } | undefined;
+  let lastNoRepeat = -1;
+  /** (?R), (?N), (?+N), (?-N), (?&name), (?P>name): PCRE's checks, then the refusal. */
+  const subroutineError = (rest: string, at: number): PcreError => {
+    const num = /^\(\?(R|[+-]?\d+)/.exec(rest);
+    if (num !== null) {
+      const end = at + num[0].length;
+      if (src[end] !== ")") return new PcreError("(?R or (?[+-]digits must be followed by )", end);
+      const v = num[1]!;
+      const k = v === "R" ? 0 : v.startsWith("-") ? userIds.length + 1 + Number(v) : v.startsWith("+") ? userIds.length + Number(v) : Number(v);
+      if (v !== "R" && (k <= 0 || k > ahead.count)) return new PcreError("reference to non-existent subpattern", end);
+      return new PcreError(UNSUPPORTED_RECURSION, at);
+    }
+    const nm = /^\(\?(?:&|P>)([A-Za-z_]\w*)\)/.exec(rest);
+    if (nm !== null && !ahead.names.has(nm[1]!)) return new PcreError("reference to non-existent subpattern", at + nm[0].length - 1);
+    return new PcreError(UNSUPPORTED_RECURSION, at);
+  };
   const quantStart = (c: string): boolean => c === "*" || c === "+" || c === "?" || (c === "{" && /^\{\d+(,\d*)?\}/.test(src.slice(p)));
   while (p < n) {
     const c = src[p]!;
@@ -136,6 +252,7 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
       if (lastAtomStart < 0) throw new PcreError("nothing to repeat", p);
       let q = c;
       if (c === "{") q = /^\{\d+(,\d*)?\}/.exec(src.slice(p))![0];
+      if (lastAtomStart === lastNoRepeat && q !== "?" && q !== "{0,1}" && q !== "{1}" && q !== "{0}") throw new PcreError(UNSUPPORTED_GROUP_COND, p);
       p += q.length;
       if (src[p] === "?") {
         out += q + "?";
@@ -146,7 +263,13 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         const id = caps.length;
         const open = newCapture(null);
         out = out.slice(0, lastAtomStart) + "(?:(?=(" + open + out.slice(lastAtomStart) + q + "))" + REF_ID + num(id) + "(?:))";
-      } else out += q;
+      } else {
+        out += q;
+        if (q === "?" && lastGroup !== undefined && lastGroup.start === lastAtomStart) {
+          const encl = opens[opens.length - 1];
+          optional.set(lastGroup.k, { start: lastGroup.start, end: out.length, encl, alts: altsOf(encl) });
+        }
+      }
       lastAtomStart = -1;
       continue;
     }
@@ -211,6 +334,14 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
           break;
         }
         case "g": {
+          // \g<n>, \g'name': Oniguruma's spelling of a subroutine call
+          const call = /^(?:<([+-]?\d+|[A-Za-z_]\w*)>|'([+-]?\d+|[A-Za-z_]\w*)')/.exec(src.slice(p));
+          if (call !== null) {
+            const v = call[1] ?? call[2]!;
+            const k = /^-/.test(v) ? userIds.length + 1 + Number(v) : /^\+/.test(v) ? userIds.length + Number(v) : Number(v);
+            if (/^[+-]?\d/.test(v) ? k <= 0 || k > ahead.count : !ahead.names.has(v)) throw new PcreError("reference to non-existent subpattern", p + call[0].length - 1);
+            throw new PcreError(UNSUPPORTED_RECURSION, p - 2);
+          }
           const g = /^(?:\{(-?\d+|\w+)\}|(-?\d+))/.exec(src.slice(p));
           if (!g) throw new PcreError("a numbered reference must not be zero", p);
           p += g[0].length;
@@ -268,8 +399,10 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
       const saved = { ...flags };
       const named = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest);
       let atomic: number | undefined;
+      let capture: number | undefined;
       if (named) {
         const name = named[1] ?? named[2]!;
+        capture = caps.length;
         out += `(?<${name}>` + newCapture(name);
         p += named[0].length;
       } else if (rest.startsWith("(?P=")) {
@@ -284,6 +417,29 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         atomic = caps.length;
         out += "(?:(?=(" + newCapture(null);
         p += 3;
+      } else if (rest.startsWith("(?(")) {
+        const c = conditional(rest, p);
+        if (c.group !== undefined) {
+          const g = optional.get(c.group);
+          const encl = opens[opens.length - 1];
+          const mid = g === undefined ? "" : out.slice(g.end);
+          if (g === undefined || g.encl !== encl || g.alts !== altsOf(encl) || /[\uE000-\uE002]/.test(mid) || mid.includes("\\k<")) throw new PcreError(UNSUPPORTED_GROUP_COND, p);
+          p += c.length;
+          out = out.slice(0, g.start) + "(?:" + out.slice(g.start, g.end - 1) + mid;
+          // the records after it have moved: no later condition is rewritten
+          optional.clear();
+          for (const o of opens) o.noRepeat = true;
+          opens.push({ start: g.start, saved, cond: { from: out.length, neg: mid, branches: 0, define: false, rewritten: { noFrom: -1 } } });
+          lastAtomStart = -1;
+          continue;
+        }
+        p += c.length;
+        out += "(?:" + c.cond;
+        opens.push({ start: atom, saved, cond: { from: out.length, neg: c.neg, branches: 0, define: c.define } });
+        lastAtomStart = -1;
+        continue;
+      } else if (/^\(\?(?:R|[+-]?\d|&|P>)/.test(rest)) {
+        throw subroutineError(rest, p);
       } else if (/^\(\?[:=!]|^\(\?<[=!]/.test(rest)) {
         const h = rest.startsWith("(?<") ? 4 : 3;
         out += rest.slice(0, h);
@@ -305,24 +461,54 @@ function translate(src: string, opts: { i: boolean; m: boolean; s: boolean; x: b
         lastAtomStart = -1;
         continue;
       } else {
+        capture = caps.length;
         out += "(" + newCapture(undefined);
         p++;
       }
-      opens.push({ start: atom, saved, atomic });
+      opens.push({ start: atom, saved, atomic, capture });
       lastAtomStart = -1;
       continue;
     }
     if (c === ")") {
       const o = opens.pop();
       if (o === undefined) throw new PcreError("unmatched parentheses", p);
+      if (o.cond !== undefined && o.cond.branches > (o.cond.define ? 0 : 1)) {
+        throw new PcreError(o.cond.define ? "DEFINE group contains more than one branch" : "conditional group contains more than two branches", p);
+      }
+      if (o.cond?.rewritten !== undefined) {
+        // The no branch runs without the group: a backreference there would match empty in JS.
+        const no = o.cond.rewritten.noFrom < 0 ? "" : out.slice(o.cond.rewritten.noFrom);
+        if (/[\uE001\uE002]/.test(no) || no.includes("\\k<")) throw new PcreError(UNSUPPORTED_GROUP_COND, p);
+        let q = p + 1;
+        while (flags.x && q < n && /\s/.test(src[q]!)) q++;
+        if (q < n && /[*+?{]/.test(src[q]!)) throw new PcreError(UNSUPPORTED_GROUP_COND, q);
+      }
+      if (o.cond !== undefined && o.cond.branches === 0) out += "|" + o.cond.neg;
       out += o.atomic === undefined ? ")" : "))" + REF_ID + num(o.atomic) + "(?:))";
+      const parent = opens[opens.length - 1]?.cond;
+      if (parent !== undefined && parent.neg === undefined) {
+        // The condition's assertion, just translated: the no branch asserts the opposite.
+        // Its captures are left out of the opposite one (a failed assertion keeps none).
+        let a = out.slice(parent.from);
+        if (a.includes(REF_USER) || a.includes(REF_ID)) throw new PcreError("backreferences in the assertion of a condition are not supported by tsresty", p);
+        a = a.replace(/\((?:\?<[A-Za-z_]\w*>)?\uE000[\s\S]/g, "(?:");
+        parent.neg = a.replace(/^\(\?(<?)([=!])/, (_m, lb: string, k: string) => `(?${lb}${k === "=" ? "!" : "="}`);
+      }
       Object.assign(flags, o.saved);
       p++;
       lastAtomStart = o.start;
+      lastGroup = o.capture === undefined ? undefined : { k: userIds.indexOf(o.capture) + 1, start: o.start };
+      lastNoRepeat = o.noRepeat === true ? o.start : -1;
       continue;
     }
     if (c === "|") {
-      out += "|";
+      const cond = opens[opens.length - 1]?.cond;
+      if (cond !== undefined) cond.branches++;
+      out += cond === undefined ? "|" : "|" + cond.neg;
+      if (cond?.rewritten !== undefined) cond.rewritten.noFrom = out.length;
+      const top = opens[opens.length - 1];
+      if (top === undefined) topAlts++;
+      else top.alts = (top.alts ?? 0) + 1;
       p++;
       lastAtomStart = -1;
       continue;

@@ -6,7 +6,7 @@
 import { Coroutine, running, setRunning } from "../lua/runtime/coroutine.js";
 import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../lua/runtime/value.js";
 import { LuaError } from "../lua/runtime/error.js";
-import { calleeOfError, traceFrames, isBuiltinFrame, keepStack, metamethodHelperOfError, type LuaFrame } from "../lua/runtime/callstack.js";
+import { calleeOfError, traceFrames, traceSections, isBuiltinFrame, keepStack, metamethodHelperOfError, type LuaFrame, type TraceFrame } from "../lua/runtime/callstack.js";
 import { errorValue, tostring } from "../lua/runtime/ops.js";
 import type { Proto } from "../lua/runtime/prims.js";
 import type { NgxHost } from "./host.js";
@@ -163,17 +163,38 @@ export function tracebackLines(e: unknown, dead: boolean): string[] {
       builtin = true;
     }
   }
-  frames.forEach((f, i) => {
-    if (isBuiltinFrame(f)) {
-      out.push(`\t[C]: in function '${f.builtin}'`);
-      return;
-    }
-    const noLine = dead && i === 0 && !builtin;
+  return out.concat(frameLines(frames, dead && !builtin));
+}
+
+/** A traceback's lines for `frames`; `noLine`: the innermost Lua frame has no current line. */
+function frameLines(frames: readonly TraceFrame[], noLine: boolean): string[] {
+  return frames.map((f, i) => {
+    if (isBuiltinFrame(f)) return `\t[C]: in function '${f.builtin}'`;
     // The thread's entry function is called by C (ngx_lua), as one called by pcall: no name.
     const outer = frames[i + 1];
-    out.push(`\t${f.chunk.shortSrc}${noLine || f.line <= 0 ? "" : ":" + f.line}: ${label(f, outer === undefined || isBuiltinFrame(outer))}`);
+    return `\t${f.chunk.shortSrc}${(noLine && i === 0) || f.line <= 0 ? "" : ":" + f.line}: ${label(f, outer === undefined || isBuiltinFrame(outer))}`;
   });
-  return out;
+}
+
+/**
+ * "lua user thread aborted: runtime error: MSG\nstack traceback:\ncoroutine 0:\n...": the
+ * light thread's frames, then ("coroutine 1:", ...) those of the coroutines it was spawned
+ * from: still on the stack when it died at once, else as `parentAt` (an Error made where its
+ * parent last suspended) recorded them; none when neither is known.
+ */
+export function userAbortText(e: unknown, parentAt?: Error): string {
+  if (e instanceof Error) keepStack(e);
+  let text = `lua user thread aborted: runtime error: ${errorMessage(e)}\nstack traceback:\ncoroutine 0:`;
+  const own = tracebackLines(e, true);
+  if (own.length > 0) text += "\n" + own.join("\n");
+  let parents = e instanceof Error ? traceSections(e).slice(1) : [];
+  if (parents.length === 0 && parentAt !== undefined) parents = traceSections(parentAt);
+  let n = 1;
+  for (const frames of parents) {
+    if (frames.length === 0) continue;
+    text += `\ncoroutine ${n++}:\n` + frameLines(frames, false).join("\n");
+  }
+  return text;
 }
 
 /** "lua entry thread aborted: runtime error: MSG\nstack traceback:\ncoroutine 0:\n..." */

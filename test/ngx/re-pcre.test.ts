@@ -1,7 +1,9 @@
 // ngx.re with the PCRE features a JS RegExp lacks, compared with nginx + ngx_lua (PCRE 8):
 // inline option changes in the middle of a pattern ((?i) (?-i) (?i:...) for i, s, m, x),
 // possessive quantifiers and atomic groups (capture numbers kept), \\A \\z \\Z \\G, \\h \\v \\R,
-// \\Q...\\E, Unicode properties under "u", and PCRE's error strings for bad patterns.
+// \\Q...\\E, Unicode properties under "u", conditions on an assertion, (?(R)/(?(DEFINE) and on
+// a group made optional by `?` (rewritten by alternation),
+// and PCRE's error strings for bad patterns (also bad conditions and recursion references).
 import { test } from "node:test";
 import { diffCase } from "../differential/harness.js";
 
@@ -23,6 +25,16 @@ const CASES = String.raw`return {
   {"\\p{Lu}", "a", "iu"}, {"(?i)\\p{Lu}", "a", "u"}, {"[\\p{Lu}]", "a", "iu"}, {"\\p{Ll}", "A", "i"}, {"\\P{Lu}", "A", "iu"}, {"(?i)(a)\\1", "aA"},
   {"(?i)\195\169", "\195\137", "u"}, {"(?i)\233", "\201"}, {"(?i)[\224-\255]", "\201"}, {"\\x{e9}", "\201", "i"}, {"(?i)a\\h", "A\160"},
   {"a{2}+", "aaa"}, {"a?+", "a"}, {"(?i", "a"}, {"(?z)", "a"}, {"a(?i", "a"}, {"(?i-)a", "A"}, {"a**", "a"}, {"a++?", "a"}, {"(?>a", "a"},
+  {"(?(?=a)ab|cd)", "cd"}, {"(?(?=a)ab|cd)", "ab"}, {"(?(?!a)cd|ab)", "ab"}, {"x(?(?<=x)a|b)", "xa"}, {"x(?(?<!x)a|b)", "xb"}, {"(?(?=(a))a|b)", "a"},
+  {"(?(?=a)(a)|(b))\\2", "bb"}, {"a(?(?=b)b|c)+", "abbc"}, {"(?i)(?(?=a)ab|cd)", "AB"}, {"(?(?=a)ab)", "x"}, {"(?x) (?(?=a) a b | c )", "c"}, {"(?(?=[(])\\(|x)", "("},
+  {"(?(R)a|b)", "b"}, {"(?(R)(a)|(b))", "b"}, {"(?(R1)a|b)", "b"}, {"(?(R&n)a|b)(?<n>x)", "bx"}, {"(?(DEFINE)(?<d>\\d))x", "x"},
+  {"(?(1)a|b)", "b"}, {"(?(2)a|b)(x)", "bx"}, {"(?(1)a|b|c)", "a"}, {"(?(?=a)a|b|c)", "a"}, {"(?(DEFINE)a|b)", "a"}, {"(?(R&n)a|b)", "b"}, {"(?(1)a)(?(1)b)", "a"},
+  {"(?(", "a"}, {"(?(1", "a"}, {"(?(x)a)", "a"}, {"(?(<x>)a)", "a"}, {"(?2)", "a"}, {"(?&zz)", "a"}, {"(?-1)(a)", "aa"}, {"(?R", "a"}, {"(?1", "a"},
+  {"\\g<2>(a)", "aa"}, {"(a)\\g'-2'", "aa"}, {"\\g<x>", "a"},
+  {"(a)?b(?(1)c|d)", "abc"}, {"(a)?b(?(1)c|d)", "bd"}, {"(a)?b(?(1)c|d)", "abd"}, {"(a)?b(?(1)c|d)", "bc"}, {"(a)?(?(1)b)", "ab"}, {"(a)?(?(1)b)", "c"},
+  {"(?<q>\")?\\w+(?(q)\")", "\"ab\""}, {"(?<q>\")?\\w+(?(<q>)\")", "ab\""}, {"(?<q>\")?\\w+(?('q')\")", "\"ab"}, {"(?i)(a)?B(?(1)c|d)", "Abc"},
+  {"^(<)?[a-z]+(?(1)>)$", "<ab>"}, {"^(<)?[a-z]+(?(1)>)$", "ab"}, {"^(<)?[a-z]+(?(1)>)$", "<ab"}, {"^(<)?[a-z]+(?(1)>)$", "ab>"},
+  {"(a+)?a(?(1)x|y)", "aaay"}, {"(a+)?a(?(1)x|y)", "aax"}, {"x(a|ab)?b(?(1)c|d)", "xabd"}, {"x(a|ab)?b(?(1)c|d)", "xbd"}, {"(a)?(?(1)(b)|(c))(d)", "acd"}, {"(a)?(?(1)(b)|(c))(d)", "abd"},
 }
 `;
 

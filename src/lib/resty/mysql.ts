@@ -14,6 +14,8 @@ import { runningAsyncHost } from "../../ngx/async/running-host.js";
 import { openSession, type Column, type ConnectParams, type Exchange, type Item, type MysqlSession } from "./mysql-conn.js";
 import { acquire, putIdle } from "./mysql-pool.js";
 import { badSelf } from "../util.js";
+import { running } from "../../lua/runtime/coroutine.js";
+import { logAs } from "../../ngx/async/socket/waiter.js";
 
 type Res = LuaResult | Promise<LuaResult>;
 
@@ -80,8 +82,11 @@ export class MysqlClient extends LuaTable {
     this.exchange = undefined;
   }
 
+  /** The thread that made the client: its lines carry that request's context, written from socket events. */
+  private readonly thread = running();
+
   log(msg: string): void {
-    if (this.host?.settings().socketLogErrors === true) this.host.log(4, msg);
+    if (this.host !== undefined) logAs(this.host, this.thread, msg);
   }
 }
 

@@ -8,7 +8,7 @@
 // turns into line breaks, so that a JS stack line maps back to the Lua line.
 import type * as A from "../syntax/ast.js";
 import { isMulti, type FunctionInfo, type Resolution, type VarInfo } from "./resolve.js";
-import { CodeWriter, marker, siteMarker } from "./writer.js";
+import { CodeWriter, hasMarker, marker, siteMarker } from "./writer.js";
 
 /** Lua names usable after a JS `.` (every Lua name is; the check keeps the emitter honest). */
 const JS_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -720,13 +720,18 @@ class Emitter {
 
   /** A call as a LuaResult. */
   private callExpr(e: A.CallExpression | A.MethodCallExpression, ctx: FnCtx): string {
-    const m = this.mk(e.line);
+    // LuaJIT looks a method up at its name's line and calls at the arguments' line: when
+    // the two differ (`x\n:foo(1,\n2)`), the lookup gets its own marker and the call
+    // names its line again right before its `(`.
+    const split = e.kind === "MethodCall" && e.nameLine !== e.line;
+    const m = split ? marker(e.line) : this.mk(e.line);
+    const back = split ? m : "";
     let callee: string, self: string | undefined, pre = "";
     if (e.kind === "MethodCall") {
       const o = this.temp(ctx);
       pre = `${o} = ${this.expr(e.obj, ctx)}, `;
       self = o;
-      const look = `${m}$getS(${o}, ${JSON.stringify(e.method)}${trailing([this.desc(e.obj, ctx)])})`;
+      const look = `${split ? marker(e.nameLine) : m}$getS(${o}, ${JSON.stringify(e.method)}${trailing([this.desc(e.obj, ctx)])})`;
       // The method inline when it is the object's own field, its class's (metatable.__index a
       // table) or its class's parent's: per-site inline caches; anything else through getS.
       // A table past MAX_OBJECT_KEYS (bigStr) keeps its string keys in a Map that these reads
@@ -756,17 +761,17 @@ class Emitter {
     const site = e.kind === "MethodCall" ? siteMarker("m") : "";
     if (!suspends) {
       const last = e.args[e.args.length - 1];
-      if (last !== undefined && last.kind !== "Vararg" && isMulti(last)) return this.spreadCall(e, ctx, callee, self, pre, site, last);
+      if (last !== undefined && last.kind !== "Vararg" && isMulti(last)) return this.spreadCall(e, ctx, back + callee, self, pre, site, last);
       const args = this.args(e.args, ctx);
       const all = self === undefined ? args : args === "" ? self : `${self}, ${args}`;
-      return pre === "" ? `${m}${callee}${site}(${all})` : `(${pre}${m}${callee}${site}(${all}))`;
+      return pre === "" ? `${m}${callee}${site}(${all})` : `(${pre}${m}${callee}${back}${site}(${all}))`;
     }
     // Suspendable context: evaluate callee and arguments once, then pick the callee's form.
     // Arguments go through temps rather than an array to spread (an allocation per call),
     // unless the last one is multi-valued; literals and locals are read in place when no
     // argument can run code that changes them.
     const f = this.temp(ctx);
-    pre += `${f} = ${callee}, `;
+    pre += `${f} = ${back}${callee}, `;
     const last = e.args[e.args.length - 1];
     const spread = last !== undefined && isMulti(last);
     let all: string;
@@ -786,7 +791,10 @@ class Emitter {
       if (self !== undefined) vals.unshift(self);
       all = vals.join(", ");
     }
-    const call = `${f}.$g !== undefined ? (yield* ${m}${f}.$g${site}(${all})) : ${m}${f}${site}(${all})`;
+    // A function literal among the arguments (or the split lookup) moved the line mapping:
+    // the call names its line again, before `yield*` (a break right after it is dropped).
+    const again = back !== "" || (m === "" && hasMarker(pre)) ? marker(e.line) : "";
+    const call = `${f}.$g !== undefined ? ${again}(yield* ${m}${f}.$g${site}(${all})) : ${again}${m}${f}${site}(${all})`;
     if (e.kind === "Call" && this.isCoroutineYield(e.callee)) {
       // coroutine.yield itself: yield here, without a generator for the builtin's own form.
       const vals = spread ? `[true, ${all}]` : `[true${all === "" ? "" : ", " + all}]`;

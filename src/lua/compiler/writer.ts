@@ -18,6 +18,11 @@ export function marker(line: number): string {
   return line > 0 ? `${OPEN}${line}${CLOSE}` : "";
 }
 
+/** True when `s` holds a line marker (code in it may move the line mapping). */
+export function hasMarker(s: string): boolean {
+  return s.includes(OPEN);
+}
+
 // JS words after which a line break would end the statement (ASI), found by scanning back.
 const RESTRICTED_WORDS = ["return", "yield", "throw", "break", "continue"];
 const CLOSE_CODE = 2;

@@ -240,17 +240,59 @@ const COROUTINE_DRIVER = /\/lua\/runtime\/coroutine\.js$|\/ngx\/(?:async\/)?thre
  * the running coroutine.
  */
 export function traceFrames(from?: Error): TraceFrame[] {
-  const out: TraceFrame[] = [];
-  for (const s of captureSites(from)) {
+  return sections(captureSites(from), 1)[0] ?? [];
+}
+
+// The builtins that resume another coroutine, by their JS names, as LuaJIT names them.
+const RESUMER_NAME: Readonly<Record<string, string>> = { resumeB: "resume" };
+
+/**
+ * The frames of error `from` (see keepStack) by coroutine, innermost first, as ngx_lua's
+ * traceback of a light thread lists them ("coroutine 0:", "coroutine 1:", ...): the first is
+ * traceFrames'; each next one is the coroutine that resumed the one before while still on the
+ * JS stack (the parent in ngx.thread.spawn, a resumer in coroutine.resume), headed by that
+ * builtin ('spawn', 'resume'). A section may be empty (an error recorded inside the builtin).
+ */
+export function traceSections(from: Error): TraceFrame[][] {
+  keepStack(from);
+  return sections(captureSites(from), Infinity);
+}
+
+function sections(sites: CallSite[], max: number): TraceFrame[][] {
+  const all: TraceFrame[][] = [];
+  let out: TraceFrame[] = [];
+  // Between two coroutines: the last builtin seen before the resumer's Lua frames.
+  let crossing: string | undefined;
+  const close = (): void => {
+    // A builtin below the outermost Lua frame is the host's entry, not a Lua caller.
+    while (out.length > 0 && isBuiltinFrame(out[out.length - 1]!)) out.pop();
+    all.push(out);
+    out = [];
+  };
+  for (const s of sites) {
     const file = s.getFileName();
     if (file === undefined || file === null) continue;
     const chunk = chunks.get(file);
     if (chunk === undefined) {
-      if (COROUTINE_DRIVER.test(file)) break;
       const name = s.getFunctionName() ?? "";
+      if (crossing !== undefined) {
+        crossing = name;
+        continue;
+      }
+      if (COROUTINE_DRIVER.test(file)) {
+        close();
+        if (all.length >= max) return all;
+        crossing = name;
+        continue;
+      }
       const m = out.length > 0 && STDLIB_FILE.test(file) ? CALLING_BUILTIN.exec(name) : null;
       if (m !== null) out.push({ builtin: m[1]! });
       continue;
+    }
+    if (crossing !== undefined) {
+      const n = crossing.replace(/\.?\$g$/, "").replace(/^.*\./, "");
+      out.push({ builtin: RESUMER_NAME[n] ?? n });
+      crossing = undefined;
     }
     const jsLine = s.getLineNumber() ?? 0;
     const fn = s.getFunctionName() ?? "";
@@ -258,7 +300,6 @@ export function traceFrames(from?: Error): TraceFrame[] {
     const func = m !== null ? chunk.protos?.[Number(m[1])]?.last : undefined;
     out.push({ chunk, line: chunk.luaLine[jsLine] ?? 0, fn, func });
   }
-  // A builtin below the outermost Lua frame is the host's entry, not a Lua caller.
-  while (out.length > 0 && isBuiltinFrame(out[out.length - 1]!)) out.pop();
-  return out;
+  if (crossing === undefined) close();
+  return all;
 }

@@ -10,6 +10,7 @@ import { errorValue } from "../../lua/runtime/ops.js";
 import { many } from "../../lua/runtime/prims.js";
 import { CoYield, type LuaFunction, type LuaResult, type LuaValue, type Suspension } from "../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "./host.js";
+import { userAbortText } from "../thread.js";
 import { YIELDABLE, checkPhase, yieldAcrossC } from "./phase.js";
 
 type Step = IteratorResult<Suspension, LuaResult>;
@@ -25,6 +26,9 @@ export class UserThread extends Coroutine {
     this.parent = running();
   }
 }
+
+/** An Error made where a coroutine waits in ngx.thread.wait (its frames, for tracebacks). */
+const suspendedAt = new WeakMap<Coroutine, Error>();
 
 interface ReqThreads {
   live: Set<UserThread>;
@@ -69,10 +73,7 @@ function ended(t: UserThread, result: LuaValue[], host: AsyncHost, err?: unknown
   // coroutine.status names an ended thread not yet waited for "zombie", as ngx_lua does.
   (t as { status: string }).status = "zombie";
   t.result = result;
-  if (err !== undefined) {
-    const v = errorValue(err);
-    host.log(4, `lua user thread aborted: runtime error: ${typeof v === "string" ? v : String(v)}`);
-  }
+  if (err !== undefined) host.log(4, userAbortText(err, t.parent === undefined ? undefined : suspendedAt.get(t.parent)));
   const req = t.req;
   if (req !== undefined) {
     const rt = byRequest.get(req);
@@ -198,6 +199,10 @@ export function threadTable(host: AsyncHost): LuaTable {
     const ts = ts0 as UserThread[];
     const done = ready(ts);
     if (done !== undefined) return collect(done);
+    // Where the parent waits, for the traceback of a thread that dies meanwhile (the frames
+    // are taken now, formatted only if one does).
+    const me = running();
+    if (me !== undefined) suspendedAt.set(me, new Error());
     const first = (yield new Promise<UserThread>((resolve) => {
       const on = (t: UserThread): void => {
         for (const u of ts) u.listeners.delete(on);
@@ -205,6 +210,7 @@ export function threadTable(host: AsyncHost): LuaTable {
       };
       for (const u of ts) u.listeners.add(on);
     })) as UserThread;
+    if (me !== undefined) suspendedAt.delete(me);
     if (first.state === "dead") return [undefined, "already waited or killed"];
     return collect(first);
   };

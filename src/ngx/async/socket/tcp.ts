@@ -10,10 +10,10 @@ import { numberToString, toNumber, typeName } from "../../../lua/runtime/convert
 import type { LuaFunction, LuaResult, LuaValue, LuaUserdata, Suspension } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
 import { yieldAcrossC } from "../phase.js";
-import { running, setRunning } from "../../../lua/runtime/coroutine.js";
+import { running } from "../../../lua/runtime/coroutine.js";
 import { RecvBuffer, sendBytes } from "./buffer.js";
 import { poolGet, poolPut } from "./pool.js";
-import { Waiter, ownSocket } from "./waiter.js";
+import { Waiter, logAs, ownSocket } from "./waiter.js";
 import { chainTooDeep, crlsFor, handshakeFailedText, protocolRange, trustedCas } from "./tcp-ssl.js";
 
 type Res = LuaResult | Promise<LuaResult>;
@@ -41,6 +41,11 @@ const ERRNO: Record<string, string> = {
   ENOENT: "2: No such file or directory", EHOSTUNREACH: "113: No route to host",
   ENETUNREACH: "101: Network is unreachable", EACCES: "13: Permission denied",
 };
+
+/** A failed syscall's "(errno: strerror)" as nginx logs it. */
+export function errnoText(e: Error): string {
+  return ERRNO[(e as { code?: string }).code ?? ""] ?? e.message;
+}
 
 /** An SSL session, as sslhandshake returns it (a userdata). */
 class SslSession implements LuaUserdata {
@@ -199,13 +204,7 @@ async function readLoop(s: TcpSocket, attempt: Reader, onEnd: () => LuaResult, o
       if (s.eof || s.conn === undefined) return onEnd();
       const got = await s.waitData(s.readTimeout);
       if (!got) {
-        const prev = running();
-        setRunning(thread);
-        try {
-          if (s.host.settings().socketLogErrors) s.host.log(4, "lua tcp socket read timed out");
-        } finally {
-          setRunning(prev);
-        }
+        logAs(s.host, thread, "lua tcp socket read timed out");
         return onTimeout();
       }
     }
@@ -347,6 +346,8 @@ function untilIterator(s: TcpSocket, host: AsyncHost, pattern: string, inclusive
 
 async function connectTo(s: TcpSocket, hostName: string, port: number | undefined, poolName: string): Promise<LuaResult> {
   const host = s.host;
+  // The connecting thread: the failure's log line is written as from it (its request's context).
+  const thread = running();
   const pooled = poolGet(poolName);
   if (pooled !== undefined) {
     s.attach(pooled.conn);
@@ -367,13 +368,12 @@ async function connectTo(s: TcpSocket, hostName: string, port: number | undefine
     const conn = port === undefined ? net.connect({ path: hostName }) : net.connect({ host: addr, port });
     const timer = s.connectTimeout > 0 ? setTimeout(() => {
       conn.destroy();
-      if (host.settings().socketLogErrors) host.log(4, "lua tcp socket connect timed out, when connecting to " + (port === undefined ? hostName : `${addr}:${port}`));
+      logAs(host, thread, "lua tcp socket connect timed out, when connecting to " + (port === undefined ? hostName : `${addr}:${port}`));
       resolve([undefined, "timeout"]);
     }, s.connectTimeout) : undefined;
     const onErr = (e: Error): void => {
       if (timer !== undefined) clearTimeout(timer);
-      const code = (e as { code?: string }).code ?? "";
-      if (host.settings().socketLogErrors) host.log(4, `connect() ${port === undefined ? `to unix:${hostName.slice(0)} ` : ""}failed (${ERRNO[code] ?? e.message})`);
+      logAs(host, thread, `connect() ${port === undefined ? `to unix:${hostName} ` : ""}failed (${errnoText(e)})`);
       resolve([undefined, errText(e)]);
     };
     conn.once("error", onErr);
@@ -421,11 +421,12 @@ function connect(s: TcpSocket, a: LuaValue[]): Res {
 
 async function writeAll(s: TcpSocket, data: Buffer): Promise<LuaResult> {
   const conn = s.conn!;
+  const thread = running();
   s.writing = true;
   try {
     return await new Promise<LuaResult>((resolve) => {
       const timer = s.sendTimeout > 0 ? setTimeout(() => {
-        if (s.host.settings().socketLogErrors) s.host.log(4, "lua tcp socket write timed out");
+        logAs(s.host, thread, "lua tcp socket write timed out");
         resolve([undefined, "timeout"]);
       }, s.sendTimeout) : undefined;
       conn.write(data, (err) => {
@@ -531,16 +532,8 @@ async function handshake(s: TcpSocket, session: LuaValue, serverName: LuaValue, 
       if (timer !== undefined) clearTimeout(timer);
       ts.destroy();
       const msg = verifyText(e);
-      if (conf.socketLogErrors) {
-        const prev = running();
-        setRunning(thread);
-        try {
-          s.host.log(4, msg === "certificate host mismatch" ? `lua ssl certificate does not match host "${name}"`
-            : msg === "handshake failed" ? handshakeFailedText(e) : `lua ssl certificate verify error: (${msg})`);
-        } finally {
-          setRunning(prev);
-        }
-      }
+      logAs(s.host, thread, msg === "certificate host mismatch" ? `lua ssl certificate does not match host "${name}"`
+        : msg === "handshake failed" ? handshakeFailedText(e) : `lua ssl certificate verify error: (${msg})`);
       resolve([undefined, msg]);
     });
     ts.once("secureConnect", () => {

@@ -9,8 +9,9 @@ import type { LuaFunction, LuaResult, LuaValue, Suspension } from "../../../lua/
 import type { AsyncHost, AsyncRequest } from "../host.js";
 import { yieldAcrossC } from "../phase.js";
 import { sendBytes } from "./buffer.js";
-import { errText } from "./tcp.js";
-import { Waiter, ownSocket } from "./waiter.js";
+import { errText, errnoText } from "./tcp.js";
+import { Waiter, logAs, ownSocket } from "./waiter.js";
+import { running } from "../../../lua/runtime/coroutine.js";
 
 type Res = LuaResult | Promise<LuaResult>;
 
@@ -19,7 +20,8 @@ export class UdpSocket extends LuaTable {
   readonly queue: Buffer[] = [];
   readTimeout: number;
   private readonly waiter = new Waiter();
-  error: string | undefined;
+  /** An error the socket reported (an ICMP "port unreachable"), answered by the next receive. */
+  error: Error | undefined;
   constructor(readonly host: AsyncHost, readonly req: AsyncRequest | undefined) {
     super();
     this.readTimeout = host.settings().socketReadTimeout;
@@ -72,7 +74,7 @@ async function setpeername(s: UdpSocket, a: LuaValue[]): Promise<LuaResult> {
     sock.connect(connectArgs[0], connectArgs[1], () => {
       sock.removeAllListeners("error");
       sock.on("error", (e) => {
-        s.error = errText(e);
+        s.error = e;
         s.notify();
       });
       sock.on("message", (m) => {
@@ -86,17 +88,20 @@ async function setpeername(s: UdpSocket, a: LuaValue[]): Promise<LuaResult> {
 }
 
 async function receive(s: UdpSocket, size: number): Promise<LuaResult> {
+  // The reading thread: the log lines are written as from it (its request's context).
+  const thread = running();
   for (;;) {
     const m = s.queue.shift();
     if (m !== undefined) return m.toString("latin1", 0, Math.min(size, m.length));
     if (s.error !== undefined) {
       const e = s.error;
       s.error = undefined;
-      return [undefined, e];
+      logAs(s.host, thread, `recv() failed (${errnoText(e)})`, true);
+      return [undefined, errText(e)];
     }
     if (s.sock === undefined) return [undefined, "closed"];
     if (!(await s.waitData(s.readTimeout))) {
-      if (s.host.settings().socketLogErrors) s.host.log(4, "lua udp socket read timed out");
+      logAs(s.host, thread, "lua udp socket read timed out");
       return [undefined, "timeout"];
     }
   }
@@ -110,8 +115,12 @@ const impls: Record<string, (s: UdpSocket, ...a: LuaValue[]) => Res> = {
     const bad = sendBytes(parts, data, numberToString, (v): v is LuaTable => v instanceof LuaTable);
     if (bad !== undefined) return luaError(`bad argument #1 to 'send' (bad data type ${bad} found)`);
     const sock = s.sock;
+    const thread = running();
     return new Promise<LuaResult>((resolve) => {
-      sock.send(Buffer.concat(parts), (err) => resolve(err ? [undefined, errText(err)] : 1));
+      sock.send(Buffer.concat(parts), (err) => {
+        if (err) logAs(s.host, thread, `send() failed (${errnoText(err)})`, true);
+        resolve(err ? [undefined, errText(err)] : 1);
+      });
     });
   },
   receive(s, size) {

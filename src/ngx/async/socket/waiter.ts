@@ -6,6 +6,24 @@ import { typeName } from "../../../lua/runtime/convert.js";
 import type { LuaValue } from "../../../lua/runtime/value.js";
 import type { AsyncHost, AsyncRequest } from "../host.js";
 import { YIELDABLE, checkPhase } from "../phase.js";
+import { running, setRunning, type Coroutine } from "../../../lua/runtime/coroutine.js";
+
+/**
+ * Log a socket's line as from `thread`, the Lua thread the operation runs for: the socket's
+ * events come after it yielded, when another request (or none) may be running, and nginx
+ * writes the line with that thread's request or timer context and its location's
+ * lua_socket_log_errors. `always`: nginx's own syscall lines ("recv() failed (...)"), which
+ * that setting does not silence.
+ */
+export function logAs(host: AsyncHost, thread: Coroutine | undefined, msg: string, always = false): void {
+  const prev = running();
+  setRunning(thread);
+  try {
+    if (always || host.settings().socketLogErrors) host.log(4, msg);
+  } finally {
+    setRunning(prev);
+  }
+}
 
 export class Waiter {
   private pending: (() => void) | undefined = undefined;
