@@ -157,7 +157,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
     let msg = `\n\tno field package.preload['${name}']`;
     if (loader === undefined) {
       const path = pkg.getStr("path");
-      if (typeof path !== "string") return luaError("'package.path' must be a string");
+      if (typeof path !== "string") return luaError("'package.path' must be a string", 0);
       const found = search(name, path);
       msg += found.tried;
       if (found.file !== undefined) {
@@ -165,7 +165,7 @@ export function openPackage(G: LuaTable, opts: PackageOptions = {}): void {
         try {
           loader = loadLua(src, "@" + found.file, G, { skipShebang: true, main: "plain" });
         } catch (e) {
-          if (e instanceof LuaLoadError) return luaError(`error loading module '${name}' from file '${found.file}':\n\t${e.message}`);
+          if (e instanceof LuaLoadError) return luaError(`error loading module '${name}' from file '${found.file}':\n\t${e.message}`, 0);
           throw e;
         }
       } else {
