@@ -165,6 +165,11 @@ export class Request {
   bodyBytesSent = 0;
   /** Bytes of the serialized header ($bytes_sent counts it). */
   headerBytes = 0;
+  /**
+   * What nginx's connection log names as the current action ("while ACTION") for lines that
+   * give none: the proxy sets it around the upstream's response, as nginx's upstream does.
+   */
+  action: string | undefined;
   private pendingHead: string | undefined;
   private sink: OutputSink;
   private readonly bodyFilters: boolean;
@@ -258,7 +263,7 @@ export class Request {
     const el = this.loc.errorLog;
     if (!el.enabled(level)) return;
     // nginx names the log phase in every line logged during it (connection->log->action).
-    const what = action ?? (this.loggingRequest ? "logging request" : undefined);
+    const what = action ?? (this.loggingRequest ? "logging request" : this.action);
     el.log(level, message, { conn: this.conn.id, suffix: () => (what ? ` while ${what}` : "") + this.suffix() });
   }
 

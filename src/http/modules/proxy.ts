@@ -18,6 +18,7 @@ import {
 } from "../upstream/client.js";
 import { newGroup, newTry, type TryState } from "../upstream/variables.js";
 import { compileProxyPass, isAddress, parseUrlRest, upstreamUri, urlScheme, type ProxyPass, type ProxyUrl } from "./proxy-pass.js";
+import { proxyUpgraded } from "./proxy-upgrade.js";
 import { compileProxyTls, PROXY_SSL_SETTINGS, tlsFor, type ProxyTls } from "./proxy-ssl.js";
 import {
   compileRedirects, cookieRules, hiddenHeaders, parseCookieRule, rewriteCookie, type CookieRule, parseRedirect, planRequestHeaders, requestHeaders, rewriteLocation, rewriteRefresh,
@@ -293,7 +294,8 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   const call: UpstreamCall = {
     method: p.method?.(r) || r.method, path: uri, http11: p.http11, headers,
     body: setBody ?? (!sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length }),
-    keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
+    keepalive, upgrade: r.version < 2000 && r.headersIn.get("upgrade") !== undefined,
+    connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
   const pool: PoolOptions = {
     upstream: up.spec.name, connectTimeout: p.connectTimeout, keepalive: up.spec.keepalive, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests,
@@ -411,7 +413,10 @@ function tryPeer(
         streaming = true;
         try {
           applyHeaders(r, p, status, statusText, raw);
+          r.action = "reading response header from upstream";
           r.sendHeader();
+          // nginx's body filters run in its event pipe's writes to the client.
+          r.action = "sending to client";
         } catch (e) {
           // A filter failed: nginx's 500 would need a header not yet sent; close instead.
           r.log("error", `proxy header failed: ${(e as Error).message}`);
@@ -437,6 +442,12 @@ function tryPeer(
       },
       onComplete() {
         settle({ kind: "done", rc: OK });
+      },
+      onUpgrade(sock, rest) {
+        // The client going away ends the tunnel, as a close: not the abort of a try.
+        abortSlot.abort = undefined;
+        void proxyUpgraded(r, sock, rest, { readTimeout: call.readTimeout, sendTimeout: call.sendTimeout })
+          .then((rc) => settle({ kind: "done", rc }));
       },
       onError(f) {
         if (!streaming) {

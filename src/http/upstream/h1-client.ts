@@ -164,6 +164,8 @@ class H1Exchange implements UpstreamControl {
   private remaining = 0;
   private chunked: ChunkedDecoder | undefined;
   private keepResponse = false;
+  /** A 101 to an upgrade request: the connection goes to the handler after the head. */
+  private upgraded = false;
   /** Unprocessed input while the handler has paused us. */
   private pending: Buffer | undefined;
   private sawEnd = false;
@@ -306,6 +308,10 @@ class H1Exchange implements UpstreamControl {
       const text = this.head.slice(0, end);
       this.head = "";
       if (!this.parseHead(text)) return;
+      if (this.upgraded) {
+        this.handOver(d.subarray(at));
+        return;
+      }
       if (this.done) return;
       if (at >= d.length && this.framing !== Framing.None) return;
     }
@@ -339,10 +345,17 @@ class H1Exchange implements UpstreamControl {
         connection += value.toLowerCase();
       }
     }
-    if (status < 200) return true; // interim response: the real one follows
+    // An interim response: the real one follows. A 101 is final, as in nginx.
+    if (status < 200 && status !== 101) return true;
     const http10 = m[1] === "0";
     if (http10 ? !connection.includes("keep-alive") : connection.includes("close")) this.keepResponse = false;
-    if (this.call.method === "HEAD" || status === 204 || status === 304) this.framing = Framing.None;
+    if (status === 101) {
+      // Never kept alive; a tunnel if the client asked for an upgrade, else a body read to the close.
+      this.keepResponse = false;
+      this.upgraded = this.call.upgrade;
+    }
+    if (this.upgraded) this.framing = Framing.None;
+    else if (this.call.method === "HEAD" || status === 204 || status === 304) this.framing = Framing.None;
     else if (te !== undefined) {
       if (length >= 0 || !/(^|,)\s*chunked\s*$/i.test(te)) return this.invalid();
       this.framing = Framing.Chunked;
@@ -356,8 +369,25 @@ class H1Exchange implements UpstreamControl {
     }
     this.gotHeader = true;
     this.h.onHeaders(status, m[3] ?? "", raw);
-    if (!this.done && this.framing === Framing.None) this.complete();
+    if (this.done) this.upgraded = false;
+    else if (!this.upgraded && this.framing === Framing.None) this.complete();
     return true;
+  }
+
+  /** The upgraded connection leaves the client (and its pool) for the handler's tunnel. */
+  private handOver(rest: Buffer): void {
+    const c = this.conn!;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.conn = undefined;
+    const s = c.sock;
+    s.removeAllListeners("data");
+    s.removeAllListeners("end");
+    s.removeAllListeners("close");
+    s.removeAllListeners("error");
+    s.pause();
+    this.h.onUpgrade(s, Buffer.from(rest));
   }
 
   private invalid(): false {
