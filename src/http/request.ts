@@ -579,6 +579,11 @@ export class Request {
     return this.sink.drained();
   }
 
+  /** Wait until the client has taken what was written, without a flush through the body filters (a streamer's backpressure). */
+  drained(): Promise<void> {
+    return this.sink.drained();
+  }
+
   /** Whether more output can go now without waiting for the client (a streamer's backpressure check). */
   outputReady(): boolean {
     return !this.sink.congested();

@@ -294,7 +294,7 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   const call: UpstreamCall = {
     method: p.method?.(r) || r.method, path: uri, http11: p.http11, headers,
     body: setBody ?? (!sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length }),
-    keepalive, upgrade: r.version < 2000 && r.headersIn.get("upgrade") !== undefined,
+    keepalive, readSize: p.buffering ? 0 : p.bufferSize, upgrade: r.version < 2000 && r.headersIn.get("upgrade") !== undefined,
     connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
   const pool: PoolOptions = {
@@ -415,8 +415,12 @@ function tryPeer(
           applyHeaders(r, p, status, statusText, raw);
           r.action = "reading response header from upstream";
           r.sendHeader();
-          // nginx's body filters run in its event pipe's writes to the client.
+          // nginx's body filters run in its event pipe's writes to the client; unbuffered,
+          // what came with the head goes on as it is sent, later reads while reading upstream.
           r.action = "sending to client";
+          if (!p.buffering) queueMicrotask(() => {
+            if (r.action === "sending to client") r.action = "reading upstream";
+          });
         } catch (e) {
           // A filter failed: nginx's 500 would need a header not yet sent; close instead.
           r.log("error", `proxy header failed: ${(e as Error).message}`);
@@ -437,10 +441,13 @@ function tryPeer(
         // Pause the upstream only while the client's socket is full: a pause per piece
         // costs a promise and a parser restart each time.
         if (r.outputReady()) return true;
-        void r.flush().then(() => ctl?.resume());
+        // Only a wait: nginx's pipe waits for the client without a flush through the body filters.
+        void r.drained().then(() => ctl?.resume());
         return false;
       },
       onComplete() {
+        // nginx finalizes (the last buffer through the body filters) while sending to client.
+        if (streaming) r.action = "sending to client";
         settle({ kind: "done", rc: OK });
       },
       onUpgrade(sock, rest) {

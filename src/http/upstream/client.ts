@@ -20,6 +20,8 @@ export interface UpstreamCall {
   readonly body: Buffer | { file: string; length: number } | undefined;
   /** Keep the connection for later requests (upstream keepalive with HTTP/1.1). */
   readonly keepalive: boolean;
+  /** proxy_buffering off: the body goes on in pieces of at most proxy_buffer_size, one per read of nginx's (0: as it comes). */
+  readonly readSize: number;
   /** The client asked for an Upgrade (nginx's r->headers_in.upgrade): a 101 answer becomes a tunnel. */
   readonly upgrade: boolean;
   readonly connectTimeout: number;

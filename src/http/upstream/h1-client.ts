@@ -282,6 +282,8 @@ class H1Exchange implements UpstreamControl {
   /** Parse the head, then hand the body on, until the input ends or the handler pauses. */
   private process(d: Buffer): void {
     let at = 0;
+    /** Room left for body bytes in nginx's buffer of the read that completed the head. */
+    let firstRead = this.call.readSize;
     while (!this.gotHeader) {
       // The head is scanned as latin1 text: a few hundred bytes, once.
       const start = this.head.length;
@@ -305,6 +307,7 @@ class H1Exchange implements UpstreamControl {
       }
       // Bytes of `d` after the head.
       at = d.length - (this.head.length - (end + sep));
+      firstRead = this.call.readSize - (end + sep);
       const text = this.head.slice(0, end);
       this.head = "";
       if (!this.parseHead(text)) return;
@@ -315,7 +318,29 @@ class H1Exchange implements UpstreamControl {
       if (this.done) return;
       if (at >= d.length && this.framing !== Framing.None) return;
     }
-    this.body(d, at);
+    if (this.call.readSize > 0) this.reads(d, at, firstRead);
+    else this.body(d, at);
+  }
+
+  /**
+   * proxy_buffering off: nginx reads the body into its proxy_buffer_size buffer and passes on
+   * what each read brought (the read that completed the head has only the buffer's rest). The
+   * bytes of one 'data' event were there at once: they go on as nginx's reads would take them.
+   */
+  private reads(d: Buffer, at: number, first: number): void {
+    let limit = first > 0 ? first : this.call.readSize;
+    for (let p = at; p < d.length && !this.done;) {
+      let n = Math.min(limit, d.length - p);
+      // The read that ends a Content-Length body takes the rest: body() sees any excess.
+      if (this.framing === Framing.Length && n >= this.remaining) n = d.length - p;
+      this.body(d.subarray(p, p + n), 0);
+      p += n;
+      limit = this.call.readSize;
+      if (this.paused && p < d.length && !this.done) {
+        this.pending = this.pending ? Buffer.concat([d.subarray(p), this.pending]) : d.subarray(p);
+        return;
+      }
+    }
   }
 
   /** Status line and headers; false when the head was invalid (or interim: a 1xx is skipped). */
