@@ -1,4 +1,4 @@
-// WebSocket (Upgrade) proxying against the reference: a raw-socket backend answers the
+// WebSocket (Upgrade) proxying against the reference: a raw-socket backend (and its TLS twin) answers the
 // handshake with a 101 and then echoes what it gets ("close" makes it close, a path with
 // "quiet" makes it silent); clients on plain and TLS listeners talk through the tunnel.
 // Compared: every byte each client got (Date masked), who closed, what the backend got, the
@@ -16,6 +16,9 @@ import { referenceAvailable, runDriven } from "../differential/harness.js";
 
 let backend: net.Server;
 let bport = 0;
+/** The same backend over TLS, for proxy_pass https://. */
+let tlsBackend: tls.Server;
+let tport = 0;
 const sockets = new Set<net.Socket>();
 /** Per side: the backend's connections numbered from 1, and what its tunnels received. */
 let accepted = 0;
@@ -76,11 +79,15 @@ before(async () => {
     "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=ws.test",
     "-keyout", path.join(certDir, "ws.key"), "-out", path.join(certDir, "ws.crt"),
   ], { stdio: "ignore" });
+  tlsBackend = tls.createServer({ key: fs.readFileSync(path.join(certDir, "ws.key")), cert: fs.readFileSync(path.join(certDir, "ws.crt")) }, serve);
+  await new Promise<void>((r) => tlsBackend.listen(0, "127.0.0.1", () => r()));
+  tport = (tlsBackend.address() as net.AddressInfo).port;
 });
 
 after(() => {
   for (const s of sockets) s.destroy();
   fs.rmSync(certDir, { recursive: true, force: true });
+  tlsBackend.close();
   return new Promise<void>((r) => backend.close(() => r()));
 });
 
@@ -160,6 +167,12 @@ http {
       body_filter_by_lua_block { ngx.log(ngx.WARN, "bf [", ngx.arg[1], "] ", tostring(ngx.arg[2])) }
       log_by_lua_block { ngx.log(ngx.WARN, "log ", ngx.status, " ", ngx.var.upstream_status) }
     }
+    location /wss/ {
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_pass https://127.0.0.1:${tport};
+    }
     location = /cap {
       content_by_lua_block { local r = ngx.location.capture("/lua/sub") ngx.say(r.status, " [", r.body, "]") }
     }
@@ -219,9 +232,16 @@ test("WebSocket tunnels through proxy_pass, as nginx: bytes, closes, timeouts, f
   await compare("proxy websocket", "", false, SCRIPTS);
 });
 
-test("WebSocket tunnels over a TLS listener", async (t) => {
+// TLS on either side: a TLS listener, and an https:// upstream (the backend's TLS twin).
+const TLS_SCRIPTS: readonly (readonly Step[])[] = [
+  ...SCRIPTS.slice(0, 2),
+  [{ send: upgrade("/wss/echo") }, { waitFor: "hello" }, { send: "ping" }, { waitFor: "echo:ping" }, { send: "close" }, { waitClose: true }],
+  [{ send: upgrade("/wss/early") + "early" }, { waitFor: "echo:early" }, { end: true }, { waitClose: true }],
+];
+
+test("WebSocket tunnels over TLS: a TLS listener, an https:// upstream", async (t) => {
   if (!referenceAvailable()) return t.skip("reference nginx not installed");
-  await compare("proxy websocket tls", " ssl", true, SCRIPTS.slice(0, 2));
+  await compare("proxy websocket tls", " ssl", true, TLS_SCRIPTS);
 });
 
 // A tunnel takes a kept-alive upstream connection like any request, and never gives it back:
