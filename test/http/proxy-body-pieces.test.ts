@@ -16,6 +16,11 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 // GET /STEPS[/chunked], STEPS as "5000,9000": the body in those steps, 300 ms apart.
 async function answer(s: net.Socket, path: string): Promise<void> {
   const parts = path.split("/");
+  if (parts[2] === "short") {
+    // Fewer bytes than announced, then the close.
+    s.end("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 10\r\n\r\nabc");
+    return;
+  }
   const steps = (parts[2] ?? "").split(",").map(Number);
   const chunked = parts[3] === "chunked";
   const total = steps.reduce((a, b) => a + b, 0);
@@ -80,5 +85,25 @@ http {
       { path: "/k/3000,5000", timeout: 5000 },
       { path: "/k/3000,5000/chunked", timeout: 5000 },
     ],
+  });
+});
+
+// An upstream that closes before its Content-Length: the piece it sent, nginx's error, and then
+// the flush nginx's finalize sends through the body filters (not a last buffer), both ways.
+test("a body cut by the upstream: the body filters see nginx's flush after the error", async (t) => {
+  await diffCase(t, {
+    name: "proxy body cut short",
+    conf: `
+error_log logs/error.log warn;
+events {}
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:__PORT__;
+    location /on/ { proxy_pass http://127.0.0.1:${port}; ${filter("on")} }
+    location /off/ { proxy_pass http://127.0.0.1:${port}; proxy_buffering off; ${filter("off")} }
+  }
+}`,
+    requests: [{ path: "/on/short" }, { path: "/off/short" }],
   });
 });

@@ -462,6 +462,9 @@ function tryPeer(
           return;
         }
         r.log("error", f.message, f.stage === "reading response header from upstream" ? "reading upstream" : f.stage);
+        // nginx's finalize with a 502/504 after the header: a flush through the body filters, then the close.
+        r.action = "sending to client";
+        void r.flush();
         settle({ kind: "done", rc: ERROR });
       },
     });
