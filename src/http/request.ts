@@ -165,6 +165,11 @@ export class Request {
   bodyBytesSent = 0;
   /** Bytes of the serialized header ($bytes_sent counts it). */
   headerBytes = 0;
+  /**
+   * What nginx's connection log names as the current action ("while ACTION") for lines that
+   * give none: the proxy sets it around the upstream's response, as nginx's upstream does.
+   */
+  action: string | undefined;
   private pendingHead: string | undefined;
   private sink: OutputSink;
   private readonly bodyFilters: boolean;
@@ -258,7 +263,7 @@ export class Request {
     const el = this.loc.errorLog;
     if (!el.enabled(level)) return;
     // nginx names the log phase in every line logged during it (connection->log->action).
-    const what = action ?? (this.loggingRequest ? "logging request" : undefined);
+    const what = action ?? (this.loggingRequest ? "logging request" : this.action);
     el.log(level, message, { conn: this.conn.id, suffix: () => (what ? ` while ${what}` : "") + this.suffix() });
   }
 
@@ -571,6 +576,11 @@ export class Request {
     // Through the body filters, as nginx's flush buffer goes (gzip sync-flushes what it holds).
     if (this.headerSent && !this.eofSent && this.loc.bodyFilters.length > 0) this.output({ data: "", eof: false, flush: true });
     else this.flushHead();
+    return this.sink.drained();
+  }
+
+  /** Wait until the client has taken what was written, without a flush through the body filters (a streamer's backpressure). */
+  drained(): Promise<void> {
     return this.sink.drained();
   }
 

@@ -7,7 +7,7 @@ import { numberToString, typeName } from "../lua/runtime/convert.js";
 import { argError, luaError } from "../lua/runtime/error.js";
 import type { Request } from "../http/request.js";
 import { setContentType } from "../http/content-type.js";
-import { hostFor, requestFor, type NgxHost } from "./host.js";
+import { currentHost, hostFor, requestFor, type NgxHost } from "./host.js";
 import { EXIT, NgxExitSignal } from "./thread.js";
 import { checkNum, checkStr, outputPiece } from "./values.js";
 import { encodeArgs } from "./encoding.js";
@@ -16,6 +16,9 @@ import { encodeArgs } from "./encoding.js";
 export function touchHeaders(r: Request): void {
   // Per request, not per main request: a subrequest's output leaves its parent's headers alone.
   if (r.notes.has(HEADERS_TOUCHED)) return;
+  // A header filter comes after the content handler settled the type: ngx_lua adds no default
+  // there (on the reference, a proxied response without Content-Type keeps none).
+  if (currentHost()?.phase === "header_filter") return;
   r.notes.set(HEADERS_TOUCHED, true);
   // Lua's output to a HEAD request is header-only before the header filters run (the
   // reference's gzip leaves it alone, unlike a static file's HEAD).

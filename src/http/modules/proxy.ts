@@ -18,6 +18,7 @@ import {
 } from "../upstream/client.js";
 import { newGroup, newTry, type TryState } from "../upstream/variables.js";
 import { compileProxyPass, isAddress, parseUrlRest, upstreamUri, urlScheme, type ProxyPass, type ProxyUrl } from "./proxy-pass.js";
+import { proxyUpgraded } from "./proxy-upgrade.js";
 import { compileProxyTls, PROXY_SSL_SETTINGS, tlsFor, type ProxyTls } from "./proxy-ssl.js";
 import {
   compileRedirects, cookieRules, hiddenHeaders, parseCookieRule, rewriteCookie, type CookieRule, parseRedirect, planRequestHeaders, requestHeaders, rewriteLocation, rewriteRefresh,
@@ -293,7 +294,8 @@ async function proxyHandler(r: Request, p: ProxyLoc): Promise<PhaseResult> {
   const call: UpstreamCall = {
     method: p.method?.(r) || r.method, path: uri, http11: p.http11, headers,
     body: setBody ?? (!sendBody ? undefined : body!.data ?? { file: body!.file!, length: body!.length }),
-    keepalive, connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
+    keepalive, readSize: p.buffering ? 0 : p.bufferSize, upgrade: r.version < 2000 && r.headersIn.get("upgrade") !== undefined,
+    connectTimeout: p.connectTimeout, sendTimeout: p.sendTimeout, readTimeout: p.readTimeout,
   };
   const pool: PoolOptions = {
     upstream: up.spec.name, connectTimeout: p.connectTimeout, keepalive: up.spec.keepalive, keepaliveTimeout: up.spec.keepaliveTimeout, keepaliveRequests: up.spec.keepaliveRequests,
@@ -411,7 +413,14 @@ function tryPeer(
         streaming = true;
         try {
           applyHeaders(r, p, status, statusText, raw);
+          r.action = "reading response header from upstream";
           r.sendHeader();
+          // nginx's body filters run in its event pipe's writes to the client; unbuffered,
+          // what came with the head goes on as it is sent, later reads while reading upstream.
+          r.action = "sending to client";
+          if (!p.buffering) queueMicrotask(() => {
+            if (r.action === "sending to client") r.action = "reading upstream";
+          });
         } catch (e) {
           // A filter failed: nginx's 500 would need a header not yet sent; close instead.
           r.log("error", `proxy header failed: ${(e as Error).message}`);
@@ -432,11 +441,20 @@ function tryPeer(
         // Pause the upstream only while the client's socket is full: a pause per piece
         // costs a promise and a parser restart each time.
         if (r.outputReady()) return true;
-        void r.flush().then(() => ctl?.resume());
+        // Only a wait: nginx's pipe waits for the client without a flush through the body filters.
+        void r.drained().then(() => ctl?.resume());
         return false;
       },
       onComplete() {
+        // nginx finalizes (the last buffer through the body filters) while sending to client.
+        if (streaming) r.action = "sending to client";
         settle({ kind: "done", rc: OK });
+      },
+      onUpgrade(sock, rest) {
+        // The client going away ends the tunnel, as a close: not the abort of a try.
+        abortSlot.abort = undefined;
+        void proxyUpgraded(r, sock, rest, { readTimeout: call.readTimeout, sendTimeout: call.sendTimeout })
+          .then((rc) => settle({ kind: "done", rc }));
       },
       onError(f) {
         if (!streaming) {
@@ -444,6 +462,9 @@ function tryPeer(
           return;
         }
         r.log("error", f.message, f.stage === "reading response header from upstream" ? "reading upstream" : f.stage);
+        // nginx's finalize with a 502/504 after the header: a flush through the body filters, then the close.
+        r.action = "sending to client";
+        void r.flush();
         settle({ kind: "done", rc: ERROR });
       },
     });

@@ -4,6 +4,7 @@
 // file); kept-alive connections are reused across requests. nginx's outcomes come back
 // classified, with nginx's log texts: a refused connect, a timeout (connect, send, read), a
 // peer that closed early, an invalid header.
+import type { Socket } from "node:net";
 import type { Peer } from "./peers.js";
 import { H1Pool, KeepaliveCache } from "./h1-client.js";
 import type { UpstreamTls } from "./connect.js";
@@ -19,6 +20,10 @@ export interface UpstreamCall {
   readonly body: Buffer | { file: string; length: number } | undefined;
   /** Keep the connection for later requests (upstream keepalive with HTTP/1.1). */
   readonly keepalive: boolean;
+  /** proxy_buffering off: the body goes on in pieces of at most proxy_buffer_size, one per read of nginx's (0: as it comes). */
+  readonly readSize: number;
+  /** The client asked for an Upgrade (nginx's r->headers_in.upgrade): a 101 answer becomes a tunnel. */
+  readonly upgrade: boolean;
   readonly connectTimeout: number;
   readonly sendTimeout: number;
   readonly readTimeout: number;
@@ -45,6 +50,11 @@ export interface UpstreamHandler {
   onData(chunk: Buffer): boolean;
   onComplete(): void;
   onError(f: UpstreamFailure): void;
+  /**
+   * After onHeaders of a 101 to an upgrade request: the connection is the handler's now (never
+   * kept alive), with the bytes read past the head.
+   */
+  onUpgrade(sock: Socket, rest: Buffer): void;
 }
 
 export interface PoolOptions {

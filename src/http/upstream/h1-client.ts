@@ -164,6 +164,8 @@ class H1Exchange implements UpstreamControl {
   private remaining = 0;
   private chunked: ChunkedDecoder | undefined;
   private keepResponse = false;
+  /** A 101 to an upgrade request: the connection goes to the handler after the head. */
+  private upgraded = false;
   /** Unprocessed input while the handler has paused us. */
   private pending: Buffer | undefined;
   private sawEnd = false;
@@ -280,6 +282,8 @@ class H1Exchange implements UpstreamControl {
   /** Parse the head, then hand the body on, until the input ends or the handler pauses. */
   private process(d: Buffer): void {
     let at = 0;
+    /** Room left for body bytes in nginx's buffer of the read that completed the head. */
+    let firstRead = this.call.readSize;
     while (!this.gotHeader) {
       // The head is scanned as latin1 text: a few hundred bytes, once.
       const start = this.head.length;
@@ -303,13 +307,40 @@ class H1Exchange implements UpstreamControl {
       }
       // Bytes of `d` after the head.
       at = d.length - (this.head.length - (end + sep));
+      firstRead = this.call.readSize - (end + sep);
       const text = this.head.slice(0, end);
       this.head = "";
       if (!this.parseHead(text)) return;
+      if (this.upgraded) {
+        this.handOver(d.subarray(at));
+        return;
+      }
       if (this.done) return;
       if (at >= d.length && this.framing !== Framing.None) return;
     }
-    this.body(d, at);
+    if (this.call.readSize > 0) this.reads(d, at, firstRead);
+    else this.body(d, at);
+  }
+
+  /**
+   * proxy_buffering off: nginx reads the body into its proxy_buffer_size buffer and passes on
+   * what each read brought (the read that completed the head has only the buffer's rest). The
+   * bytes of one 'data' event were there at once: they go on as nginx's reads would take them.
+   */
+  private reads(d: Buffer, at: number, first: number): void {
+    let limit = first > 0 ? first : this.call.readSize;
+    for (let p = at; p < d.length && !this.done;) {
+      let n = Math.min(limit, d.length - p);
+      // The read that ends a Content-Length body takes the rest: body() sees any excess.
+      if (this.framing === Framing.Length && n >= this.remaining) n = d.length - p;
+      this.body(d.subarray(p, p + n), 0);
+      p += n;
+      limit = this.call.readSize;
+      if (this.paused && p < d.length && !this.done) {
+        this.pending = this.pending ? Buffer.concat([d.subarray(p), this.pending]) : d.subarray(p);
+        return;
+      }
+    }
   }
 
   /** Status line and headers; false when the head was invalid (or interim: a 1xx is skipped). */
@@ -339,10 +370,17 @@ class H1Exchange implements UpstreamControl {
         connection += value.toLowerCase();
       }
     }
-    if (status < 200) return true; // interim response: the real one follows
+    // An interim response: the real one follows. A 101 is final, as in nginx.
+    if (status < 200 && status !== 101) return true;
     const http10 = m[1] === "0";
     if (http10 ? !connection.includes("keep-alive") : connection.includes("close")) this.keepResponse = false;
-    if (this.call.method === "HEAD" || status === 204 || status === 304) this.framing = Framing.None;
+    if (status === 101) {
+      // Never kept alive; a tunnel if the client asked for an upgrade, else a body read to the close.
+      this.keepResponse = false;
+      this.upgraded = this.call.upgrade;
+    }
+    if (this.upgraded) this.framing = Framing.None;
+    else if (this.call.method === "HEAD" || status === 204 || status === 304) this.framing = Framing.None;
     else if (te !== undefined) {
       if (length >= 0 || !/(^|,)\s*chunked\s*$/i.test(te)) return this.invalid();
       this.framing = Framing.Chunked;
@@ -356,8 +394,25 @@ class H1Exchange implements UpstreamControl {
     }
     this.gotHeader = true;
     this.h.onHeaders(status, m[3] ?? "", raw);
-    if (!this.done && this.framing === Framing.None) this.complete();
+    if (this.done) this.upgraded = false;
+    else if (!this.upgraded && this.framing === Framing.None) this.complete();
     return true;
+  }
+
+  /** The upgraded connection leaves the client (and its pool) for the handler's tunnel. */
+  private handOver(rest: Buffer): void {
+    const c = this.conn!;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.conn = undefined;
+    const s = c.sock;
+    s.removeAllListeners("data");
+    s.removeAllListeners("end");
+    s.removeAllListeners("close");
+    s.removeAllListeners("error");
+    s.pause();
+    this.h.onUpgrade(s, Buffer.from(rest));
   }
 
   private invalid(): false {
