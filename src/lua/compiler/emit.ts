@@ -23,6 +23,12 @@ export const RUNTIME_NAMES = [
   "coYield", "yieldValues",
 ] as const;
 
+/**
+ * The generated module's names for the runtime's bindings: `$name`, or shorter for those
+ * repeated at every suspension check of a generator body.
+ */
+const LOCAL_NAME: Readonly<Partial<Record<(typeof RUNTIME_NAMES)[number], string>>> = { PENDING: "$Pd", runPending: "$rp" };
+
 interface FnCtx {
   readonly info: FunctionInfo;
   readonly gen: boolean;
@@ -86,7 +92,7 @@ class Emitter {
     if (!ctx.gen) return `${m}$${name}(${args}${trailing(descs)})`;
     // One temp serves every such check of the body: it is read right after it is set.
     ctx.usesT = true;
-    return `(($t = ${m}$${name}(${args}, ${descs.join(", ")}, 1)) === $PENDING ? (yield* $runPending()) : $t)`;
+    return `(($t = ${m}$${name}(${args}, ${descs.join(", ")}, 1)) === $Pd ? yield* $rp() : $t)`;
   }
 
   /** A line marker for an operation, unless it is on its statement's line. */
@@ -101,7 +107,7 @@ class Emitter {
     const main = this.functionValue(chunk, info, [], true, "$main", chunk.lastLine, "$env");
     const head =
       `(function ($rt, $env, $meta) {\n"use strict";\n` +
-      `const { ${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")} } = $rt;\n` +
+      `const { ${RUNTIME_NAMES.map((n) => `${n}: ${LOCAL_NAME[n] ?? "$" + n}`).join(", ")} } = $rt;\n` +
       `const $C = { source: $meta.source, shortSrc: $meta.shortSrc };\n` +
       this.protos.map((p, i) => `const $P${i} = ${p};\n`).join("") +
       (this.descs.size > 0 ? `const ${[...this.descs].map(([text, name]) => `${name} = ${text}`).join(", ")};\n` : "") +
@@ -195,6 +201,17 @@ class Emitter {
 
   private temp(ctx: FnCtx): string {
     return `$${++ctx.temps}`;
+  }
+
+  /**
+   * The body's one scratch temp, `$t`, for a value that is read right after it is set, with
+   * nothing evaluated in between (a global's environment, a field's object, a metatable's
+   * __index, a logical operand, an operator's result). Nesting is safe: an inner use is over
+   * before the outer assignment. Fewer temps make shorter text and smaller frames.
+   */
+  private scratch(ctx: FnCtx): string {
+    ctx.usesT = true;
+    return "$t";
   }
 
   // ------------------------------------------------------------------ statements
@@ -514,7 +531,7 @@ class Emitter {
     const decl = names
       .map((n, i) => `${n} = ${i === 0 ? `${it}.k` : i === 1 ? `${it}.v` : `${it}.rest[${i}]`}`)
       .join(", ");
-    const step = ctx.gen ? `(${it}.gen ? (yield* ${it}.stepG()) : ${it}.step())` : `${it}.step()`;
+    const step = ctx.gen ? `(${it}.gen ? yield* ${it}.stepG() : ${it}.step())` : `${it}.step()`;
     return this.loop(ctx, (label) => `${it} = $iter(${explist}); ${label}while (${step}) {let ${decl};${this.block(s.body, ctx)}}`);
   }
 
@@ -562,7 +579,7 @@ class Emitter {
         if (v !== undefined) return v.js;
         if (!JS_NAME.test(e.name)) return `$getS(${this.env(ctx)}, ${JSON.stringify(e.name)})`;
         // The global inline, as a field (an inline cache per site), then getS.
-        const g = this.temp(ctx);
+        const g = this.scratch(ctx);
         return `((${g} = ${this.env(ctx)}).strs?.${e.name} ?? $getS(${g}, "${e.name}"))`;
       }
       case "Index": {
@@ -573,7 +590,7 @@ class Emitter {
           if (!JS_NAME.test(name)) return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(name)}`, desc);
           // The own field inline, so that V8 caches the lookup per site (a table's string
           // part is an object with hidden classes); anything else through getS.
-          const t = this.temp(ctx);
+          const t = this.scratch(ctx);
           return `((${t} = ${obj})?.strs?.${name} ?? ${this.op(ctx, this.mk(e.line), "getS", `${t}, "${name}"`, desc)})`;
         }
         return this.op(ctx, this.mk(e.line), "get", `${obj}, ${this.expr(e.key, ctx)}`, desc);
@@ -620,7 +637,7 @@ class Emitter {
     if (isBoolean(e.left) && isBoolean(e.right)) {
       return `(${this.expr(e.left, ctx)} ${e.op === "and" ? "&&" : "||"} ${this.expr(e.right, ctx)})`;
     }
-    const t = this.temp(ctx);
+    const t = this.scratch(ctx);
     const l = this.expr(e.left, ctx);
     const r = this.expr(e.right, ctx);
     return e.op === "and"
@@ -709,7 +726,7 @@ class Emitter {
         const v = this.expr(it.value, ctx);
         if (NEVER_NIL.has(it.value.kind)) parts.push(`${t}${k} = ${v}`);
         else {
-          const tv = this.temp(ctx);
+          const tv = this.scratch(ctx);
           parts.push(`(${tv} = ${v}) !== undefined && (${t}${k} = ${tv})`);
         }
       }
@@ -733,7 +750,7 @@ class Emitter {
       // do not see, so the walk goes up only from tables that are not.
       let fast = "";
       if (JS_NAME.test(e.method)) {
-        const c = this.temp(ctx), k = e.method;
+        const c = this.scratch(ctx), k = e.method;
         fast = `${o}?.strs?.${k} ?? (${o}?.bigStr === false && (${c} = ${o}.mt?.strs?.__index) !== undefined ? ${c}.strs?.${k} ?? (${c}.bigStr === false ? ${c}.mt?.strs?.__index?.strs?.${k} : undefined) : undefined) ?? `;
       }
       callee = `$fn(${fast}${look}, ${JSON.stringify(`method '${e.method}'`)})`;
@@ -786,7 +803,7 @@ class Emitter {
       if (self !== undefined) vals.unshift(self);
       all = vals.join(", ");
     }
-    const call = `${f}.$g !== undefined ? (yield* ${m}${f}.$g${site}(${all})) : ${m}${f}${site}(${all})`;
+    const call = `${f}.$g !== undefined ? yield* ${m}${f}.$g${site}(${all}) : ${m}${f}${site}(${all})`;
     if (e.kind === "Call" && this.isCoroutineYield(e.callee)) {
       // coroutine.yield itself: yield here, without a generator for the builtin's own form.
       const vals = spread ? `[true, ${all}]` : `[true${all === "" ? "" : ", " + all}]`;
