@@ -77,7 +77,9 @@ const LIT = new Set(["Nil", "Boolean", "Number", "String"]);
 class Emitter {
   private protos: string[] = [];
   private protoIndex = new Map<A.FunctionExpression | A.Chunk, number>();
+  /** Each body's reference (see CodeWriter.body), by proto and form. */
   private bodyCache = new Map<string, string>();
+  private readonly writer = new CodeWriter();
   /** Operand descriptions (quoted JS strings) -> the constants that hold them: `$D3`. */
   private descs = new Map<string, string>();
   private labelCounter = 0;
@@ -113,7 +115,7 @@ class Emitter {
       (this.descs.size > 0 ? `const ${[...this.descs].map(([text, name]) => `${name} = ${text}`).join(", ")};\n` : "") +
       `$meta.protos = [${this.protos.map((_, i) => `$P${i}`).join(", ")}];\n` +
       `return `;
-    const w = new CodeWriter();
+    const w = this.writer;
     w.raw(head);
     w.text(main);
     w.raw(";\n})");
@@ -184,10 +186,8 @@ class Emitter {
     const tail = last !== undefined && last.kind === "Return" ? "" : "return $NONE;";
     // The function in a const when the body names its environment often: globals read
     // `$F.$env` each time (setfenv may change it), a shorter text than the function's name.
-    const out = `${ctx.usesEnv ? `const $F = ${self};` : ""}${temps}${code}${tail}`;
-    // Flatten the body's rope now: its many small pieces die young, instead of all living
-    // (and being promoted by the GC) until the writer joins the whole chunk.
-    out.charCodeAt(0);
+    // The writer keeps the text; the parent's holds a reference to it.
+    const out = this.writer.body(`${ctx.usesEnv ? `const $F = ${self};` : ""}${temps}${code}${tail}`);
     this.bodyCache.set(key, out);
     return out;
   }
