@@ -32,7 +32,10 @@ const LOCAL_NAME: Readonly<Partial<Record<(typeof RUNTIME_NAMES)[number], string
 interface FnCtx {
   readonly info: FunctionInfo;
   readonly gen: boolean;
+  /** Temps in use ($1..$temps): a statement's are free again once it is emitted. */
   temps: number;
+  /** The most temps in use at once: the body declares that many. */
+  maxTemps: number;
   /** Enclosing Lua loops' JS labels (innermost last); a label is only named when goto wrappers intervene. */
   readonly loops: { label: string }[];
   /** Visible goto labels, innermost block last. */
@@ -177,10 +180,10 @@ class Emitter {
     const key = `${this.protoIndex.get(node)}:${gen}`;
     const cached = this.bodyCache.get(key);
     if (cached !== undefined) return cached;
-    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, self, alias: info.envUses * (self.length - 2) > self.length + 12, usesEnv: false, usesT: false };
+    const ctx: FnCtx = { info, gen, temps: 0, maxTemps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, self, alias: info.envUses * (self.length - 2) > self.length + 12, usesEnv: false, usesT: false };
     const code = this.block(body, ctx);
     let temps = ctx.usesT ? "$t" : "";
-    for (let i = 1; i <= ctx.temps; i++) temps += temps === "" ? `$${i}` : `, $${i}`;
+    for (let i = 1; i <= ctx.maxTemps; i++) temps += temps === "" ? `$${i}` : `, $${i}`;
     if (temps !== "") temps = `let ${temps};`;
     const last = body[body.length - 1];
     const tail = last !== undefined && last.kind === "Return" ? "" : "return $NONE;";
@@ -200,7 +203,8 @@ class Emitter {
   }
 
   private temp(ctx: FnCtx): string {
-    return `$${++ctx.temps}`;
+    if (++ctx.temps > ctx.maxTemps) ctx.maxTemps = ctx.temps;
+    return `$${ctx.temps}`;
   }
 
   /**
@@ -301,7 +305,19 @@ class Emitter {
     return (names.size > 0 ? `let ${[...names].join(", ")};` : "") + code;
   }
 
+  /**
+   * A statement. Its temps are dead once it has run, so the next statement reuses them; the
+   * temps of a loop or goto block are taken before its body's statements, which take theirs
+   * above them.
+   */
   private statement(s: A.Statement, ctx: FnCtx, hoisted = false): string {
+    const base = ctx.temps;
+    const out = this.statementAt(s, ctx, hoisted);
+    ctx.temps = base;
+    return out;
+  }
+
+  private statementAt(s: A.Statement, ctx: FnCtx, hoisted: boolean): string {
     const m = marker(s.line);
     this.stmtLine = s.line;
     switch (s.kind) {
@@ -751,9 +767,9 @@ class Emitter {
       let fast = "";
       if (JS_NAME.test(e.method)) {
         const c = this.scratch(ctx), k = e.method;
-        fast = `${o}?.strs?.${k} ?? (${o}?.bigStr === false && (${c} = ${o}.mt?.strs?.__index) !== undefined ? ${c}.strs?.${k} ?? (${c}.bigStr === false ? ${c}.mt?.strs?.__index?.strs?.${k} : undefined) : undefined) ?? `;
+        fast = `${o}?.strs?.${k} ?? (${o}?.bigStr === false && (${c} = ${o}.mt?.strs?.__index) ? ${c}.strs?.${k} ?? (${c}.bigStr === false ? ${c}.mt?.strs?.__index?.strs?.${k} : undefined) : undefined) ?? `;
       }
-      callee = `$fn(${fast}${look}, ${JSON.stringify(`method '${e.method}'`)})`;
+      callee = `$fn(${fast}${look}, ${this.descConst(JSON.stringify(`method '${e.method}'`))})`;
     } else {
       const known = this.res.knownFunction(e.callee);
       if (known !== undefined) {
@@ -803,7 +819,7 @@ class Emitter {
       if (self !== undefined) vals.unshift(self);
       all = vals.join(", ");
     }
-    const call = `${f}.$g !== undefined ? yield* ${m}${f}.$g${site}(${all}) : ${m}${f}${site}(${all})`;
+    const call = `${f}.$g ? yield* ${m}${f}.$g${site}(${all}) : ${m}${f}${site}(${all})`;
     if (e.kind === "Call" && this.isCoroutineYield(e.callee)) {
       // coroutine.yield itself: yield here, without a generator for the builtin's own form.
       const vals = spread ? `[true, ${all}]` : `[true${all === "" ? "" : ", " + all}]`;
@@ -865,7 +881,11 @@ class Emitter {
       default:
         return "undefined";
     }
-    // Each description once, as a constant of the chunk: the code stays short.
+    return this.descConst(text);
+  }
+
+  /** Each description once, as a constant of the chunk (`$D3`): the code stays short. */
+  private descConst(text: string): string {
     let name = this.descs.get(text);
     if (name === undefined) {
       name = `$D${this.descs.size}`;
