@@ -2,6 +2,7 @@
 // JS line to Lua line. A marker becomes a line break where the Lua line changes, so that
 // V8's stack positions (line granularity) name the right Lua line; where a break would
 // change the meaning of the JS (after return/yield/throw/break/continue), it is dropped.
+// Function bodies are kept apart and referenced from their parent's text (see CodeWriter).
 
 const OPEN = "\u0001";
 const CLOSE = "\u0002";
