@@ -23,10 +23,19 @@ export const RUNTIME_NAMES = [
   "coYield", "yieldValues",
 ] as const;
 
+/**
+ * The generated module's names for the runtime's bindings: `$name`, or shorter for those
+ * repeated at every suspension check of a generator body.
+ */
+const LOCAL_NAME: Readonly<Partial<Record<(typeof RUNTIME_NAMES)[number], string>>> = { PENDING: "$Pd", runPending: "$rp" };
+
 interface FnCtx {
   readonly info: FunctionInfo;
   readonly gen: boolean;
+  /** Temps in use ($1..$temps): a statement's are free again once it is emitted. */
   temps: number;
+  /** The most temps in use at once: the body declares that many. */
+  maxTemps: number;
   /** Enclosing Lua loops' JS labels (innermost last); a label is only named when goto wrappers intervene. */
   readonly loops: { label: string }[];
   /** Visible goto labels, innermost block last. */
@@ -71,7 +80,9 @@ const LIT = new Set(["Nil", "Boolean", "Number", "String"]);
 class Emitter {
   private protos: string[] = [];
   private protoIndex = new Map<A.FunctionExpression | A.Chunk, number>();
+  /** Each body's reference (see CodeWriter.body), by proto and form. */
   private bodyCache = new Map<string, string>();
+  private readonly writer = new CodeWriter();
   /** Operand descriptions (quoted JS strings) -> the constants that hold them: `$D3`. */
   private descs = new Map<string, string>();
   private labelCounter = 0;
@@ -86,7 +97,7 @@ class Emitter {
     if (!ctx.gen) return `${m}$${name}(${args}${trailing(descs)})`;
     // One temp serves every such check of the body: it is read right after it is set.
     ctx.usesT = true;
-    return `(($t = ${m}$${name}(${args}, ${descs.join(", ")}, 1)) === $PENDING ? (yield* $runPending()) : $t)`;
+    return `(($t = ${m}$${name}(${args}, ${descs.join(", ")}, 1)) === $Pd ? yield* $rp() : $t)`;
   }
 
   /** A line marker for an operation, unless it is on its statement's line. */
@@ -101,13 +112,13 @@ class Emitter {
     const main = this.functionValue(chunk, info, [], true, "$main", chunk.lastLine, "$env");
     const head =
       `(function ($rt, $env, $meta) {\n"use strict";\n` +
-      `const { ${RUNTIME_NAMES.map((n) => `${n}: $${n}`).join(", ")} } = $rt;\n` +
+      `const { ${RUNTIME_NAMES.map((n) => `${n}: ${LOCAL_NAME[n] ?? "$" + n}`).join(", ")} } = $rt;\n` +
       `const $C = { source: $meta.source, shortSrc: $meta.shortSrc };\n` +
       this.protos.map((p, i) => `const $P${i} = ${p};\n`).join("") +
       (this.descs.size > 0 ? `const ${[...this.descs].map(([text, name]) => `${name} = ${text}`).join(", ")};\n` : "") +
       `$meta.protos = [${this.protos.map((_, i) => `$P${i}`).join(", ")}];\n` +
       `return `;
-    const w = new CodeWriter();
+    const w = this.writer;
     w.raw(head);
     w.text(main);
     w.raw(";\n})");
@@ -169,19 +180,17 @@ class Emitter {
     const key = `${this.protoIndex.get(node)}:${gen}`;
     const cached = this.bodyCache.get(key);
     if (cached !== undefined) return cached;
-    const ctx: FnCtx = { info, gen, temps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, self, alias: info.envUses * (self.length - 2) > self.length + 12, usesEnv: false, usesT: false };
+    const ctx: FnCtx = { info, gen, temps: 0, maxTemps: 0, loops: [], labels: [], hasVararg: node.kind === "Chunk" || node.isVararg, self, alias: info.envUses * (self.length - 2) > self.length + 12, usesEnv: false, usesT: false };
     const code = this.block(body, ctx);
     let temps = ctx.usesT ? "$t" : "";
-    for (let i = 1; i <= ctx.temps; i++) temps += temps === "" ? `$${i}` : `, $${i}`;
+    for (let i = 1; i <= ctx.maxTemps; i++) temps += temps === "" ? `$${i}` : `, $${i}`;
     if (temps !== "") temps = `let ${temps};`;
     const last = body[body.length - 1];
     const tail = last !== undefined && last.kind === "Return" ? "" : "return $NONE;";
     // The function in a const when the body names its environment often: globals read
     // `$F.$env` each time (setfenv may change it), a shorter text than the function's name.
-    const out = `${ctx.usesEnv ? `const $F = ${self};` : ""}${temps}${code}${tail}`;
-    // Flatten the body's rope now: its many small pieces die young, instead of all living
-    // (and being promoted by the GC) until the writer joins the whole chunk.
-    out.charCodeAt(0);
+    // The writer keeps the text; the parent's holds a reference to it.
+    const out = this.writer.body(`${ctx.usesEnv ? `const $F = ${self};` : ""}${temps}${code}${tail}`);
     this.bodyCache.set(key, out);
     return out;
   }
@@ -194,7 +203,19 @@ class Emitter {
   }
 
   private temp(ctx: FnCtx): string {
-    return `$${++ctx.temps}`;
+    if (++ctx.temps > ctx.maxTemps) ctx.maxTemps = ctx.temps;
+    return `$${ctx.temps}`;
+  }
+
+  /**
+   * The body's one scratch temp, `$t`, for a value that is read right after it is set, with
+   * nothing evaluated in between (a global's environment, a field's object, a metatable's
+   * __index, a logical operand, an operator's result). Nesting is safe: an inner use is over
+   * before the outer assignment. Fewer temps make shorter text and smaller frames.
+   */
+  private scratch(ctx: FnCtx): string {
+    ctx.usesT = true;
+    return "$t";
   }
 
   // ------------------------------------------------------------------ statements
@@ -284,7 +305,19 @@ class Emitter {
     return (names.size > 0 ? `let ${[...names].join(", ")};` : "") + code;
   }
 
+  /**
+   * A statement. Its temps are dead once it has run, so the next statement reuses them; the
+   * temps of a loop or goto block are taken before its body's statements, which take theirs
+   * above them.
+   */
   private statement(s: A.Statement, ctx: FnCtx, hoisted = false): string {
+    const base = ctx.temps;
+    const out = this.statementAt(s, ctx, hoisted);
+    ctx.temps = base;
+    return out;
+  }
+
+  private statementAt(s: A.Statement, ctx: FnCtx, hoisted: boolean): string {
     const m = marker(s.line);
     this.stmtLine = s.line;
     switch (s.kind) {
@@ -514,7 +547,7 @@ class Emitter {
     const decl = names
       .map((n, i) => `${n} = ${i === 0 ? `${it}.k` : i === 1 ? `${it}.v` : `${it}.rest[${i}]`}`)
       .join(", ");
-    const step = ctx.gen ? `(${it}.gen ? (yield* ${it}.stepG()) : ${it}.step())` : `${it}.step()`;
+    const step = ctx.gen ? `(${it}.gen ? yield* ${it}.stepG() : ${it}.step())` : `${it}.step()`;
     return this.loop(ctx, (label) => `${it} = $iter(${explist}); ${label}while (${step}) {let ${decl};${this.block(s.body, ctx)}}`);
   }
 
@@ -562,7 +595,7 @@ class Emitter {
         if (v !== undefined) return v.js;
         if (!JS_NAME.test(e.name)) return `$getS(${this.env(ctx)}, ${JSON.stringify(e.name)})`;
         // The global inline, as a field (an inline cache per site), then getS.
-        const g = this.temp(ctx);
+        const g = this.scratch(ctx);
         return `((${g} = ${this.env(ctx)}).strs?.${e.name} ?? $getS(${g}, "${e.name}"))`;
       }
       case "Index": {
@@ -573,7 +606,7 @@ class Emitter {
           if (!JS_NAME.test(name)) return this.op(ctx, this.mk(e.line), "getS", `${obj}, ${JSON.stringify(name)}`, desc);
           // The own field inline, so that V8 caches the lookup per site (a table's string
           // part is an object with hidden classes); anything else through getS.
-          const t = this.temp(ctx);
+          const t = this.scratch(ctx);
           return `((${t} = ${obj})?.strs?.${name} ?? ${this.op(ctx, this.mk(e.line), "getS", `${t}, "${name}"`, desc)})`;
         }
         return this.op(ctx, this.mk(e.line), "get", `${obj}, ${this.expr(e.key, ctx)}`, desc);
@@ -620,7 +653,7 @@ class Emitter {
     if (isBoolean(e.left) && isBoolean(e.right)) {
       return `(${this.expr(e.left, ctx)} ${e.op === "and" ? "&&" : "||"} ${this.expr(e.right, ctx)})`;
     }
-    const t = this.temp(ctx);
+    const t = this.scratch(ctx);
     const l = this.expr(e.left, ctx);
     const r = this.expr(e.right, ctx);
     return e.op === "and"
@@ -709,7 +742,7 @@ class Emitter {
         const v = this.expr(it.value, ctx);
         if (NEVER_NIL.has(it.value.kind)) parts.push(`${t}${k} = ${v}`);
         else {
-          const tv = this.temp(ctx);
+          const tv = this.scratch(ctx);
           parts.push(`(${tv} = ${v}) !== undefined && (${t}${k} = ${tv})`);
         }
       }
@@ -738,10 +771,10 @@ class Emitter {
       // do not see, so the walk goes up only from tables that are not.
       let fast = "";
       if (JS_NAME.test(e.method)) {
-        const c = this.temp(ctx), k = e.method;
-        fast = `${o}?.strs?.${k} ?? (${o}?.bigStr === false && (${c} = ${o}.mt?.strs?.__index) !== undefined ? ${c}.strs?.${k} ?? (${c}.bigStr === false ? ${c}.mt?.strs?.__index?.strs?.${k} : undefined) : undefined) ?? `;
+        const c = this.scratch(ctx), k = e.method;
+        fast = `${o}?.strs?.${k} ?? (${o}?.bigStr === false && (${c} = ${o}.mt?.strs?.__index) ? ${c}.strs?.${k} ?? (${c}.bigStr === false ? ${c}.mt?.strs?.__index?.strs?.${k} : undefined) : undefined) ?? `;
       }
-      callee = `$fn(${fast}${look}, ${JSON.stringify(`method '${e.method}'`)})`;
+      callee = `$fn(${fast}${look}, ${this.descConst(JSON.stringify(`method '${e.method}'`))})`;
     } else {
       const known = this.res.knownFunction(e.callee);
       if (known !== undefined) {
@@ -794,7 +827,7 @@ class Emitter {
     // A function literal among the arguments (or the split lookup) moved the line mapping:
     // the call names its line again, before `yield*` (a break right after it is dropped).
     const again = back !== "" || (m === "" && hasMarker(pre)) ? marker(e.line) : "";
-    const call = `${f}.$g !== undefined ? ${again}(yield* ${m}${f}.$g${site}(${all})) : ${again}${m}${f}${site}(${all})`;
+    const call = `${f}.$g ? ${again}(yield* ${m}${f}.$g${site}(${all})) : ${again}${m}${f}${site}(${all})`;
     if (e.kind === "Call" && this.isCoroutineYield(e.callee)) {
       // coroutine.yield itself: yield here, without a generator for the builtin's own form.
       const vals = spread ? `[true, ${all}]` : `[true${all === "" ? "" : ", " + all}]`;
@@ -856,7 +889,11 @@ class Emitter {
       default:
         return "undefined";
     }
-    // Each description once, as a constant of the chunk: the code stays short.
+    return this.descConst(text);
+  }
+
+  /** Each description once, as a constant of the chunk (`$D3`): the code stays short. */
+  private descConst(text: string): string {
     let name = this.descs.get(text);
     if (name === undefined) {
       name = `$D${this.descs.size}`;

@@ -2,11 +2,15 @@
 // JS line to Lua line. A marker becomes a line break where the Lua line changes, so that
 // V8's stack positions (line granularity) name the right Lua line; where a break would
 // change the meaning of the JS (after return/yield/throw/break/continue), it is dropped.
+// Function bodies are kept apart and referenced from their parent's text (see CodeWriter).
 
 const OPEN = "\u0001";
 const CLOSE = "\u0002";
 
 const SITE = "\u0003";
+/** A reference to a kept function body: BODY index BODY_END. */
+const BODY = "\u0004";
+const BODY_END = "\u0005";
 
 /** Placed right before a call's `(`: records the call site's kind (V8 reports that column). */
 export function siteMarker(kind: "m"): string {
@@ -61,8 +65,16 @@ function endsRestricted(src: string, end: number): boolean {
   return RESTRICTED_WORDS.includes(word);
 }
 
+/**
+ * Collects the chunk's text and turns it into code plus line table. Function bodies are kept
+ * apart (`body`) and referenced from their parent's text, so that no text is copied into its
+ * parent's, and the whole chunk is built once, by the final join: a string of megabytes
+ * costs a fresh allocation (and its page faults) each time it is copied. A body referenced
+ * twice (a nested function sits in both forms of its parent) is written twice.
+ */
 export class CodeWriter {
   private parts: string[] = [];
+  private bodies: string[] = [];
 
   /** Text without markers (the prologue). */
   raw(s: string): void {
@@ -74,77 +86,98 @@ export class CodeWriter {
     this.parts.push(s);
   }
 
+  /** Keeps a function body (text with markers) and returns the reference to put in its place. */
+  body(s: string): string {
+    // Flat now: its many small pieces die young, instead of living until the final join.
+    s.charCodeAt(0);
+    this.bodies.push(s);
+    return `${BODY}${this.bodies.length - 1}${BODY_END}`;
+  }
+
   finish(): { code: string; luaLine: Int32Array; methodSites: Set<number> } {
-    const src = this.parts.join("");
     const out: string[] = [];
     const lines: number[] = [0, 0]; // lines[jsLine] (1-based) = Lua line
     let current = 0; // Lua line of the JS line being written
     let hasCode = false; // the current JS line has non-blank text
     let col = 0; // characters on the current JS line
     const methodSites = new Set<number>();
-    let i = 0;
-    // The next marker of each kind, found again only once passed (a search per marker would be quadratic).
-    let nextOpen = src.indexOf(OPEN);
-    let nextSite = src.indexOf(SITE);
-    let nextNl = src.indexOf("\n");
-    while (i < src.length) {
-      if (nextOpen >= 0 && nextOpen < i) nextOpen = src.indexOf(OPEN, i);
-      if (nextSite >= 0 && nextSite < i) nextSite = src.indexOf(SITE, i);
-      const isSite = nextSite >= 0 && (nextOpen < 0 || nextSite < nextOpen);
-      const o = isSite ? nextSite : nextOpen;
-      const end = o < 0 ? src.length : o;
-      if (end > i) {
-        // Raw newlines (prologue) start new JS lines that keep the current mapping.
-        if (nextNl >= 0 && nextNl < i) nextNl = src.indexOf("\n", i);
-        let lastNl = -1;
-        while (nextNl >= 0 && nextNl < end) {
-          lines.push(current);
-          lastNl = nextNl;
-          nextNl = src.indexOf("\n", nextNl + 1);
-        }
-        out.push(src.slice(i, end));
-        let from = i;
-        if (lastNl >= 0) {
-          hasCode = false;
-          col = end - lastNl - 1;
-          from = lastNl + 1;
-        } else {
-          col += end - i;
-        }
-        if (!hasCode) {
-          for (let k = from; k < end; k++) {
-            if (!isSpace(src.charCodeAt(k))) {
-              hasCode = true;
-              break;
+    const bodies = this.bodies;
+    // A body starts after its function's `{` (never after a restricted word), so a scan
+    // back for one stops at the body's start.
+    const scan = (src: string): void => {
+      let i = 0;
+      // The next marker of each kind, found again only once passed (a search per marker would be quadratic).
+      let nextOpen = src.indexOf(OPEN);
+      let nextSite = src.indexOf(SITE);
+      let nextBody = src.indexOf(BODY);
+      let nextNl = src.indexOf("\n");
+      while (i < src.length) {
+        if (nextOpen >= 0 && nextOpen < i) nextOpen = src.indexOf(OPEN, i);
+        if (nextSite >= 0 && nextSite < i) nextSite = src.indexOf(SITE, i);
+        if (nextBody >= 0 && nextBody < i) nextBody = src.indexOf(BODY, i);
+        let o = nextOpen;
+        if (nextSite >= 0 && (o < 0 || nextSite < o)) o = nextSite;
+        if (nextBody >= 0 && (o < 0 || nextBody < o)) o = nextBody;
+        const end = o < 0 ? src.length : o;
+        if (end > i) {
+          // Raw newlines (prologue) start new JS lines that keep the current mapping.
+          if (nextNl >= 0 && nextNl < i) nextNl = src.indexOf("\n", i);
+          let lastNl = -1;
+          while (nextNl >= 0 && nextNl < end) {
+            lines.push(current);
+            lastNl = nextNl;
+            nextNl = src.indexOf("\n", nextNl + 1);
+          }
+          out.push(i === 0 && end === src.length ? src : src.slice(i, end));
+          let from = i;
+          if (lastNl >= 0) {
+            hasCode = false;
+            col = end - lastNl - 1;
+            from = lastNl + 1;
+          } else {
+            col += end - i;
+          }
+          if (!hasCode) {
+            for (let k = from; k < end; k++) {
+              if (!isSpace(src.charCodeAt(k))) {
+                hasCode = true;
+                break;
+              }
             }
           }
         }
-      }
-      if (o < 0) break;
-      if (isSite) {
-        // V8 reports a call at its "(" (the next char), 1-based.
-        methodSites.add(siteKey(lines.length - 1, col + 1));
-        i = o + 2;
-        continue;
-      }
-      const c = src.indexOf(CLOSE, o);
-      let line = 0;
-      for (let k = o + 1; k < c; k++) line = line * 10 + src.charCodeAt(k) - 48;
-      i = c + 1;
-      if (line === current) continue;
-      if (!hasCode) {
-        // Nothing on this JS line yet: just relabel it.
-        lines[lines.length - 1] = line;
+        if (o < 0) break;
+        if (o === nextSite) {
+          // V8 reports a call at its "(" (the next char), 1-based.
+          methodSites.add(siteKey(lines.length - 1, col + 1));
+          i = o + 2;
+          continue;
+        }
+        const c = src.indexOf(o === nextBody ? BODY_END : CLOSE, o);
+        let n = 0;
+        for (let k = o + 1; k < c; k++) n = n * 10 + src.charCodeAt(k) - 48;
+        i = c + 1;
+        if (o === nextBody) {
+          scan(bodies[n]!);
+          continue;
+        }
+        const line = n;
+        if (line === current) continue;
+        if (!hasCode) {
+          // Nothing on this JS line yet: just relabel it.
+          lines[lines.length - 1] = line;
+          current = line;
+          continue;
+        }
+        if (endsRestricted(src, o)) continue;
+        out.push("\n");
+        lines.push(line);
+        hasCode = false;
+        col = 0;
         current = line;
-        continue;
       }
-      if (endsRestricted(src, o)) continue;
-      out.push("\n");
-      lines.push(line);
-      hasCode = false;
-      col = 0;
-      current = line;
-    }
+    };
+    for (const part of this.parts) scan(part);
     return { code: out.join(""), luaLine: Int32Array.from(lines), methodSites };
   }
 }
