@@ -46,6 +46,8 @@ interface Step {
   readonly save?: boolean;
   /** offer h2 by ALPN and ask over HTTP/2 */
   readonly h2?: boolean;
+  /** the client takes session tickets (else it refuses them, so sessions resume by ID) */
+  readonly tickets?: boolean;
 }
 
 function oneStep(port: number, st: Step, saved: { session?: Buffer }): Promise<string> {
@@ -53,7 +55,7 @@ function oneStep(port: number, st: Step, saved: { session?: Buffer }): Promise<s
   return new Promise((resolve) => {
     const s = tls.connect({
       host: "127.0.0.1", port, servername: st.sni, rejectUnauthorized: false, maxVersion: "TLSv1.2",
-      secureOptions: cryptoConstants.SSL_OP_NO_TICKET, session: st.resume ? saved.session : undefined,
+      secureOptions: st.tickets ? undefined : cryptoConstants.SSL_OP_NO_TICKET, session: st.resume ? saved.session : undefined,
     });
     let body = "";
     let cn = "";
@@ -255,4 +257,43 @@ test("ssl_client_hello_by_lua and ssl_certificate_by_lua run on handshakes witho
     { path: "/", h2: true }, { path: "/", h2: true, sni: "a.test" }, { path: "/" }, { path: "/?last=1", h2: true },
   ]);
   assert.deepEqual(r.answers, ["other h2 ok nil\n", "default h2 ok a.test\n", "other reused=false ok nil\n", "other h2 ok nil\n"]);
+});
+
+test("ssl_session_tickets: with tickets a session resumes without the Lua phases; off, by ID through them", async () => {
+  const steps: Step[] = [
+    { path: "/", sni: "a.test", save: true, tickets: true }, { path: "/", sni: "a.test", resume: true, tickets: true },
+    { path: "/", save: true, tickets: true }, { path: "/?last=1", resume: true, tickets: true },
+  ];
+  const on = await compare("tickets on", SESSION_CONF, steps);
+  assert.deepEqual(on.answers, ["default reused=false ok\n", "- reused=true ok\n", "default reused=false ok\n", "- reused=true ok\n"]);
+  assert.ok(!on.log.some((l) => /store|fetch/.test(l)));
+  const off = await compare("tickets off", SESSION_CONF.replace("lua_shared_dict sess 1m;", "lua_shared_dict sess 1m;\n  ssl_session_tickets off;"), steps);
+  assert.deepEqual(off.answers, on.answers);
+  assert.equal(off.log.filter((l) => /set: true/.test(l)).length, 2);
+});
+
+test("ssl-resume: a session's expiry and a ticket's origin are read as node's server wrote them", async () => {
+  const { sessionAlive, ticketResumes } = await import("../../src/http/modules/lua/ssl-resume.js");
+  const srv = tls.createServer({ key: pem["default.key"], cert: pem["default.crt"], maxVersion: "TLSv1.2" }, (s) => s.end("x"));
+  const made: Buffer[] = [];
+  srv.on("newSession", (_id: Buffer, data: Buffer, cb: () => void) => {
+    made.push(data);
+    cb();
+  });
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => {
+    const c = tls.connect({ port, host: "127.0.0.1", rejectUnauthorized: false, secureOptions: cryptoConstants.SSL_OP_NO_TICKET });
+    c.on("data", () => undefined);
+    c.on("close", () => r());
+  });
+  srv.close();
+  const now = Date.now() / 1000;
+  assert.equal(made.length, 1);
+  assert.equal(sessionAlive(made[0]!, now), true);
+  assert.equal(sessionAlive(made[0]!, now + 86400), false, "past its timeout (OpenSSL's 7200s here)");
+  assert.equal(sessionAlive(Buffer.from("junk"), now), false);
+  const keys = srv.getTicketKeys();
+  assert.equal(ticketResumes(Buffer.alloc(200, 7), keys, now), false);
+  assert.equal(ticketResumes(Buffer.concat([keys.subarray(0, 16), Buffer.alloc(100)]), keys, now), false);
 });

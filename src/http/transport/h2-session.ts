@@ -50,9 +50,10 @@ export const handshakeHooks: {
   /**
    * Asked per TLS connection: the code to run on its ClientHello record when the address has
    * Lua handshake phases (undefined, the common case, costs one lookup). It resolves to the
-   * plan, or undefined when the handshake is refused (already logged).
+   * plan, or undefined when the handshake is refused (already logged). `ticketKeys` are the
+   * address's TLS server's (to tell a ticket that will resume).
    */
-  before?: (t: TlsListen) => ((sock: Socket, hello: Buffer) => Promise<HandshakePlan | undefined>) | undefined;
+  before?: (t: TlsListen) => ((sock: Socket, hello: Buffer, ticketKeys: Buffer) => Promise<HandshakePlan | undefined>) | undefined;
   /** Asked once per TLS server. */
   sessions?: (t: TlsListen) => SessionHooks | undefined;
 } = {};

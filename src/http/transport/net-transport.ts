@@ -126,7 +126,7 @@ class NetListener implements Listener {
       // Lua runs on the ClientHello before the TLS server sees it (node would call nothing
       // without a server name): read the whole record, then hand the bytes back.
       readRecord(sock, (record) => {
-        before(sock, record).then((plan) => {
+        before(sock, record, this.tlsServerFor(t).getTicketKeys()).then((plan) => {
           if (sock.destroyed) return;
           if (plan === undefined) {
             sock.destroy();

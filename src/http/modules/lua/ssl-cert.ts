@@ -23,6 +23,7 @@ import {
   peerSuffix, phaseContext, runCleanups, SSL_CERT_KEY, sslAddress, sslStarter, type HandshakePhase, type SslAddress,
 } from "./ssl-phase.js";
 import { runFetch } from "./ssl-session.js";
+import { sessionAlive, ticketResumes } from "./ssl-resume.js";
 
 export { registerSslAddresses, setSslStarter, SSL_CERT_KEY, SSL_HELLO_KEY, type SslStarter } from "./ssl-phase.js";
 
@@ -63,7 +64,7 @@ function versionName(v: number): tls.SecureVersion | undefined {
   return n === "TLSv1" || n === "TLSv1.1" || n === "TLSv1.2" || n === "TLSv1.3" ? n : undefined;
 }
 
-async function handshake(at: SslAddress, t: TlsListen, sock: Socket, record: Buffer): Promise<HandshakePlan | undefined> {
+async function handshake(at: SslAddress, t: TlsListen, sock: Socket, record: Buffer, ticketKeys: Buffer): Promise<HandshakePlan | undefined> {
   const hello: ClientHello | undefined = parseClientHello(record);
   const name = serverNameOf(hello);
   const peers = peerSuffix(sock.remoteAddress, sock.localAddress, sock.localPort);
@@ -94,10 +95,18 @@ async function handshake(at: SslAddress, t: TlsListen, sock: Socket, record: Buf
   }
   const version = negotiatedVersion(hello, min, max);
 
-  // OpenSSL looks a session ID up only for TLS 1.2 and below, and not when a ticket is offered
-  const ticket = hello?.extensions.get(EXT_SESSION_TICKET);
+  // OpenSSL looks a session ID up only for TLS 1.2 and below, and not when a ticket is offered;
+  // a resumed handshake runs no certificate phase (ssl-resume.ts tells one in advance)
+  const ticket = version <= 0x0303 ? hello?.extensions.get(EXT_SESSION_TICKET) : undefined;
+  const now = Date.now() / 1000;
+  let resumes = ticket !== undefined && ticket.length > 0 && ticketResumes(ticket, ticketKeys, now);
   const offersId = hello !== undefined && hello.sessionId.length > 0 && version <= 0x0303 && (ticket === undefined || ticket.length === 0);
-  if (at.fetch !== undefined && offersId && runFetch(at, at.fetch, sock, Buffer.from(hello.sessionId))) {
+  if (at.fetch !== undefined && offersId) {
+    const given = runFetch(at, at.fetch, sock, Buffer.from(hello.sessionId));
+    if (sock.destroyed) return undefined;
+    resumes = given !== undefined && sessionAlive(given, now);
+  }
+  if (resumes) {
     return { options: rangeSet ? { ...t.defaultOptions, minVersion: versionName(min), maxVersion: versionName(max) } : undefined, ownCertificate: false };
   }
 
@@ -139,5 +148,5 @@ handshakeHooks.before = (t) => {
   const at = sslAddress(t);
   if (at === undefined || sslStarter() === undefined) return undefined;
   if (at.hello === undefined && at.fetch === undefined && !at.anyCert) return undefined;
-  return (sock, record) => handshake(at, t, sock, record);
+  return (sock, record, ticketKeys) => handshake(at, t, sock, record, ticketKeys);
 };

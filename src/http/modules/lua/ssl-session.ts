@@ -25,12 +25,11 @@ import {
 const fetched = new Map<string, Buffer>();
 
 /**
- * Run the fetch phase for an offered session ID. Resolves to whether a session was given
- * (the handshake then resumes, and ssl_certificate_by_lua* does not run, as in nginx).
+ * Run the fetch phase for an offered session ID: the session it gave (node resumes it), if any.
  */
-export function runFetch(at: SslAddress, chunk: LuaChunk, sock: Socket, id: Buffer): boolean {
+export function runFetch(at: SslAddress, chunk: LuaChunk, sock: Socket, id: Buffer): Buffer | undefined {
   const start = sslStarter();
-  if (start === undefined) return false;
+  if (start === undefined) return undefined;
   const peers = peerSuffix(sock.remoteAddress, sock.localAddress, sock.localPort);
   const ctx = phaseContext("ssl_session_fetch_by_lua*", peers);
   const log = at.cfg.main.errorLog;
@@ -43,7 +42,7 @@ export function runFetch(at: SslAddress, chunk: LuaChunk, sock: Socket, id: Buff
   });
   if ("loadError" in s) {
     log.log("error", s.loadError, ctx);
-    return false;
+    return undefined;
   }
   const end = s.end;
   if (end instanceof Promise) {
@@ -53,23 +52,23 @@ export function runFetch(at: SslAddress, chunk: LuaChunk, sock: Socket, id: Buff
     log.log("crit", "lua: cannot yield in sess get cb: missing async sess get cb support in OpenSSL while fetching SSL session by lua", {
       conn: nextConnectionNumber(), suffix: () => peers,
     });
-    return false;
+    return undefined;
   }
   runCleanups(cleanups);
   if (end.error !== undefined) {
     log.log("error", entryAbortText(end.error), ctx);
-    return false;
+    return undefined;
   }
   const code = s.h.exitCode;
-  if (code !== undefined && code !== 0 && code !== 200) return false;
-  if (st.resumed === undefined) return false;
+  if (code !== undefined && code !== 0 && code !== 200) return undefined;
+  if (st.resumed === undefined) return undefined;
   const key = id.toString("hex");
   fetched.set(key, st.resumed);
   const given = st.resumed;
   sock.once("close", () => {
     if (fetched.get(key) === given) fetched.delete(key);
   });
-  return true;
+  return given;
 }
 
 function runStore(chunk: LuaChunk, at: SslAddress, ts: TLSSocket, id: Buffer, data: Buffer): void {
