@@ -48,13 +48,15 @@ interface Step {
   readonly h2?: boolean;
   /** the client takes session tickets (else it refuses them, so sessions resume by ID) */
   readonly tickets?: boolean;
+  /** offer TLS 1.3 (else the client stops at TLS 1.2) */
+  readonly tls13?: boolean;
 }
 
 function oneStep(port: number, st: Step, saved: { session?: Buffer }): Promise<string> {
   if (st.h2) return h2Step(port, st);
   return new Promise((resolve) => {
     const s = tls.connect({
-      host: "127.0.0.1", port, servername: st.sni, rejectUnauthorized: false, maxVersion: "TLSv1.2",
+      host: "127.0.0.1", port, servername: st.sni, rejectUnauthorized: false, maxVersion: st.tls13 ? "TLSv1.3" : "TLSv1.2",
       secureOptions: st.tickets ? undefined : cryptoConstants.SSL_OP_NO_TICKET, session: st.resume ? saved.session : undefined,
     });
     let body = "";
@@ -270,6 +272,15 @@ test("ssl_session_tickets: with tickets a session resumes without the Lua phases
   const off = await compare("tickets off", SESSION_CONF.replace("lua_shared_dict sess 1m;", "lua_shared_dict sess 1m;\n  ssl_session_tickets off;"), steps);
   assert.deepEqual(off.answers, on.answers);
   assert.equal(off.log.filter((l) => /set: true/.test(l)).length, 2);
+});
+
+test("TLS 1.3: tickets resume without the certificate phase, and no session phase runs", async () => {
+  const conf = SESSION_CONF.replace("ssl_certificate default.crt;", "ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_certificate default.crt;");
+  const r = await compare("tls13", conf, [
+    { path: "/", save: true, tls13: true }, { path: "/", resume: true, tls13: true }, { path: "/?last=1", resume: true, tls13: true },
+  ]);
+  assert.deepEqual(r.answers, ["default reused=false ok\n", "- reused=true ok\n", "- reused=true ok\n"]);
+  assert.equal(r.log.filter((l) => /cert nil/.test(l)).length, 1);
 });
 
 test("ssl-resume: a session's expiry and a ticket's origin are read as node's server wrote them", async () => {

@@ -11,7 +11,7 @@ import * as tls from "node:tls";
 import type { Socket } from "node:net";
 import { selectServer } from "../../config/server-names.js";
 import { handshakeHooks, type HandshakePlan } from "../../transport/h2-session.js";
-import { clientVersions, EXT_SESSION_TICKET, negotiatedVersion, parseClientHello, serverNameOf, type ClientHello } from "./ssl-hello.js";
+import { clientVersions, EXT_SESSION_TICKET, firstPskIdentity, negotiatedVersion, parseClientHello, serverNameOf, type ClientHello } from "./ssl-hello.js";
 import type { TlsListen } from "../../transport/types.js";
 import { bindHandshake, VERSION_NAMES, VERSION_NUMBERS, type SslHandshake } from "../../../ngx/ssl.js";
 import { bindClientHello, type ClientHelloState } from "../../../ngx/ssl-clienthello.js";
@@ -99,7 +99,9 @@ async function handshake(at: SslAddress, t: TlsListen, sock: Socket, record: Buf
   // a resumed handshake runs no certificate phase (ssl-resume.ts tells one in advance)
   const ticket = version <= 0x0303 ? hello?.extensions.get(EXT_SESSION_TICKET) : undefined;
   const now = Date.now() / 1000;
-  let resumes = ticket !== undefined && ticket.length > 0 && ticketResumes(ticket, ticketKeys, now);
+  // TLS 1.3 resumes from a ticket offered as a PSK identity
+  const offered = version === 0x0304 ? firstPskIdentity(hello) : ticket;
+  let resumes = offered !== undefined && offered.length > 0 && ticketResumes(offered, ticketKeys, now);
   const offersId = hello !== undefined && hello.sessionId.length > 0 && version <= 0x0303 && (ticket === undefined || ticket.length === 0);
   if (at.fetch !== undefined && offersId) {
     const given = runFetch(at, at.fetch, sock, Buffer.from(hello.sessionId));

@@ -14,6 +14,16 @@ export interface ClientHello {
 export const EXT_SERVER_NAME = 0;
 export const EXT_SUPPORTED_VERSIONS = 43;
 export const EXT_SESSION_TICKET = 35;
+export const EXT_PRE_SHARED_KEY = 41;
+
+/** The first PSK identity a TLS 1.3 ClientHello offers (a ticket), or undefined. */
+export function firstPskIdentity(h: ClientHello | undefined): Buffer | undefined {
+  // identities: length(2), then identity: length(2), bytes, obfuscated_ticket_age(4)
+  const e = h?.extensions.get(EXT_PRE_SHARED_KEY);
+  if (e === undefined || e.length < 4) return undefined;
+  const len = e.readUInt16BE(2);
+  return 4 + len <= e.length ? e.subarray(4, 4 + len) : undefined;
+}
 
 /** The host_name of the server_name extension, or "" without one. */
 export function serverNameOf(h: ClientHello | undefined): string {
