@@ -58,7 +58,10 @@ export const handshakeHooks: {
   sessions?: (t: TlsListen) => SessionHooks | undefined;
 } = {};
 
-/** Remembers new sessions from node's 'newSession' (which does not say whose) until their socket is secure. */
+/**
+ * How many new sessions from node's 'newSession' (which does not say whose) a server keeps
+ * until their socket is secure (a handshake that fails after it leaves one behind).
+ */
 const MAX_PENDING_SESSIONS = 1024;
 
 /**
