@@ -194,7 +194,7 @@ http {
     ssl_client_hello_by_lua_block { ngx.log(ngx.WARN, "hello ", tostring(require("ngx.ssl.clienthello").get_client_hello_server_name())) }
     ssl_certificate_by_lua_block { ngx.log(ngx.WARN, "cert ", tostring(require("ngx.ssl").server_name())) }
     location /mode { content_by_lua_block { ngx.shared.sess:set("mode", ngx.var.arg_m) ngx.say("mode ", ngx.var.arg_m) } }
-    location / { content_by_lua_block { ngx.say("ok") } log_by_lua_block { ngx.log(ngx.WARN, ngx.var.arg_last and "last step" or "step") } }
+    location / { content_by_lua_block { ngx.say("ok") } log_by_lua_block { ngx.log(ngx.WARN, ngx.var.arg_last and "last step" or "step", " ", ngx.var.ssl_session_reused) } }
   }
 }
 `;

@@ -124,6 +124,7 @@ export function tlsServer(
       protocol: ts.getProtocol() ?? "",
       cipher: ts.getCipher()?.name ?? "",
       serverName: typeof ts.servername === "string" ? ts.servername : "",
+      sessionReused: ts.isSessionReused(),
     };
     const session = last;
     last = undefined;
