@@ -130,7 +130,8 @@ export const VARIABLES: Record<string, VariableDef> = {
   https: { get: (r) => (r.conn.tls ? "on" : "") },
   ssl_protocol: { get: (r) => r.conn.tls?.protocol },
   ssl_cipher: { get: (r) => r.conn.tls?.cipher },
-  ssl_server_name: { get: (r) => r.conn.tls?.serverName },
+  ssl_server_name: { get: (r) => r.conn.tls?.serverName || undefined }, // not found without SNI (ngx.var gives nil)
+  ssl_session_reused: { get: (r) => (r.conn.tls === undefined ? undefined : r.conn.tls.sessionReused ? "r" : ".") },
   request_method: { get: (r) => r.main.method || undefined },
   request: { get: (r) => r.main.requestLine },
   // An error_page's response reports the error's status (nginx's r->err_status).

@@ -54,6 +54,7 @@ export const bundledModules: Record<string, ModuleLoader> = {
   "resty.lock": lazy<typeof import("./resty/lock.js")>("./resty/lock.js", (m, G) => m.makeLock(G)),
   "ngx.balancer": lazy<typeof import("../ngx/balancer.js")>("../ngx/balancer.js", (m) => m.makeBalancerModule()),
   "ngx.ssl": lazy<typeof import("../ngx/ssl.js")>("../ngx/ssl.js", (m) => m.makeSslModule()),
+  "ngx.ssl.session": lazy<typeof import("../ngx/ssl-session.js")>("../ngx/ssl-session.js", (m) => m.makeSslSessionModule()),
   "ngx.ssl.clienthello": lazy<typeof import("../ngx/ssl-clienthello.js")>("../ngx/ssl-clienthello.js", (m) => m.makeClientHelloModule()),
   "ngx.errlog": lazy<typeof import("../ngx/errlog.js")>("../ngx/errlog.js", (m) => m.makeErrlogModule()),
 };

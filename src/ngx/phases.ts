@@ -5,6 +5,7 @@
 export const LUA_PHASES = [
   "init", "init_worker", "set", "server_rewrite", "rewrite", "access", "content", "header_filter", "body_filter",
   "log", "timer", "exit_worker", "balancer", "ssl_cert", "ssl_client_hello",
+  "ssl_session_fetch", "ssl_session_store",
 ] as const;
 export type LuaPhase = (typeof LUA_PHASES)[number];
 
@@ -25,6 +26,8 @@ export const PHASE_CONTEXT: Readonly<Record<LuaPhase, string>> = {
   balancer: "balancer_by_lua*",
   ssl_cert: "ssl_certificate_by_lua*",
   ssl_client_hello: "ssl_client_hello_by_lua*",
+  ssl_session_fetch: "ssl_session_fetch_by_lua*",
+  ssl_session_store: "ssl_session_store_by_lua*",
 };
 
 /** What nginx names, in every line logged from the phase, as it runs (connection->log->action). */
@@ -93,6 +96,8 @@ export const API_PHASES: Readonly<Record<string, readonly LuaPhase[]>> = {
 /** Phases that have a request. */
 export const REQUEST_PHASES: ReadonlySet<LuaPhase> = new Set([...REQ, "server_rewrite", "balancer"]);
 
+const STORE_REFUSED = new Set(["ngx.sleep", "ngx.run_worker_thread", "ngx.on_abort"]);
+
 export function allowed(api: string, phase: LuaPhase): boolean {
   const l = API_PHASES[api];
   // server_rewrite_by_lua may call what rewrite_by_lua may (lua-nginx-module lists both in each check).
@@ -100,6 +105,8 @@ export function allowed(api: string, phase: LuaPhase): boolean {
   // balancer_by_lua may call what reads the request (what log_by_lua may), and ngx.exit.
   if (phase === "balancer") return l.includes("log") || api === "ngx.exit";
   // The TLS handshake phases have no request: they may call what a timer may (sleep, cosockets).
-  if (phase === "ssl_cert" || phase === "ssl_client_hello") return l.includes("timer");
+  if (phase === "ssl_cert" || phase === "ssl_client_hello" || phase === "ssl_session_fetch") return l.includes("timer");
+  // ssl_session_store_by_lua may not wait at all (checked: ngx.sleep is disabled there).
+  if (phase === "ssl_session_store") return l.includes("timer") && !STORE_REFUSED.has(api);
   return l.includes(phase === "server_rewrite" ? "rewrite" : phase);
 }

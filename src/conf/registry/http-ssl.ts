@@ -25,7 +25,7 @@ export const httpSsl: ModuleTable = {
     { name: "ssl_trusted_certificate", contexts: HTTP_SRV, args: "TAKE1", dup: true, status: "unsupported" },
     { name: "ssl_prefer_server_ciphers", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "supported" },
     { name: "ssl_session_cache", contexts: HTTP_SRV, args: "TAKE12", status: "partial", note: "accepted; Node.js's TLS session handling applies" },
-    { name: "ssl_session_tickets", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "partial", note: "accepted; Node.js's TLS session handling applies" },
+    { name: "ssl_session_tickets", contexts: HTTP_SRV, args: "FLAG", dup: true, status: "partial", note: "off: no tickets are issued (clients resume by session ID); on: tickets with Node.js's own keys, not ssl_session_ticket_key's" },
     { name: "ssl_session_ticket_key", contexts: HTTP_SRV, args: "TAKE1", status: "unsupported" },
     { name: "ssl_session_timeout", contexts: HTTP_SRV, args: "TAKE1", dup: true, value: "sec", status: "supported" },
     { name: "ssl_crl", contexts: HTTP_SRV, args: "TAKE1", dup: true, status: "unsupported" },

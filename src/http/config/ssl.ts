@@ -154,6 +154,8 @@ function buildContext(s: ServerConf, http: Level, confPrefix: string): { ctx: tl
     dhparam: dh ? readPem(full(dh.args[0] ?? "", confPrefix), "DH parameters") : undefined,
     ecdhCurve: curve,
     sessionTimeout: timeout ? secondsOf(timeout) : 300,
+    // ssl_session_tickets off: clients resume by session ID only (what ssl_session_*_by_lua see)
+    secureOptions: last("ssl_session_tickets", srv, http)?.args[0] === "off" ? crypto.constants.SSL_OP_NO_TICKET : undefined,
   };
   try {
     return { ctx: tls.createSecureContext(options), options };

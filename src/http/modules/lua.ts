@@ -90,6 +90,8 @@ export const LUA_SETTINGS: readonly SettingSpec[] = [
   ...chunkSetting("log_by_lua", false),
   ...chunkSetting("ssl_certificate_by_lua", true),
   ...chunkSetting("ssl_client_hello_by_lua", true),
+  ...chunkSetting("ssl_session_fetch_by_lua", true),
+  ...chunkSetting("ssl_session_store_by_lua", false),
 ];
 
 registerSettings(LUA_SETTINGS);

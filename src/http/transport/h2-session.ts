@@ -8,7 +8,8 @@
 // status line and header block, then the body) is read back into a HEADERS frame here:
 // the core never writes chunked framing for version 2000 (response.ts decideFraming).
 import * as http2 from "node:http2";
-import type { SecureContext, TLSSocket } from "node:tls";
+import type { Socket } from "node:net";
+import type { SecureContext, SecureContextOptions, TLSSocket } from "node:tls";
 import { HeadParser } from "./parser.js";
 import { nextConnectionNumber } from "./connection-counter.js";
 import type { BodySink, ConnectionInfo, Exchange, HeadError, ListenHandler, TlsInfo, TlsListen } from "./types.js";
@@ -25,33 +26,65 @@ export interface Http2Connection {
 const CONNECTION_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
 /**
+ * What the Lua handshake phases (ssl_client_hello_by_lua*, ssl_session_fetch_by_lua*,
+ * ssl_certificate_by_lua*) decided: they run on the ClientHello record before any TLS object
+ * exists, because node asks for a certificate (SNICallback) only when the client sent a name.
+ */
+export interface HandshakePlan {
+  /** The options of a TLS server of the handshake's own (a certificate or protocols the code set); undefined: the address's. */
+  readonly options: SecureContextOptions | undefined;
+  /** The certificate is the code's: a server name does not replace it. */
+  readonly ownCertificate: boolean;
+}
+
+/** Session callbacks of an address (ssl_session_fetch_by_lua*, ssl_session_store_by_lua*). */
+export interface SessionHooks {
+  /** The session the fetch phase gave (before the handshake) for an offered ID. */
+  readonly resume: ((id: Buffer) => Buffer | undefined) | undefined;
+  /** A new session was made on `ts` (its ID and serialized form). */
+  readonly store: ((ts: TLSSocket, id: Buffer, data: Buffer) => void) | undefined;
+}
+
+/** Set by the Lua module (no import from the transport up to it). */
+export const handshakeHooks: {
+  /**
+   * Asked per TLS connection: the code to run on its ClientHello record when the address has
+   * Lua handshake phases (undefined, the common case, costs one lookup). It resolves to the
+   * plan, or undefined when the handshake is refused (already logged). `ticketKeys` are the
+   * address's TLS server's (to tell a ticket that will resume).
+   */
+  before?: (t: TlsListen) => ((sock: Socket, hello: Buffer, ticketKeys: Buffer) => Promise<HandshakePlan | undefined>) | undefined;
+  /** Asked once per TLS server. */
+  sessions?: (t: TlsListen) => SessionHooks | undefined;
+} = {};
+
+/**
+ * How many new sessions from node's 'newSession' (which does not say whose) a server keeps
+ * until their socket is secure (a handshake that fails after it leaves one behind).
+ */
+const MAX_PENDING_SESSIONS = 1024;
+
+/**
  * The TLS server of one ssl address (its certificates, SNI and ALPN), as a node:http2 secure
  * server: the listener hands it raw sockets. A handshake that negotiated "h2" becomes an
  * HTTP/2 session; anything else (ALPN http/1.1 or none) is given back as a TLS socket for the
  * HTTP/1 transport. Why node's server and not a TLSSocket of our own: an HTTP/2 session
- * attached to a hand-made TLSSocket loses the bytes read with the handshake.
+ * attached to a hand-made TLSSocket loses the bytes read with the handshake. `own` makes the
+ * server of one handshake whose Lua code chose its certificate or protocols.
  */
-/**
- * Runs before the certificate is chosen (ssl_certificate_by_lua*): true when it took the
- * handshake and will call `done` with the context to use (or an error, which aborts it).
- */
-export type CertificateHook = (t: TlsListen, name: string, ts: TLSSocket, done: (err: Error | null, ctx?: SecureContext) => void) => boolean;
-export const certificateHooks: CertificateHook[] = [];
-
-/** The first bytes a TLS connection sent (its ClientHello), by raw socket (the TLSSocket's _parent). */
-export const clientHellos = new WeakMap<object, Buffer>();
-
 export function tlsServer(
   t: TlsListen,
   onHttp1: (ts: TLSSocket, info: TlsInfo) => void,
   onHttp2: (ts: TLSSocket, session: http2.ServerHttp2Session, info: TlsInfo) => void,
+  own?: { plan: HandshakePlan; ticketKeys: Buffer },
 ): http2.Http2SecureServer {
   const srv = http2.createSecureServer({
-    ...t.defaultOptions,
-    // node calls it as a method of the TLSSocket (and only when the client sent a name).
-    SNICallback(this: TLSSocket, name: string, cb: (err: Error | null, ctx?: SecureContext) => void) {
-      for (const hook of certificateHooks) if (hook(t, name, this, cb)) return;
-      cb(null, t.contextFor(name));
+    ...(own?.plan.options ?? t.defaultOptions),
+    ...(own ? { ticketKeys: own.ticketKeys } : {}),
+    // node calls it only when the client sent a name
+    SNICallback(name: string, cb: (err: Error | null, ctx?: SecureContext) => void) {
+      if (own?.plan.ownCertificate) cb(null);
+      else cb(null, t.contextFor(name));
     },
     ALPNProtocols: t.http2 ? ["h2", "http/1.1"] : ["http/1.1"],
     // node offers http/1.1 by ALPN only with allowHTTP1; its HTTP/1 handling is never reached
@@ -64,12 +97,34 @@ export function tlsServer(
   // Fires inside node's own listener, which creates the session.
   srv.on("session", (s) => (last = s));
   srv.on("tlsClientError", (_e, sock) => sock.destroy());
+  const sessions = handshakeHooks.sessions?.(t);
+  const resume = sessions?.resume;
+  if (resume !== undefined) srv.on("resumeSession", (id: Buffer, cb: (err: Error | null, data: Buffer | null) => void) => cb(null, resume(id) ?? null));
+  const store = sessions?.store;
+  const made = new Map<string, Buffer>();
+  if (store !== undefined) {
+    srv.on("newSession", (id: Buffer, data: Buffer, cb: () => void) => {
+      if (made.size >= MAX_PENDING_SESSIONS) made.delete(made.keys().next().value as string);
+      made.set(id.toString("hex"), data);
+      cb();
+    });
+  }
   srv.on("secureConnection", (ts: TLSSocket) => {
+    if (made.size > 0 && !ts.isSessionReused()) {
+      // the store phase runs before the connection serves anything, as nginx's does in the handshake
+      const id = sessionIdOf(ts.getSession());
+      const data = id === undefined ? undefined : made.get(id.toString("hex"));
+      if (id !== undefined && data !== undefined) {
+        made.delete(id.toString("hex"));
+        store!(ts, id, data);
+      }
+    }
     if (ts.alpnProtocol === "h2") for (const l of nodeListeners) l.call(srv, ts);
     const info: TlsInfo = {
       protocol: ts.getProtocol() ?? "",
       cipher: ts.getCipher()?.name ?? "",
       serverName: typeof ts.servername === "string" ? ts.servername : "",
+      sessionReused: ts.isSessionReused(),
     };
     const session = last;
     last = undefined;
@@ -77,6 +132,30 @@ export function tlsServer(
     else onHttp1(ts, info);
   });
   return srv;
+}
+
+/** The session ID inside a serialized session (SEQUENCE { version, ssl_version, cipher, session_id, ... }). */
+function sessionIdOf(b: Buffer | undefined): Buffer | undefined {
+  if (b === undefined || b[0] !== 0x30) return undefined;
+  let i = 1;
+  const len = (): number | undefined => {
+    const first = b[i++];
+    if (first === undefined) return undefined;
+    if ((first & 0x80) === 0) return first;
+    let n = first & 0x7f;
+    let v = 0;
+    while (n-- > 0 && i < b.length) v = v * 256 + b[i++]!;
+    return v;
+  };
+  if (len() === undefined) return undefined;
+  for (let field = 0; field < 4; field++) {
+    const tag = b[i++];
+    const l = len();
+    if (tag === undefined || l === undefined) return undefined;
+    if (field === 3) return tag === 0x04 ? b.subarray(i, i + l) : undefined;
+    i += l;
+  }
+  return undefined;
 }
 
 class H2Conn implements ConnectionInfo {

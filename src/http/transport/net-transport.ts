@@ -10,7 +10,7 @@
 import { connStats, moveStat, type StatState } from "./stats.js";
 import * as net from "node:net";
 import type { TLSSocket } from "node:tls";
-import { certificateHooks, clientHellos, serveHttp2, tlsServer, type Http2Connection } from "./h2-session.js";
+import { handshakeHooks, serveHttp2, tlsServer, type HandshakePlan, type Http2Connection } from "./h2-session.js";
 import { HeadParser, type ParsedHead, type ParserOptions } from "./parser.js";
 import { ChunkedDecoder } from "./chunked.js";
 import { nextConnectionNumber } from "./connection-counter.js";
@@ -117,27 +117,48 @@ class NetListener implements Listener {
         sock.resume();
         return;
       }
-      let srv = this.tlsServers.get(t);
-      if (!srv) {
-        srv = tlsServer(
-          t,
-          (ts, info) => {
-            clearHandshakeTimer(ts);
-            this.conns.add(new Connection(ts, this, this.handler, info));
-          },
-          (ts, session, info) => {
-            clearHandshakeTimer(ts);
-            const h = serveHttp2(ts, session, info, this.handler, () => this.h2.delete(h));
-            this.h2.add(h);
-          },
-        );
-        this.tlsServers.set(t, srv);
-      }
       handshakeTimers.set(sock, timer);
-      // kept for the handshake's Lua phases (ngx.ssl.clienthello, the version ngx.ssl reports)
-      if (certificateHooks.length > 0) clientHellos.set(sock, d);
-      srv.emit("connection", sock);
+      const before = d[0] === 0x16 ? handshakeHooks.before?.(t) : undefined;
+      if (before === undefined) {
+        this.tlsServerFor(t).emit("connection", sock);
+        return;
+      }
+      // Lua runs on the ClientHello before the TLS server sees it (node would call nothing
+      // without a server name): read the whole record, then hand the bytes back.
+      readRecord(sock, (record) => {
+        before(sock, record, this.tlsServerFor(t).getTicketKeys()).then((plan) => {
+          if (sock.destroyed) return;
+          if (plan === undefined) {
+            sock.destroy();
+            return;
+          }
+          this.tlsServerFor(t, plan).emit("connection", sock);
+        }, () => sock.destroy());
+      });
     });
+  }
+
+  private readonly onHttp1 = (ts: TLSSocket, info: TlsInfo): void => {
+    clearHandshakeTimer(ts);
+    this.conns.add(new Connection(ts, this, this.handler, info));
+  };
+
+  private readonly onHttp2 = (ts: TLSSocket, session: Parameters<typeof serveHttp2>[1], info: TlsInfo): void => {
+    clearHandshakeTimer(ts);
+    const h = serveHttp2(ts, session, info, this.handler, () => this.h2.delete(h));
+    this.h2.add(h);
+  };
+
+  /** The address's TLS server, or one of a handshake's own when its Lua code chose options. */
+  private tlsServerFor(t: TlsListen, plan?: HandshakePlan): ReturnType<typeof tlsServer> {
+    let srv = this.tlsServers.get(t);
+    if (!srv) {
+      srv = tlsServer(t, this.onHttp1, this.onHttp2);
+      this.tlsServers.set(t, srv);
+    }
+    if (plan?.options === undefined) return srv;
+    // the address's ticket keys, so that its tickets resume on the address's server
+    return tlsServer(t, this.onHttp1, this.onHttp2, { plan, ticketKeys: srv.getTicketKeys() });
   }
 
   get connections(): number {
@@ -496,6 +517,25 @@ class Connection implements ConnectionInfo {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/** The largest ClientHello record we wait for (a TLS record's payload is at most 16 KiB). */
+const MAX_HELLO_RECORD = 5 + 16384;
+
+/** Read the first TLS record whole (a ClientHello may span several reads), then put every byte back. */
+function readRecord(sock: net.Socket, done: (record: Buffer) => void): void {
+  let buf: Buffer = EMPTY;
+  const onData = (d: Buffer): void => {
+    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+    const need = buf.length >= 5 ? 5 + buf.readUInt16BE(3) : Infinity;
+    if (buf.length < need && buf.length < MAX_HELLO_RECORD) return;
+    sock.off("data", onData);
+    sock.pause();
+    sock.unshift(buf);
+    done(buf.subarray(0, Math.min(need, buf.length)));
+  };
+  sock.on("data", onData);
+  sock.resume();
+}
 
 /** The first-byte/handshake timer of a raw socket, cleared once its TLS socket is secure. */
 const handshakeTimers = new WeakMap<net.Socket, NodeJS.Timeout>();

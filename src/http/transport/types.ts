@@ -88,6 +88,8 @@ export interface TlsInfo {
   readonly cipher: string;
   /** The SNI name the client sent, "" without one ($ssl_server_name). */
   readonly serverName: string;
+  /** The handshake resumed a session ($ssl_session_reused). */
+  readonly sessionReused: boolean;
 }
 
 /** How a listener speaks TLS, asked per connection (a reload may change certificates). */
