@@ -22,9 +22,12 @@ export function marker(line: number): string {
   return line > 0 ? `${OPEN}${line}${CLOSE}` : "";
 }
 
-/** True when `s` holds a line marker (code in it may move the line mapping). */
+/**
+ * True when `s` holds a line marker, or a kept function body (whose markers come back with
+ * it at the final join): code in it may move the line mapping.
+ */
 export function hasMarker(s: string): boolean {
-  return s.includes(OPEN);
+  return s.includes(OPEN) || s.includes(BODY);
 }
 
 // JS words after which a line break would end the statement (ASI), found by scanning back.
