@@ -7,21 +7,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
-import { execFileSync } from "node:child_process";
 import {
   freePort, makePrefix, maskLog, referenceAvailable, startReference, startTsresty, type DiffCase,
 } from "../differential/harness.js";
+import { makeSelfSigned } from "../support/self-signed.js";
 
 let certDir = "";
 const pem: Record<string, string> = {};
 
-function makeCert(name: string): void {
-  execFileSync("openssl", [
-    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name}`,
-    "-keyout", path.join(certDir, `${name}.key`), "-out", path.join(certDir, `${name}.crt`),
-  ], { stdio: "ignore" });
-  for (const ext of ["key", "crt"]) pem[`${name}.${ext}`] = fs.readFileSync(path.join(certDir, `${name}.${ext}`), "latin1");
-}
+const makeCert = (name: string): void => makeSelfSigned(certDir, name, pem);
 
 before(() => {
   certDir = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-ssl-lua-"));
