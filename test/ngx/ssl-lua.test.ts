@@ -1,29 +1,17 @@
 // ssl_certificate_by_lua* with ngx.ssl: the same configuration served by tsresty and by the
 // reference nginx; each side gets the same TLS handshakes (SNI names choosing what the Lua
 // code does), and the certificate each presents, the answer and the error log are compared.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
 import {
   freePort, makePrefix, maskLog, referenceAvailable, startReference, startTsresty, type DiffCase,
 } from "../differential/harness.js";
-import { makeSelfSigned } from "../support/self-signed.js";
+import { selfSignedForFile } from "../support/self-signed.js";
 
-let certDir = "";
-const pem: Record<string, string> = {};
-
-const makeCert = (name: string): void => makeSelfSigned(certDir, name, pem);
-
-before(() => {
-  certDir = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-ssl-lua-"));
-  makeCert("default");
-  makeCert("other");
-});
-
-after(() => fs.rmSync(certDir, { recursive: true, force: true }));
+const pem = selfSignedForFile("ssl-lua", ["default", "other"]);
 
 /** One handshake (and a request when it succeeds): the certificate's CN and the answer's body, or "handshake failed". */
 function handshake(port: number, servername: string | undefined): Promise<string> {

@@ -3,10 +3,9 @@
 // SNI, over HTTP/1 and HTTP/2: the same configuration served by tsresty and by the reference
 // nginx, the same TLS 1.2 handshakes (new sessions, resumptions by session ID, no tickets),
 // comparing what each client saw and the error log.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
 import * as http2 from "node:http2";
@@ -14,20 +13,9 @@ import { constants as cryptoConstants } from "node:crypto";
 import {
   freePort, makePrefix, maskLog, referenceAvailable, startReference, startTsresty, type DiffCase,
 } from "../differential/harness.js";
-import { makeSelfSigned } from "../support/self-signed.js";
+import { selfSignedForFile } from "../support/self-signed.js";
 
-let certDir = "";
-const pem: Record<string, string> = {};
-
-const makeCert = (name: string): void => makeSelfSigned(certDir, name, pem);
-
-before(() => {
-  certDir = fs.mkdtempSync(path.join(os.tmpdir(), "tsresty-ssl-session-"));
-  makeCert("default");
-  makeCert("other");
-});
-
-after(() => fs.rmSync(certDir, { recursive: true, force: true }));
+const pem = selfSignedForFile("ssl-session", ["default", "other"]);
 
 /**
  * One client step: a TLS 1.2 handshake without tickets (so sessions resume by ID), then a
